@@ -1,0 +1,242 @@
+import { type LogicalLine, logicalToOffset } from "./logicalLines";
+import { type ParameterSetting, parseValueMacros, tokenOf } from "./mainCf";
+import { splitNameValue } from "./nameValue";
+import type { Token } from "./tokens";
+
+/** The eight master.cf fields, named as postconf -F names them. */
+export const MASTER_FIELD_NAMES = [
+  "service",
+  "type",
+  "private",
+  "unprivileged",
+  "chroot",
+  "wakeup",
+  "process_limit",
+  "command",
+] as const;
+export type MasterFieldName = (typeof MASTER_FIELD_NAMES)[number];
+
+export const MASTER_SERVICE_TYPES = ["unix", "fifo", "inet", "pass", "unix-dgram"];
+/** master.cf splits words on these only (not on vertical tab or form feed). */
+const MASTER_BLANKS = " \t\r\n";
+/** Daemon options that take a value in the next word. */
+const OPTIONS_WITH_VALUE = "o";
+
+/** Why postconf stops on a master.cf entry: a bad field count or an invalid field. */
+export interface MasterEntryProblem {
+  code: "field-count" | Exclude<MasterFieldName, "service" | "command">;
+  /** The offending field, absent for a bad field count. */
+  field?: Token;
+}
+
+export interface BraceGroup {
+  /** The text inside the braces with surrounding whitespace removed, as Postfix extracts it. */
+  inner: Token;
+  /** postconf warns about these; master(8) refuses the entry. */
+  problem?: "missing-close" | "text-after-close";
+}
+
+/** A daemon command-line option before the first non-option argument. */
+export interface MasterOption {
+  /** The option letter with its dash, e.g. `-o` (part of a word for `-oname=value`). */
+  flag: Token;
+  /** The word that holds the value, for options that take one. */
+  value?: Token;
+  /** The value was written as `{ ... }`. */
+  braces?: BraceGroup;
+  /** For `-o`: the setting Postfix applies, when the value is a valid `name=value`. */
+  setting?: ParameterSetting;
+  /** For `-o`: why the value is not a `name=value` (postconf then ignores it). */
+  settingProblem?: "missing-name" | "missing-equals";
+}
+
+/** A command argument after the options (for pipe(8): `flags=...`, `argv=...`). */
+export interface MasterArgument {
+  word: Token;
+  braces?: BraceGroup;
+}
+
+export interface MasterEntry extends LogicalLine {
+  kind: "master";
+  /** Whitespace-separated words; balanced `{...}` groups stay in one word. */
+  words: Token[];
+  problem?: MasterEntryProblem;
+  options: MasterOption[];
+  arguments: MasterArgument[];
+}
+
+export function parseMasterEntry(line: LogicalLine): MasterEntry {
+  const words = splitWords(line);
+  const entry: MasterEntry = { kind: "master", ...line, words, options: [], arguments: [] };
+  if (words.length < MASTER_FIELD_NAMES.length) {
+    entry.problem = { code: "field-count" };
+    return entry;
+  }
+  const fieldProblem = checkFields(words);
+  if (fieldProblem) {
+    entry.problem = fieldProblem;
+    return entry;
+  }
+  parseCommandLine(line, words, entry);
+  return entry;
+}
+
+/** Postfix's mystrtokq() with the `{}` pair: separators inside braces do not split. */
+function splitWords(line: LogicalLine): Token[] {
+  const text = line.text;
+  const words: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && MASTER_BLANKS.includes(text[i])) i++;
+    if (i >= text.length) break;
+    const start = i;
+    let level = 0;
+    for (; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === "{") level++;
+      else if (level > 0 && ch === "}") level--;
+      else if (level === 0 && MASTER_BLANKS.includes(ch)) break;
+    }
+    words.push(tokenOf(line, start, i));
+  }
+  return words;
+}
+
+/** The checks postconf makes, in its order; the first failure is fatal. */
+function checkFields(words: Token[]): MasterEntryProblem | undefined {
+  const [, type, privateField, unprivileged, chroot, wakeup, processLimit] = words;
+  if (!MASTER_SERVICE_TYPES.includes(type.text)) return { code: "type", field: type };
+  const flags: [MasterEntryProblem["code"], Token][] = [
+    ["private", privateField],
+    ["unprivileged", unprivileged],
+    ["chroot", chroot],
+  ];
+  for (const [code, field] of flags) {
+    if (field.text.length !== 1 || !"yn-".includes(field.text)) return { code, field };
+  }
+  const digits = wakeup.text.endsWith("?") ? wakeup.text.slice(0, -1) : wakeup.text;
+  if (!(digits === "-" || /^[0-9]*$/.test(digits))) return { code: "wakeup", field: wakeup };
+  if (processLimit.text !== "-" && !/^[0-9]*$/.test(processLimit.text)) {
+    return { code: "process_limit", field: processLimit };
+  }
+  return undefined;
+}
+
+/**
+ * Walks the words after the command the way the daemons' getopt() does: options up
+ * to the first word that does not start with `-` (or is `--`); `-o` takes the rest
+ * of its word or the next word as its value; a value starting with `{` is unwrapped.
+ * Like postconf, only `-o` is treated as taking a value.
+ */
+function parseCommandLine(line: LogicalLine, words: Token[], entry: MasterEntry): void {
+  let index = MASTER_FIELD_NAMES.length;
+  while (index < words.length) {
+    const word = words[index];
+    if (!word.text.startsWith("-") || word.text === "--") break;
+    for (const { flag, inlineValue } of splitOptionLetters(word)) {
+      if (!OPTIONS_WITH_VALUE.includes(flag.text[1])) {
+        entry.options.push({ flag });
+        continue;
+      }
+      let value = inlineValue;
+      // Copies, not shared nodes: incremental re-parsing shifts each node once.
+      if (!value && index + 1 < words.length) value = { ...words[++index] };
+      entry.options.push(makeValueOption(line, flag, value));
+    }
+    index++;
+  }
+  for (; index < words.length; index++) {
+    const word = words[index];
+    const argument: MasterArgument = { word: { ...word } };
+    if (word.text.startsWith("{")) argument.braces = extractBraces(line, word);
+    entry.arguments.push(argument);
+  }
+}
+
+interface OptionLetter {
+  flag: Token;
+  inlineValue?: Token;
+}
+
+/** `-vo name=x` holds `-v` and `-o`; `-oname=x` holds `-o` with the value `name=x`. */
+function splitOptionLetters(word: Token): OptionLetter[] {
+  const letters: OptionLetter[] = [];
+  for (let i = 1; i < word.text.length; i++) {
+    // The first letter's token includes the dash; later letters stand alone.
+    const flagStart = i === 1 ? word.start : word.start + i;
+    const flag: Token = { text: "-" + word.text[i], start: flagStart, end: word.start + i + 1 };
+    if (OPTIONS_WITH_VALUE.includes(word.text[i])) {
+      const letter: OptionLetter = { flag };
+      if (i + 1 < word.text.length) {
+        letter.inlineValue = { text: word.text.slice(i + 1), start: flag.end, end: word.end };
+      }
+      letters.push(letter);
+      return letters;
+    }
+    letters.push({ flag });
+  }
+  if (letters.length === 0) letters.push({ flag: { ...word } }); // a lone "-"
+  return letters;
+}
+
+function makeValueOption(line: LogicalLine, flag: Token, value: Token | undefined): MasterOption {
+  const option: MasterOption = { flag };
+  if (!value) return option;
+  option.value = value;
+  let settingRange = value;
+  if (value.text.startsWith("{")) {
+    option.braces = extractBraces(line, value);
+    settingRange = option.braces.inner;
+  }
+  if (flag.text !== "-o") return option;
+  const from = offsetToLogical(line, settingRange.start);
+  const to = from + settingRange.text.length;
+  const split = splitNameValue(line.text, from, to);
+  if (typeof split === "string") {
+    option.settingProblem = split;
+    return option;
+  }
+  option.setting = {
+    name: tokenOf(line, split.nameStart, split.nameEnd),
+    value: tokenOf(line, split.valueStart, split.valueEnd),
+    macros: parseValueMacros(line, split.valueStart, split.valueEnd),
+  };
+  return option;
+}
+
+/** Postfix's extpar() with stripping: the text inside `{...}` without outer whitespace. */
+function extractBraces(line: LogicalLine, word: Token): BraceGroup {
+  const text = word.text;
+  let level = 0;
+  let close = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "{") level++;
+    else if (text[i] === "}" && --level === 0) {
+      close = i;
+      break;
+    }
+  }
+  const wordFrom = offsetToLogical(line, word.start);
+  const innerEnd = close >= 0 ? close : text.length;
+  let from = 1;
+  let to = innerEnd;
+  while (from < to && " \t\n\v\f\r".includes(text[from])) from++;
+  while (to > from && " \t\n\v\f\r".includes(text[to - 1])) to--;
+  const group: BraceGroup = { inner: tokenOf(line, wordFrom + from, wordFrom + to) };
+  if (close < 0) group.problem = "missing-close";
+  else if (close + 1 < text.length) group.problem = "text-after-close";
+  return group;
+}
+
+/** Inverse of logicalToOffset for offsets known to lie inside the line's segments. */
+function offsetToLogical(line: LogicalLine, offset: number): number {
+  for (let s = line.segments.length - 1; s >= 0; s--) {
+    const segment = line.segments[s];
+    if (offset >= segment.start) {
+      return line.segmentTextStarts[s] + Math.min(offset, segment.end) - segment.start;
+    }
+  }
+  return 0;
+}
+
+export { logicalToOffset };
