@@ -14,7 +14,22 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ["client/src/extension.ts"], outfile: "dist/client.js", external: ["vscode"] }),
-  build({ ...common, entryPoints: ["server/src/server.ts"], outfile: "dist/server.js", banner: { js: "#!/usr/bin/env node" } }),
-  build({ ...common, entryPoints: ["server/src/cli.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } }),
+  build({
+    ...common,
+    entryPoints: ["client/src/extension.ts"],
+    outfile: "dist/client.js",
+    external: ["vscode"],
+  }),
+  build({
+    ...common,
+    entryPoints: ["server/src/server.ts"],
+    outfile: "dist/server.js",
+    banner: { js: "#!/usr/bin/env node" },
+  }),
+  build({
+    ...common,
+    entryPoints: ["server/src/cli.ts"],
+    outfile: "dist/cli.js",
+    banner: { js: "#!/usr/bin/env node" },
+  }),
 ]);

@@ -1,0 +1,49 @@
+import * as path from "node:path";
+import { type ExtensionContext, commands, window } from "vscode";
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from "vscode-languageclient/node";
+
+/**
+ * The VS Code client: starts the bundled language server over IPC (restarted by
+ * the client library if it crashes) and contributes the restart command.
+ */
+
+export const DOCUMENT_SELECTOR = [{ language: "postfix-main" }, { language: "postfix-master" }];
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath(path.join("dist", "server.js"));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ["--inspect=6011"] },
+    },
+  };
+  const outputChannel = window.createOutputChannel("Postfix Language Server", { log: true });
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    synchronize: { configurationSection: "postfix" },
+    outputChannel,
+    traceOutputChannel: outputChannel,
+  };
+  client = new LanguageClient("postfix", "Postfix Language Server", serverOptions, clientOptions);
+  context.subscriptions.push(
+    outputChannel,
+    commands.registerCommand("postfix.restartServer", async () => {
+      await client?.restart();
+    }),
+  );
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

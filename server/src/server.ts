@@ -1,0 +1,168 @@
+import {
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  createConnection,
+} from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { configKindOf } from "./service/configKind";
+import { type ParsedConfig, parseConfig, updateConfig } from "./service/parser/document";
+import { type ValidationSettings, doValidation } from "./service/validation";
+
+/**
+ * The language server binding: keeps one parse per open document, updates it
+ * incrementally, and forwards requests to the pure language service. Every handler
+ * is guarded so that one failure is logged and never stops the server.
+ */
+
+interface OpenDocument {
+  text: TextDocument;
+  config: ParsedConfig;
+}
+
+const VALIDATION_DELAY_MS = 200;
+
+export function startServer(connection: Connection): void {
+  const documents = new Map<string, OpenDocument>();
+  const pendingValidations = new Map<string, ReturnType<typeof setTimeout>>();
+  let settings: ValidationSettings = {};
+  let canPullConfiguration = false;
+
+  const log = (message: string, error?: unknown) => {
+    const detail =
+      error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error ?? "");
+    connection.console.error(`${message}${detail ? `: ${detail}` : ""}`);
+  };
+
+  /** Runs a handler; on failure logs and returns the fallback instead of throwing. */
+  function guard<P extends unknown[], R>(name: string, fallback: R, handler: (...args: P) => R) {
+    return (...args: P): R => {
+      try {
+        return handler(...args);
+      } catch (error) {
+        log(`postfix-lsp: ${name} failed`, error);
+        return fallback;
+      }
+    };
+  }
+
+  const validateNow = (uri: string) => {
+    pendingValidations.delete(uri);
+    const document = documents.get(uri);
+    if (!document) return;
+    const diagnostics = doValidation(document.config, document.text, settings);
+    void connection.sendDiagnostics({ uri, version: document.text.version, diagnostics });
+  };
+
+  const scheduleValidation = (uri: string) => {
+    clearTimeout(pendingValidations.get(uri));
+    pendingValidations.set(
+      uri,
+      setTimeout(
+        guard("validation", undefined, () => validateNow(uri)),
+        VALIDATION_DELAY_MS,
+      ),
+    );
+  };
+
+  const refreshSettings = async () => {
+    if (!canPullConfiguration) return;
+    try {
+      const section = await connection.workspace.getConfiguration("postfix");
+      settings = { rules: section?.rules ?? {} };
+    } catch (error) {
+      log("postfix-lsp: reading settings failed", error);
+    }
+    for (const uri of documents.keys()) scheduleValidation(uri);
+  };
+
+  connection.onInitialize(
+    guard("initialize", { capabilities: {} }, (params: InitializeParams): InitializeResult => {
+      canPullConfiguration = params.capabilities.workspace?.configuration === true;
+      const options = params.initializationOptions as
+        { rules?: ValidationSettings["rules"] } | undefined;
+      if (options?.rules) settings = { rules: options.rules };
+      return {
+        capabilities: {
+          textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        },
+        serverInfo: { name: "postfix-lsp" },
+      };
+    }),
+  );
+
+  connection.onInitialized(() => void refreshSettings());
+  connection.onDidChangeConfiguration(
+    guard("configuration", undefined, (change) => {
+      const section = (
+        change.settings as { postfix?: { rules?: ValidationSettings["rules"] } } | undefined
+      )?.postfix;
+      if (section) settings = { rules: section.rules ?? {} };
+      void refreshSettings();
+      for (const uri of documents.keys()) scheduleValidation(uri);
+    }),
+  );
+
+  connection.onDidOpenTextDocument(
+    guard("open", undefined, ({ textDocument }) => {
+      const kind = configKindOf(textDocument.languageId, textDocument.uri);
+      if (!kind) return;
+      const text = TextDocument.create(
+        textDocument.uri,
+        textDocument.languageId,
+        textDocument.version,
+        textDocument.text,
+      );
+      documents.set(textDocument.uri, { text, config: parseConfig(kind, textDocument.text) });
+      scheduleValidation(textDocument.uri);
+    }),
+  );
+
+  connection.onDidChangeTextDocument(
+    guard("change", undefined, ({ textDocument, contentChanges }) => {
+      const document = documents.get(textDocument.uri);
+      if (!document) return;
+      let reparse = false;
+      for (const change of contentChanges) {
+        if (!reparse) {
+          try {
+            if ("range" in change) {
+              const start = document.text.offsetAt(change.range.start);
+              const end = Math.max(start, document.text.offsetAt(change.range.end));
+              document.config = updateConfig(document.config, { start, end, newText: change.text });
+            } else {
+              reparse = true;
+            }
+          } catch (error) {
+            log("postfix-lsp: incremental update failed; parsing the whole document", error);
+            reparse = true;
+          }
+        }
+        document.text = TextDocument.update(document.text, [change], textDocument.version);
+      }
+      // Never keep a parse that may disagree with the text.
+      if (reparse) document.config = parseConfig(document.config.kind, document.text.getText());
+      scheduleValidation(textDocument.uri);
+    }),
+  );
+
+  connection.onDidCloseTextDocument(
+    guard("close", undefined, ({ textDocument }) => {
+      clearTimeout(pendingValidations.get(textDocument.uri));
+      pendingValidations.delete(textDocument.uri);
+      documents.delete(textDocument.uri);
+      void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+    }),
+  );
+
+  connection.listen();
+}
+
+process.on("uncaughtException", (error) => console.error("postfix-lsp: uncaught exception", error));
+process.on("unhandledRejection", (reason) =>
+  console.error("postfix-lsp: unhandled rejection", reason),
+);
+
+startServer(createConnection(ProposedFeatures.all));

@@ -1,0 +1,347 @@
+// Facts about every Postfix main.cf parameter name, per release line, from
+// parameters.generated.json (made by scripts/generate-parameters.mjs from the
+// Postfix sources). Everything here is pure lookup: no I/O at run time.
+
+import data from "./parameters.generated.json";
+
+/** A Postfix release line such as "3.7". Longer forms ("3.7.11") are accepted. */
+export type PostfixVersion = string;
+
+/**
+ * The postconf table kind a name is registered with. `nint`/`nbool` are
+ * numbers/booleans whose default may contain `$name`; `str_fn` is a string
+ * whose default is computed at run time (myhostname, mydomain, mynetworks);
+ * `raw` is a string that is not `$`-expanded when read.
+ */
+export type ParameterType =
+  "bool" | "int" | "long" | "time" | "str" | "raw" | "nint" | "nbool" | "str_fn";
+
+/** Time unit letter applied when a value has none: seconds, minutes, hours, days, weeks. */
+export type TimeUnit = "s" | "m" | "h" | "d" | "w";
+
+/**
+ * current: accepted by the newest release without a warning.
+ * deprecated: accepted, but postconf (3.9+) warns that support will be removed.
+ * removed: no longer known to the newest release (postconf calls it unused).
+ */
+export type ParameterStatus = "current" | "deprecated" | "removed";
+
+/** The release lines in which something exists. */
+export interface VersionRange {
+  /** First release line that has it. */
+  since: PostfixVersion;
+  /** Last release line that has it, when a later one dropped it. */
+  until?: PostfixVersion;
+  /** Release lines between since and until that lack it. */
+  absent?: PostfixVersion[];
+}
+
+export interface ParameterFacts {
+  name: string;
+  /** Release lines whose `postconf -d` prints this name (built-in or read-only). */
+  builtin?: VersionRange;
+  /**
+   * Release lines where postconf knows the name only as a legacy alias:
+   * accepted without an "unused parameter" warning but not printed by -d.
+   */
+  legacy?: VersionRange;
+  type?: ParameterType;
+  /** Kind changes across releases, oldest first (e.g. int before 2.9, long after). */
+  typeHistory?: [PostfixVersion, ParameterType][];
+  /** For time parameters: the unit of a bare number. */
+  unit?: TimeUnit;
+  /** Numeric bounds that the daemons enforce (times in seconds). */
+  min?: number;
+  max?: number;
+  /** Length bounds of string values (a minLength of 1 means "must not be empty"). */
+  minLength?: number;
+  maxLength?: number;
+  /** Set by Postfix itself (process_name, process_id, service_name); assignments are ignored. */
+  readOnly?: boolean;
+  /**
+   * Was built in before 2.9 and is now derived from a master.cf service of the
+   * same name (e.g. smtp_destination_concurrency_limit); see serviceParameterNames.
+   */
+  perService?: boolean;
+  /** Documented only as the pattern of a per-service name ("transport_time_limit"). */
+  template?: boolean;
+  status: ParameterStatus;
+  /** First release line whose postconf warns about this name. */
+  warnsSince?: PostfixVersion;
+  /** The parameter to use instead, when postconf names one. */
+  replacement?: string;
+  /** When no replacement is named: "remove" means delete the setting. */
+  advice?: "remove" | "other";
+  /** Has a %PARAM entry in the newest postconf(5) source. */
+  documented: boolean;
+  /** The default as postconf(5) states it (may be prose such as 'see "postconf -d" output'). */
+  documentedDefault?: string;
+  /** The release given by postconf(5) as the first to support the feature. */
+  documentedSince?: string;
+}
+
+/** One rule of postconf_service.c: `<service><suffix>` for services running `commands`. */
+export interface ServiceSuffixRule extends VersionRange {
+  suffix: string;
+  /** The name whose value is the default (postconf prints `$defaultParameter`). */
+  defaultParameter: string;
+  /** master.cf command names (first word of the command field) that get this name. */
+  commands: string[];
+}
+
+/** A lookup table type whose client configuration may live in main.cf. */
+export interface DbmsTableType extends VersionRange {
+  type: string;
+  /** client: names are `<table name>_<suffix>`; regex: inline patterns, no names. */
+  class: "client" | "regex";
+  suffixes: Record<string, VersionRange>;
+}
+
+// ---------------------------------------------------------------------------
+// Shape of the generated JSON (kept private: callers use the functions).
+
+interface GeneratedParameter extends Partial<VersionRange> {
+  legacy?: VersionRange;
+  type?: ParameterType;
+  typeHistory?: [PostfixVersion, ParameterType][];
+  unit?: TimeUnit;
+  min?: number;
+  max?: number;
+  minLength?: number;
+  maxLength?: number;
+  readOnly?: boolean;
+  perService?: boolean;
+  template?: boolean;
+  status: ParameterStatus;
+  warnsSince?: PostfixVersion;
+  replacement?: string;
+  advice?: "remove" | "other";
+  documented: boolean;
+  default?: string;
+  documentedSince?: string;
+}
+
+interface GeneratedData {
+  source: { repository: string; commit: string; releases: Record<PostfixVersion, string> };
+  versions: PostfixVersion[];
+  builtinCounts: Record<PostfixVersion, number>;
+  parameters: Record<string, GeneratedParameter>;
+  services: {
+    since: PostfixVersion;
+    suffixes: (VersionRange & { suffix: string; defaultParam: string; commands: string[] })[];
+  };
+  dbms: {
+    since: PostfixVersion;
+    types: Record<
+      string,
+      VersionRange & { class: "client" | "regex"; suffixes: Record<string, VersionRange> }
+    >;
+    wrappers: Record<string, VersionRange>;
+  };
+}
+
+const generated = data as unknown as GeneratedData;
+
+/** Release lines covered by the data, oldest first. */
+export const SUPPORTED_VERSIONS: readonly PostfixVersion[] = Object.freeze([...generated.versions]);
+export const OLDEST_VERSION: PostfixVersion = SUPPORTED_VERSIONS[0];
+export const NEWEST_VERSION: PostfixVersion = SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1];
+/** The Postfix commit the data was generated from. */
+export const SOURCE_COMMIT: string = generated.source.commit;
+
+// ---------------------------------------------------------------------------
+// Versions
+
+/**
+ * Numeric, component-wise comparison ("2.10" > "2.9"); a missing component
+ * counts as 0, so "3.7" < "3.7.1". Negative, zero or positive like a sort comparator.
+ */
+export function compareVersions(a: PostfixVersion, b: PostfixVersion): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+/** "3.7.11" -> "3.7"; anything that is not a version number is returned as-is. */
+export function releaseLine(version: PostfixVersion): PostfixVersion {
+  const match = /^(\d+)\.(\d+)/.exec(version.trim());
+  return match ? `${match[1]}.${match[2]}` : version;
+}
+
+/**
+ * The covered release line whose data answers for `version`. Patch releases
+ * map to their line (the data of a line is its newest patch release); lines
+ * newer than the data get the newest, older ones the oldest.
+ */
+function effectiveLine(version: PostfixVersion): PostfixVersion {
+  const line = releaseLine(version);
+  if (!/^\d+\.\d+$/.test(line)) throw new RangeError(`not a Postfix version: ${version}`);
+  if (compareVersions(line, NEWEST_VERSION) > 0) return NEWEST_VERSION;
+  if (compareVersions(line, OLDEST_VERSION) < 0) return OLDEST_VERSION;
+  // A line with no release (there is none today) falls back to the one before it.
+  let best = OLDEST_VERSION;
+  for (const known of SUPPORTED_VERSIONS) if (compareVersions(known, line) <= 0) best = known;
+  return best;
+}
+
+/** Whether `version` lies inside `range` (in release-line terms). */
+export function inVersionRange(range: VersionRange | undefined, version: PostfixVersion): boolean {
+  if (!range) return false;
+  const line = effectiveLine(version);
+  if (compareVersions(line, range.since) < 0) return false;
+  if (range.until !== undefined && compareVersions(line, range.until) > 0) return false;
+  return !(range.absent ?? []).includes(line);
+}
+
+// ---------------------------------------------------------------------------
+// Parameters
+
+function toRange(p: Partial<VersionRange>): VersionRange | undefined {
+  if (p.since === undefined) return undefined;
+  const range: VersionRange = { since: p.since };
+  if (p.until !== undefined) range.until = p.until;
+  if (p.absent !== undefined) range.absent = p.absent;
+  return range;
+}
+
+function toFacts(name: string, p: GeneratedParameter): ParameterFacts {
+  const { since: _since, until: _until, absent: _absent, default: documentedDefault, ...rest } = p;
+  const facts: ParameterFacts = { name, ...rest };
+  const builtin = toRange(p);
+  if (builtin) facts.builtin = builtin;
+  if (documentedDefault !== undefined) facts.documentedDefault = documentedDefault;
+  return Object.freeze(facts);
+}
+
+const PARAMETERS: ReadonlyMap<string, ParameterFacts> = new Map(
+  Object.entries(generated.parameters)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, p]) => [name, toFacts(name, p)]),
+);
+
+/** Everything known about one name, or undefined when no release ever had it. */
+export function getParameter(name: string): ParameterFacts | undefined {
+  return PARAMETERS.get(name);
+}
+
+/** All names (built-in in some release, legacy, or documented), sorted by name. */
+export function allParameters(): readonly ParameterFacts[] {
+  return [...PARAMETERS.values()];
+}
+
+/** True when `postconf -d` of that release prints the name without any master.cf. */
+export function isBuiltinParameter(
+  name: string,
+  version: PostfixVersion = NEWEST_VERSION,
+): boolean {
+  return inVersionRange(PARAMETERS.get(name)?.builtin, version);
+}
+
+/**
+ * True when postconf of that release accepts the name in main.cf on its own
+ * (built-in or legacy alias); per-service, per-database and user-defined
+ * names depend on the rest of the configuration and are not included.
+ */
+export function isKnownParameter(name: string, version: PostfixVersion = NEWEST_VERSION): boolean {
+  const facts = PARAMETERS.get(name);
+  return inVersionRange(facts?.builtin, version) || inVersionRange(facts?.legacy, version);
+}
+
+/** The names `postconf -d` of that release prints for an empty master.cf, sorted. */
+export function builtinParameterNames(version: PostfixVersion = NEWEST_VERSION): string[] {
+  return allParameters()
+    .filter((p) => inVersionRange(p.builtin, version))
+    .map((p) => p.name);
+}
+
+/** Whether postconf of that release warns about the name as deprecated or removed. */
+export function warnsAsDeprecated(name: string, version: PostfixVersion = NEWEST_VERSION): boolean {
+  const since = PARAMETERS.get(name)?.warnsSince;
+  return since !== undefined && compareVersions(effectiveLine(version), since) >= 0;
+}
+
+// ---------------------------------------------------------------------------
+// Per-service names (postconf_service.c)
+
+const SERVICE_RULES: readonly ServiceSuffixRule[] = generated.services.suffixes.map((s) => {
+  const rule: ServiceSuffixRule = {
+    suffix: s.suffix,
+    defaultParameter: s.defaultParam,
+    commands: s.commands,
+    since: s.since,
+  };
+  if (s.until !== undefined) rule.until = s.until;
+  if (s.absent !== undefined) rule.absent = s.absent;
+  return Object.freeze(rule);
+});
+
+/** The suffix rules that apply to a master.cf command in that release. */
+export function serviceSuffixRules(
+  command: string,
+  version: PostfixVersion = NEWEST_VERSION,
+): ServiceSuffixRule[] {
+  // postconf compares only the first word of the command field, exactly.
+  const program = command.trim().split(/\s+/)[0] ?? "";
+  return SERVICE_RULES.filter((r) => r.commands.includes(program) && inVersionRange(r, version));
+}
+
+/**
+ * The names postconf derives from one master.cf entry: `<service><suffix>`
+ * for delivery agents (local, error, virtual, smtp, lmtp, pipe) and spawn.
+ * Some of them are also built-in (local_destination_concurrency_limit);
+ * postconf then keeps the built-in default. Releases before 2.9 derive none.
+ */
+export function serviceParameterNames(
+  serviceName: string,
+  command: string,
+  version: PostfixVersion = NEWEST_VERSION,
+): string[] {
+  const names = serviceSuffixRules(command, version).map((r) => serviceName + r.suffix);
+  return [...new Set(names)].sort();
+}
+
+// ---------------------------------------------------------------------------
+// Per-database names (postconf_dbms.c)
+
+/** The lookup table types with main.cf-style client settings in that release. */
+export function dbmsTableTypes(version: PostfixVersion = NEWEST_VERSION): DbmsTableType[] {
+  return Object.entries(generated.dbms.types)
+    .filter(([, t]) => inVersionRange(t, version))
+    .map(([type, t]) => ({ type, ...t }));
+}
+
+/**
+ * Map types that postconf looks through before the real type
+ * ("proxy:ldap:name"; "debug:" since 3.11).
+ */
+export function dbmsWrapperTypes(version: PostfixVersion = NEWEST_VERSION): string[] {
+  return Object.entries(generated.dbms.wrappers)
+    .filter(([, range]) => inVersionRange(range, version))
+    .map(([type]) => type);
+}
+
+/**
+ * The names postconf accepts for a `type:name` lookup table whose name is not
+ * a file: `<name>_<suffix>` for each client setting of that type (e.g.
+ * ldap:corp gives corp_server_host, corp_search_base, ...). A name starting
+ * with "/" is a configuration file and one starting with "." is not a
+ * candidate, so both give no names. Pass the type after any proxy:/debug:
+ * wrappers (see dbmsWrapperTypes).
+ */
+export function dbmsParameterNames(
+  tableType: string,
+  tableName: string,
+  version: PostfixVersion = NEWEST_VERSION,
+): string[] {
+  const type = generated.dbms.types[tableType];
+  if (!type || type.class !== "client" || !inVersionRange(type, version)) return [];
+  if (tableName === "" || tableName.startsWith("/") || tableName.startsWith(".")) return [];
+  return Object.entries(type.suffixes)
+    .filter(([, range]) => inVersionRange(range, version))
+    .map(([suffix]) => `${tableName}_${suffix}`)
+    .sort();
+}

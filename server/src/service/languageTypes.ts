@@ -1,0 +1,7 @@
+import type { Position } from "vscode-languageserver-types";
+
+/** Converts document offsets to LSP positions and back; a TextDocument does both. */
+export interface PositionMapper {
+  positionAt(offset: number): Position;
+  offsetAt(position: Position): number;
+}
