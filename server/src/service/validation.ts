@@ -2,6 +2,7 @@ import type { Diagnostic } from "vscode-languageserver-types";
 import { DiagnosticSeverity } from "vscode-languageserver-types";
 import { mainEntries, masterEntries } from "./analysis/configModel";
 import type { PositionMapper } from "./languageTypes";
+import { isSpace } from "./text/chars";
 import type { ParsedConfig } from "./parser/document";
 import type { Span } from "./parser/logicalLines";
 import type { MainEntry, ValueSyntaxError } from "./parser/mainCf";
@@ -72,7 +73,7 @@ function checkMain(config: ParsedConfig): Finding[] {
     }
     seen.set(name, entry);
     if (setting.macros.error) findings.push(macroFinding(setting.macros.error));
-    findings.push(...hashWords(config.text, setting.value));
+    findings.push(...hashWords(config.text, entry, setting.value));
   }
   return findings;
 }
@@ -142,21 +143,28 @@ function macroFinding(error: ValueSyntaxError): Finding {
   };
 }
 
-/** Words starting with '#' inside a value: not comments, but part of the value. */
-function hashWords(text: string, value: Span): Finding[] {
-  const findings: Finding[] = [];
-  for (let i = value.start; i < value.end; i++) {
-    if (text[i] !== "#" || (i > value.start && !/\s/.test(text[i - 1]))) continue;
-    findings.push({
-      rule: "comment-after-value",
-      start: i,
-      end: value.end,
-      message:
-        "'#' only starts a comment at the beginning of a line. Here it and the text after it become part of the value. Move the comment to its own line.",
-    });
-    break;
+/**
+ * Words starting with '#' inside a value: not comments, but part of the value.
+ * Only the value's own segments are scanned, not comment lines between them.
+ */
+function hashWords(text: string, entry: MainEntry, value: Span): Finding[] {
+  for (const segment of entry.segments) {
+    const from = Math.max(segment.start, value.start);
+    const to = Math.min(segment.end, value.end);
+    for (let i = from; i < to; i++) {
+      if (text[i] !== "#" || (i > value.start && !isSpace(text.charCodeAt(i - 1)))) continue;
+      return [
+        {
+          rule: "comment-after-value",
+          start: i,
+          end: value.end,
+          message:
+            "'#' only starts a comment at the beginning of a line. Here it and the text after it become part of the value. Move the comment to its own line.",
+        },
+      ];
+    }
   }
-  return findings;
+  return [];
 }
 
 function checkMaster(config: ParsedConfig): Finding[] {

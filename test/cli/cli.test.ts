@@ -1,0 +1,93 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const CLI = join(__dirname, "../../dist/cli.js");
+
+function run(args: string[], input?: string) {
+  const result = spawnSync("node", [CLI, ...args], { input, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function configDir(main: string, master = ""): string {
+  const dir = mkdtempSync(join(tmpdir(), "postfix-lint-"));
+  writeFileSync(join(dir, "main.cf"), main);
+  writeFileSync(join(dir, "master.cf"), master);
+  return dir;
+}
+
+beforeAll(() => {
+  execFileSync("node", ["scripts/build.mjs"], { cwd: join(__dirname, "../..") });
+});
+
+describe("postfix-lint", () => {
+  it("prints path:line:column: severity: message [rule] and exits 1 on errors", () => {
+    const dir = configDir("smtpd_tls_security_level = may # note\n");
+    const result = run([dir]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(
+      new RegExp(`^${dir}/main.cf:1:32: error: .* \\[comment-after-value\\]\\n$`),
+    );
+  });
+
+  it("exits 0 when nothing reaches error severity", () => {
+    expect(run([configDir("myhostname = mail.example.com\n")]).status).toBe(0);
+    const dir = configDir("a = 1\na = 2\n");
+    const result = run([dir]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("warning:");
+  });
+
+  it("writes JSON with 1-based lines and columns", () => {
+    const result = run(["--format", "json", "--kind", "main", "-"], "x = 1\nx = 2\n");
+    expect(JSON.parse(result.stdout)).toEqual({
+      files: [
+        {
+          path: "<stdin>",
+          diagnostics: [
+            expect.objectContaining({
+              line: 2,
+              column: 1,
+              endLine: 2,
+              endColumn: 2,
+              severity: "warning",
+              code: "duplicate-parameter",
+            }),
+          ],
+        },
+      ],
+    });
+  });
+
+  it("applies --rule severity overrides", () => {
+    const dir = configDir("smtpd_tls_security_level = may # note\n");
+    expect(run(["--rule", "comment-after-value=warning", dir]).status).toBe(0);
+    expect(run(["--rule", "comment-after-value=off", dir]).stdout).toBe("");
+  });
+
+  it("exits 2 with a clear message on usage and I/O errors", () => {
+    expect(run([]).status).toBe(2);
+    const missing = run(["/nonexistent/main.cf"]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("no such file or directory");
+    expect(run(["--rule", "no-such-rule=off", "x"]).stderr).toContain(
+      'unknown rule "no-such-rule"',
+    );
+    expect(run(["-"]).stderr).toContain("--kind");
+  });
+
+  it("prints main.cf settings like postconf -n", () => {
+    const dir = configDir("relayhost = [a]\nmyhostname   =   h\n  continued\nbogus = 1\n");
+    const result = run(["--print", "main", dir]);
+    expect(result.stdout).toBe("myhostname = h continued\nrelayhost = [a]\n");
+    expect(result.status).toBe(0);
+  });
+
+  it("reports postconf's fatal errors when printing", () => {
+    const result = run(["--print", "main", configDir("relayhost [a]\n")]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`missing '=' after attribute name: "relayhost [a]"`);
+  });
+});

@@ -1,0 +1,124 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type MessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  createMessageConnection,
+} from "vscode-jsonrpc/node";
+import type { PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+
+/** Talks to `node dist/server.js --stdio` exactly as an editor would. */
+
+const ROOT = join(__dirname, "../..");
+let server: ChildProcess;
+let connection: MessageConnection;
+const published = new Map<string, PublishDiagnosticsParams[]>();
+const waiters: (() => void)[] = [];
+
+function nextDiagnostics(uri: string, count: number): Promise<PublishDiagnosticsParams> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no diagnostics #${count} for ${uri}`)),
+      10_000,
+    );
+    const check = () => {
+      const list = published.get(uri) ?? [];
+      if (list.length >= count) {
+        clearTimeout(timer);
+        resolve(list[count - 1]);
+        return true;
+      }
+      return false;
+    };
+    if (!check()) waiters.push(() => void check());
+  });
+}
+
+beforeAll(async () => {
+  execFileSync("node", ["scripts/build.mjs"], { cwd: ROOT });
+  server = spawn("node", [join(ROOT, "dist/server.js"), "--stdio"], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  connection = createMessageConnection(
+    new StreamMessageReader(server.stdout!),
+    new StreamMessageWriter(server.stdin!),
+  );
+  connection.onNotification(
+    "textDocument/publishDiagnostics",
+    (params: PublishDiagnosticsParams) => {
+      published.set(params.uri, [...(published.get(params.uri) ?? []), params]);
+      for (const waiter of waiters.splice(0)) waiter();
+    },
+  );
+  connection.listen();
+  const result = await connection.sendRequest("initialize", {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+  });
+  expect(result).toMatchObject({ capabilities: { textDocumentSync: { change: 2 } } });
+  await connection.sendNotification("initialized", {});
+});
+
+afterAll(async () => {
+  await connection.sendRequest("shutdown").catch(() => undefined);
+  await connection.sendNotification("exit").catch(() => undefined);
+  connection.dispose();
+  server.kill();
+});
+
+describe("language server over stdio", () => {
+  it("publishes diagnostics on open and after incremental edits", async () => {
+    const uri = "file:///etc/postfix/main.cf";
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: {
+        uri,
+        languageId: "postfix-main",
+        version: 1,
+        text: "smtpd_tls_security_level = may # note\n",
+      },
+    });
+    const first = await nextDiagnostics(uri, 1);
+    expect(first.diagnostics.map((d) => d.code)).toEqual(["comment-after-value"]);
+
+    // Delete " # note": the problem must go away.
+    await connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version: 2 },
+      contentChanges: [
+        { range: { start: { line: 0, character: 30 }, end: { line: 0, character: 37 } }, text: "" },
+      ],
+    });
+    const second = await nextDiagnostics(uri, 2);
+    expect(second.version).toBe(2);
+    expect(second.diagnostics).toEqual([]);
+  });
+
+  it("recognises main.cf by file name when the editor uses another language id", async () => {
+    const uri = "file:///tmp/conf/main.cf";
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId: "pfmain", version: 1, text: "relayhost [x]\n" },
+    });
+    const diagnostics = await nextDiagnostics(uri, 1);
+    expect(diagnostics.diagnostics[0]).toMatchObject({
+      code: "missing-equals",
+      range: { start: { line: 0, character: 0 } },
+    });
+  });
+
+  it("clears diagnostics when a document is closed", async () => {
+    const uri = "file:///etc/postfix/master.cf";
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: {
+        uri,
+        languageId: "postfix-master",
+        version: 1,
+        text: "smtp inet n - yes - - smtpd\n",
+      },
+    });
+    expect((await nextDiagnostics(uri, 1)).diagnostics).toHaveLength(1);
+    await connection.sendNotification("textDocument/didClose", { textDocument: { uri } });
+    expect((await nextDiagnostics(uri, 2)).diagnostics).toEqual([]);
+  });
+});
