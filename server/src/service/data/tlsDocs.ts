@@ -1,0 +1,36 @@
+/**
+ * Reads the hand-written TLS parameter docs: one `## name` section per parameter,
+ * whose first line is `**Default:** … · **Since:** …`. A `[[same-as:base]]` line
+ * stands for the base parameter's text; `[[Pnn]]` cites a pitfall.
+ */
+
+export interface ParameterDoc {
+  name: string;
+  /** The Default/Since line. */
+  facts: string;
+  /** The text after the facts line, with `[[same-as:…]]` left in place. */
+  body: string;
+}
+
+export function parseParameterDocs(markdown: string): Map<string, ParameterDoc> {
+  const docs = new Map<string, ParameterDoc>();
+  const sections = markdown.split(/^## /m).slice(1);
+  for (const section of sections) {
+    const newline = section.indexOf("\n");
+    const name = section.slice(0, newline).trim();
+    const content = section.slice(newline + 1).trim();
+    const factsEnd = content.indexOf("\n");
+    const facts = factsEnd < 0 ? content : content.slice(0, factsEnd);
+    const body = factsEnd < 0 ? "" : content.slice(factsEnd + 1).trim();
+    docs.set(name, { name, facts, body });
+  }
+  return docs;
+}
+
+/** The body with every `[[same-as:base]]` line replaced by the base's body. */
+export function resolvedBody(doc: ParameterDoc, docs: Map<string, ParameterDoc>): string {
+  return doc.body.replace(
+    /^\[\[same-as:([A-Za-z0-9_]+)\]\]$/gm,
+    (_line, base: string) => docs.get(base)?.body ?? "",
+  );
+}
