@@ -5,7 +5,7 @@
 // and per-database name rules, and the defaults documented in postconf.proto.
 //
 // Usage: node scripts/generate-parameters.mjs [--repo PATH] [--check]
-//   --repo PATH  bare git mirror of github.com/vdukhovni/postfix
+//   --repo PATH  bare git mirror of the public vdukhovni/postfix repository
 //   --check      do not write; exit 1 when the committed file is stale
 //
 // Everything is read through git from the mirror; nothing is built or run.
@@ -519,11 +519,12 @@ function collectRegistrations(release) {
 // ---------------------------------------------------------------------------
 // Default values, evaluated just far enough to find a time unit.
 
+/** The default as text: a string expression, or a literal number. */
 function evaluateDefault(release, registration) {
   const expr = registration.defaultExpr;
   if (expr === undefined) return undefined;
-  const value = release.macros.string(expr, registration.file);
-  return value;
+  if (/^-?\d+$/.test(expr)) return expr;
+  return release.macros.string(expr, registration.file);
 }
 
 /** Index just past the bracket that closes the one at `open`. */
@@ -874,7 +875,6 @@ function main() {
       if (defaults.has(reg.name)) continue;
       const value = evaluateDefault(release, reg);
       if (value !== undefined) defaults.set(reg.name, value);
-      else if (/^-?\d+$/.test(reg.defaultExpr ?? "")) defaults.set(reg.name, reg.defaultExpr);
     }
 
     const seenKinds = new Map();
@@ -1045,9 +1045,9 @@ function main() {
   const serviceLines = [...new Set([...serviceByLine.values()].flatMap((s) => [...s]))];
   const dbmsLines = [...new Set([...dbmsTypeByLine.values()].flatMap((e) => [...e.lines]))];
   const output = {
-    "//": "generated — do not edit; run node scripts/generate-parameters.mjs",
+    "//": `generated — do not edit; run node scripts/generate-parameters.mjs (source: vdukhovni/postfix ${headCommit})`,
     source: {
-      repository: "https://github.com/vdukhovni/postfix",
+      repository: "vdukhovni/postfix",
       commit: headCommit,
       releases: Object.fromEntries(
         releases.map((r) => [r.line, r.ref === "HEAD" ? headCommit : r.ref]),

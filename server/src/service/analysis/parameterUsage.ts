@@ -4,7 +4,7 @@ import type { MasterEntry } from "../parser/masterCf";
 import {
   type PostfixVersion,
   dbmsParameterNames,
-  isBuiltinParameter,
+  isKnownParameter,
   serviceParameterNames,
 } from "../data/parameters";
 import { mainEntries, mainSettings, masterEntries, serviceSettings } from "./configModel";
@@ -40,7 +40,7 @@ export function analyzeParameterUsage(
     }
   }
   const builtinOrService = (name: string) =>
-    isBuiltinParameter(name, version) || serviceNames.has(name);
+    isKnownParameter(name, version) || serviceNames.has(name);
 
   const settings = mainSettings(main);
   const hasValue = (name: string) =>
