@@ -30,11 +30,8 @@ export interface EmulatedOutput {
 
 /** `postconf -n`: explicit main.cf settings of known parameters, sorted by name. */
 export function printMainSettings(config: ConfigPair, version: PostfixVersion): EmulatedOutput {
-  const fatal = mainSyntaxFatal(config) ?? masterFieldFatal(config);
+  const { usage, fatal } = readLikePostconf(config, version, "main first");
   if (fatal) return { lines: [], fatal };
-  const usage = analyzeParameterUsage(config.main, config.master, version);
-  const expansionFatal = macroFatal(config, usage);
-  if (expansionFatal) return { lines: [], fatal: expansionFatal };
   const settings = mainSettings(config.main);
   const lines = [...settings.values()]
     .filter(
@@ -89,6 +86,23 @@ export function printServiceSettings(config: ConfigPair, version: PostfixVersion
     }
   }
   return { lines };
+}
+
+/**
+ * The checks postconf makes before printing, in its order: -n reads main.cf before
+ * master.cf, -M and -P the other way round; then it expands known values.
+ */
+function readLikePostconf(
+  config: ConfigPair,
+  version: PostfixVersion,
+  order: "main first" | "master first",
+): { usage: ParameterUsage; fatal?: string } {
+  const syntaxFatal =
+    order === "main first"
+      ? (mainSyntaxFatal(config) ?? masterFieldFatal(config))
+      : (masterFieldFatal(config) ?? mainSyntaxFatal(config));
+  const usage = analyzeParameterUsage(config.main, config.master, version);
+  return { usage, fatal: syntaxFatal ?? macroFatal(config, usage) };
 }
 
 /** pcf_print_line(): words separated by single spaces, no leading or trailing blanks. */

@@ -1,6 +1,6 @@
 import { type Expansion, hasNoMacros, parseExpansion } from "./expansion";
 import { type LogicalLine, type Span, logicalSpan, logicalToOffset } from "./logicalLines";
-import { splitNameValue } from "./nameValue";
+import { type NameValueSplit, splitNameValue } from "./nameValue";
 import type { Token } from "./tokens";
 import { isSpace } from "../text/chars";
 
@@ -68,12 +68,17 @@ export function parseMainEntry(line: LogicalLine): MainEntry {
     entry.problem = split;
     return entry;
   }
-  entry.setting = {
+  entry.setting = settingOf(line, split);
+  return entry;
+}
+
+/** The setting a successful split_nameval() describes, with document positions. */
+export function settingOf(line: LogicalLine, split: NameValueSplit): ParameterSetting {
+  return {
     name: tokenOf(line, split.nameStart, split.nameEnd),
     value: tokenOf(line, split.valueStart, split.valueEnd),
     macros: parseValueMacros(line, split.valueStart, split.valueEnd),
   };
-  return entry;
 }
 
 export function tokenOf(line: LogicalLine, from: number, to: number): Token {

@@ -1,5 +1,5 @@
 import { type LogicalLine, logicalToOffset } from "./logicalLines";
-import { type ParameterSetting, parseValueMacros, tokenOf } from "./mainCf";
+import { type ParameterSetting, settingOf, tokenOf } from "./mainCf";
 import { splitNameValue } from "./nameValue";
 import type { Token } from "./tokens";
 
@@ -196,11 +196,7 @@ function makeValueOption(line: LogicalLine, flag: Token, value: Token | undefine
     option.settingProblem = split;
     return option;
   }
-  option.setting = {
-    name: tokenOf(line, split.nameStart, split.nameEnd),
-    value: tokenOf(line, split.valueStart, split.valueEnd),
-    macros: parseValueMacros(line, split.valueStart, split.valueEnd),
-  };
+  option.setting = settingOf(line, split);
   return option;
 }
 
