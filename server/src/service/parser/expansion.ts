@@ -1,14 +1,17 @@
 import { isAlnum, isNameChar, isSpace } from "../text/chars";
 
 /**
- * Parses `$` expansions in a parameter value the way Postfix's mac_parse() and
- * mac_expand() do when they scan a value without evaluating it (both branches of
- * `?`/`:` are parsed). The syntax is that of Postfix 3.12, a superset of older
- * releases: relational operators (3.0), the `level` operator suffix (3.6) and
- * named functions (3.11). Version checks are left to the rules.
+ * A port of Postfix's mac_parse() and mac_expand(), in two modes:
+ * - scanning (parseExpansion): finds every `$name` reference, parsing both branches
+ *   of `?`/`:`, as postconf does when it looks for user-defined parameters;
+ * - evaluating (evaluateExpansion): expands a value recursively through a lookup
+ *   function, taking only the branches the values select, as postconf and the
+ *   daemons do when they use a value.
+ * The syntax is that of Postfix 3.12, a superset of older releases: relational
+ * operators (3.0), the `level` operator suffix (3.6) and named functions (3.11).
  *
- * All indices are positions in the logical text handed in; the caller maps them
- * to document offsets.
+ * Positions in scan results are indices into the text handed in; the caller maps
+ * them to document offsets.
  */
 
 export type ReferenceForm = "bare" | "brace" | "paren";
@@ -46,11 +49,12 @@ export type MacroErrorCode =
   | "colon-expected"
   | "unexpected-input"
   | "unknown-function"
-  | "nesting";
+  | "nesting"
+  | "malformed-level";
 
 export interface MacroError {
   code: MacroErrorCode;
-  /** Where the problem was found. */
+  /** Where the problem was found (in evaluation: in the text being expanded then). */
   start: number;
   end: number;
   /** The text of postconf's own warning for this error (used to emulate postconf). */
@@ -64,16 +68,37 @@ export interface Expansion {
   error?: MacroError;
 }
 
+/** Returns a parameter's raw (unexpanded) value, or undefined when it has none. */
+export type MacroLookup = (name: string) => string | undefined;
+
+export interface Evaluation {
+  value: string;
+  error?: MacroError;
+}
+
 export const RELATIONAL_OPERATORS = ["==", "!=", "<", "<=", ">=", ">"];
 export const OPERATOR_SUFFIXES = ["level"];
 export const MACRO_FUNCTIONS = ["domain_to_ascii"];
 const OPERATOR_CHARS = "<>!=?+-*/~&|%";
+/** mac_expand() refuses to go deeper than this many nested calls. */
 const MAX_NESTING = 100;
+/** What a relational expression yields for true and false. */
+const TRUE_VALUE = "true";
 
 export function parseExpansion(text: string, from = 0, to = text.length): Expansion {
   const result: Expansion = { references: [], functions: [] };
-  new MacroScanner(text, result).parse(from, to);
+  const state: MacroState = { level: 0, result };
+  new MacroScanner(text, state).parse(from, to);
   return result;
+}
+
+export function evaluateExpansion(text: string, lookup: MacroLookup): Evaluation {
+  const result: Expansion = { references: [], functions: [] };
+  const state: MacroState = { level: 0, result, evaluation: { lookup, output: [] } };
+  new MacroScanner(text, state).parse(0, text.length);
+  const evaluation: Evaluation = { value: state.evaluation!.output.join("") };
+  if (result.error) evaluation.error = result.error;
+  return evaluation;
 }
 
 /** True when the value contains no `$` at all (the common case; saves work). */
@@ -81,37 +106,64 @@ export function hasNoMacros(text: string): boolean {
   return text.indexOf("$") < 0;
 }
 
-class MacroScanner {
-  /** Active expression callbacks, as mac_expand counts them. */
-  private level = 0;
+/** State shared by the scanners of one mac_expand() call (values expanded inside it included). */
+interface MacroState {
+  /** Active callbacks, as mac_expand counts them. */
+  level: number;
+  result: Expansion;
+  /** Present when evaluating: where to look values up and where the result goes. */
+  evaluation?: { lookup: MacroLookup; output: string[] };
+}
 
+interface Payload {
+  start: number;
+  end: number;
+  /** Position after the closing `}` and any whitespace. */
+  next: number;
+}
+
+class MacroScanner {
   constructor(
     private readonly text: string,
-    private readonly result: Expansion,
+    private readonly state: MacroState,
   ) {}
 
   private get failed(): boolean {
-    return this.result.error !== undefined;
+    return this.state.result.error !== undefined;
+  }
+
+  private get evaluating(): boolean {
+    return this.state.evaluation !== undefined;
   }
 
   private fail(code: MacroErrorCode, start: number, end: number, postconfWarning: string): void {
-    if (!this.failed) this.result.error = { code, start, end, postconfWarning };
+    if (!this.failed) this.state.result.error = { code, start, end, postconfWarning };
   }
 
   private slice(start: number, end: number): string {
     return this.text.slice(start, end);
   }
 
-  /** mac_parse(): find `$` references in [from, to). */
+  /** The error text shows up to 20 characters of what follows. */
+  private excerpt(from: number, end: number): string {
+    return this.slice(from, Math.min(end, from + 20));
+  }
+
+  /** mac_parse(): literal text and `$` expressions in [from, to). */
   parse(from: number, to: number): void {
     let i = from;
+    let literal = "";
     while (i < to && !this.failed) {
       const dollar = this.text.indexOf("$", i);
       if (dollar < 0 || dollar >= to) break;
+      literal += this.slice(i, dollar);
       if (dollar + 1 < to && this.text.charCodeAt(dollar + 1) === 0x24) {
-        i = dollar + 2; // `$$` is a literal `$`
+        literal += "$"; // `$$` is a literal `$`
+        i = dollar + 2;
         continue;
       }
+      if (literal) this.literal(literal);
+      literal = "";
       let contentStart = dollar + 1;
       let contentEnd: number;
       let form: ReferenceForm = "bare";
@@ -136,7 +188,7 @@ class MacroScanner {
           if (ch === open) level++;
           if (ch === close) level--;
         }
-        if (this.failed) break;
+        if (this.failed) return;
         contentEnd = p - 1;
         i = p;
       } else {
@@ -147,18 +199,34 @@ class MacroScanner {
       }
       if (contentEnd === contentStart) {
         this.fail("empty-name", dollar, i, `empty macro name: "${this.slice(from, to)}"`);
-        break;
+        return;
       }
-      // Postfix gives up beyond 100 nested expressions; this also bounds our recursion.
-      if (this.level > MAX_NESTING) {
-        const content = this.slice(contentStart, contentEnd);
-        this.fail("nesting", dollar, i, `unreasonable macro call nesting: "${content}"`);
-        break;
+      if (this.enter(this.slice(contentStart, contentEnd), dollar, i)) {
+        this.expression(contentStart, contentEnd, dollar, i, form);
+        this.state.level--;
       }
-      this.level++;
-      this.expression(contentStart, contentEnd, dollar, i, form);
-      this.level--;
     }
+    if (this.failed) return;
+    literal += this.slice(i, to);
+    if (literal) this.literal(literal);
+  }
+
+  /**
+   * Every mac_expand callback counts one level; beyond 100 Postfix gives up. This
+   * also bounds our recursion, whatever the input.
+   */
+  private enter(content: string, start: number, end: number): boolean {
+    if (this.state.level++ > MAX_NESTING) {
+      this.fail("nesting", start, end, `unreasonable macro call nesting: "${content}"`);
+      return false;
+    }
+    return true;
+  }
+
+  private literal(text: string): void {
+    if (!this.enter(text, 0, 0)) return;
+    this.state.evaluation?.output.push(text);
+    this.state.level--;
   }
 
   private skipSpace(p: number, end: number): number {
@@ -172,14 +240,8 @@ class MacroScanner {
     return q < end && this.text[q] === "{" ? q : -1;
   }
 
-  /**
-   * mac_exp_extract_curly_payload(): `open` is at a `{`. Returns the payload span
-   * and the position after the closing `}` and any whitespace, or undefined.
-   */
-  private curlyPayload(
-    open: number,
-    end: number,
-  ): { start: number; end: number; next: number } | undefined {
+  /** mac_exp_extract_curly_payload(): `open` is at a `{`. */
+  private curlyPayload(open: number, end: number): Payload | undefined {
     let level = 1;
     for (let p = open + 1; p < end; p++) {
       const ch = this.text[p];
@@ -207,11 +269,16 @@ class MacroScanner {
   ): void {
     let cp: number;
     let operator = "";
+    /** The looked-up value (or the relational result); undefined when not set. */
+    let value: string | undefined;
+    let relational = false;
     const leftCurly = this.findLeftCurly(start, end);
     if (leftCurly >= 0) {
-      const next = this.relational(leftCurly, end);
-      if (next === undefined) return;
-      cp = next;
+      const outcome = this.relational(leftCurly, end);
+      if (!outcome) return;
+      relational = true;
+      value = outcome.value;
+      cp = outcome.next;
       if (cp < end) {
         operator = this.text[cp];
         if (operator !== "?" && operator !== ":") {
@@ -219,7 +286,7 @@ class MacroScanner {
             "question-or-colon-expected",
             cp,
             end,
-            `"?" or ":" expected at: "...}>>>${this.slice(cp, Math.min(end, cp + 20))}"`,
+            `"?" or ":" expected at: "...}>>>${this.excerpt(cp, end)}"`,
           );
           return;
         }
@@ -228,15 +295,16 @@ class MacroScanner {
     } else {
       const nameStart = this.skipSpace(start, end);
       cp = nameStart;
+      let nameEnd: number;
       for (;;) {
         const afterSpace = this.skipSpace(cp, end);
         if (afterSpace >= end) {
-          this.addReference(nameStart, cp, refStart, refEnd, form);
+          nameEnd = cp;
           break;
         }
         const ch = this.text[afterSpace];
         if (ch === "?" || ch === ":") {
-          this.addReference(nameStart, cp, refStart, refEnd, form, ch);
+          nameEnd = cp;
           operator = ch;
           cp = afterSpace + 1;
           break;
@@ -250,15 +318,20 @@ class MacroScanner {
             "name-syntax",
             cp,
             cp + 1,
-            `attribute name syntax error at: "...${this.slice(start, cp)}>>>${this.slice(cp, Math.min(end, cp + 20))}"`,
+            `attribute name syntax error at: "...${this.slice(start, cp)}>>>${this.excerpt(cp, end)}"`,
           );
           return;
         }
         cp++;
       }
+      const name = this.slice(nameStart, nameEnd);
+      if (this.evaluating) value = this.state.evaluation!.lookup(name);
+      else this.addReference(nameStart, nameEnd, refStart, refEnd, form, operator);
     }
+    // When scanning, both result operands are parsed; when evaluating, the chosen one.
+    const isSet = value !== undefined && value !== "";
     if (operator === "?") {
-      const payload = this.branch(cp, end);
+      const payload = this.branch(cp, end, !this.evaluating || isSet);
       if (!payload) return;
       cp = payload.next;
       if (cp >= end) return;
@@ -267,7 +340,7 @@ class MacroScanner {
           "colon-expected",
           cp,
           end,
-          `":" expected at: "...${this.slice(payload.start, payload.end)}}>>>${this.slice(cp, Math.min(end, cp + 20))}"`,
+          `":" expected at: "...${this.slice(payload.start, payload.end)}}>>>${this.excerpt(cp, end)}"`,
         );
         return;
       }
@@ -275,33 +348,36 @@ class MacroScanner {
       cp++;
     }
     if (operator === ":") {
-      const payload = this.branch(cp, end);
-      if (!payload) return;
-      if (payload.next < end) {
+      const payload = this.branch(cp, end, !this.evaluating || !isSet);
+      if (payload && payload.next < end) {
         this.fail(
           "unexpected-input",
           payload.next,
           end,
-          `unexpected input at: "...${this.slice(payload.start, payload.end)}}>>>${this.slice(payload.next, Math.min(end, payload.next + 20))}"`,
+          `unexpected input at: "...${this.slice(payload.start, payload.end)}}>>>${this.excerpt(payload.next, end)}"`,
         );
       }
+      return;
     }
+    if (!this.evaluating || !isSet) return;
+    if (relational) this.state.evaluation!.output.push(value!);
+    else new MacroScanner(value!, this.state).parse(0, value!.length);
   }
 
   /** A `?` or `:` result operand: `{text}` or the rest of the expression. */
-  private branch(
-    cp: number,
-    end: number,
-  ): { start: number; end: number; next: number } | undefined {
+  private branch(cp: number, end: number, parse: boolean): Payload | undefined {
     const curly = this.findLeftCurly(cp, end);
     const payload = curly >= 0 ? this.curlyPayload(curly, end) : { start: cp, end, next: end };
     if (!payload) return undefined;
-    this.parse(payload.start, payload.end);
+    if (parse) this.parse(payload.start, payload.end);
     return this.failed ? undefined : payload;
   }
 
-  /** mac_exp_parse_relational(): `{a} OP {b}` starting at the `{` of the left operand. */
-  private relational(leftCurly: number, end: number): number | undefined {
+  /**
+   * mac_exp_parse_relational(): `{a} OP {b}` starting at the `{` of the left
+   * operand. Returns the result ("true" or "") and where parsing continues.
+   */
+  private relational(leftCurly: number, end: number): { value: string; next: number } | undefined {
     const left = this.curlyPayload(leftCurly, end);
     if (!left) return undefined;
     let cp = left.next;
@@ -314,19 +390,21 @@ class MacroScanner {
         "operator-expected",
         opStart,
         Math.max(cp, opStart + 1),
-        `"==" or "!="" or "<"" or "<="" or ">="" or ">" expected at: "...${leftText}}>>>${this.slice(opStart, Math.min(end, opStart + 20))}"`,
+        `"==" or "!="" or "<"" or "<="" or ">="" or ">" expected at: "...${leftText}}>>>${this.excerpt(opStart, end)}"`,
       );
       return undefined;
     }
+    let suffix = "";
     if (cp < end && isAlnum(this.text.charCodeAt(cp))) {
       const suffixStart = cp;
       while (cp < end && isAlnum(this.text.charCodeAt(cp))) cp++;
-      if (!OPERATOR_SUFFIXES.includes(this.slice(suffixStart, cp))) {
+      suffix = this.slice(suffixStart, cp);
+      if (!OPERATOR_SUFFIXES.includes(suffix)) {
         this.fail(
           "bad-operator-suffix",
           opStart,
           cp,
-          `bad operator suffix at: "...${operator}>>>${this.slice(suffixStart, cp)}"`,
+          `bad operator suffix at: "...${operator}>>>${suffix}"`,
         );
         return undefined;
       }
@@ -337,17 +415,46 @@ class MacroScanner {
         "operand-expected",
         cp,
         end,
-        `"{expression}" expected at: "...{${leftText}} ${operator}>>>${this.slice(cp, Math.min(end, cp + 20))}"`,
+        `"{expression}" expected at: "...{${leftText}} ${operator}>>>${this.excerpt(cp, end)}"`,
       );
       return undefined;
     }
     const right = this.curlyPayload(rightCurly, end);
     if (!right) return undefined;
-    this.parse(left.start, left.end);
+    const leftValue = this.operand(left);
     if (this.failed) return undefined;
-    this.parse(right.start, right.end);
+    const rightValue = this.operand(right);
     if (this.failed) return undefined;
-    return right.next;
+    if (!this.evaluating) return { value: "", next: right.next };
+    const outcome =
+      suffix === "level"
+        ? this.compareLevels(leftValue, rightValue)
+        : compare(leftValue, rightValue);
+    if (outcome === undefined) return undefined;
+    return { value: holds(operator, outcome) ? TRUE_VALUE : "", next: right.next };
+  }
+
+  /** Operands are expanded by a fresh mac_expand() call, so nesting counts from zero. */
+  private operand(payload: Payload): string {
+    const savedLevel = this.state.level;
+    const savedOutput = this.state.evaluation?.output;
+    this.state.level = 0;
+    if (this.state.evaluation) this.state.evaluation.output = [];
+    this.parse(payload.start, payload.end);
+    const value = this.state.evaluation?.output.join("") ?? "";
+    this.state.level = savedLevel;
+    if (this.state.evaluation) this.state.evaluation.output = savedOutput!;
+    return value;
+  }
+
+  private compareLevels(left: string, right: string): number | undefined {
+    for (const text of [left, right]) {
+      if (parseCompatibilityLevel(text) === undefined) {
+        this.fail("malformed-level", 0, 0, `malformed compatibility level syntax: "${text}"`);
+        return undefined;
+      }
+    }
+    return Math.sign(parseCompatibilityLevel(left)! - parseCompatibilityLevel(right)!);
   }
 
   /** mac_exp_parse_function(): `${name{argument}}` (Postfix 3.11). */
@@ -368,11 +475,13 @@ class MacroScanner {
         "unexpected-input",
         argument.next,
         end,
-        `unexpected input at: "...${argumentText}}>>>${this.slice(argument.next, Math.min(end, argument.next + 20))}"`,
+        `unexpected input at: "...${argumentText}}>>>${this.excerpt(argument.next, end)}"`,
       );
       return;
     }
-    this.result.functions.push({ name, nameStart, nameEnd, start: refStart, end: refEnd });
+    if (!this.evaluating) {
+      this.state.result.functions.push({ name, nameStart, nameEnd, start: refStart, end: refEnd });
+    }
     if (!MACRO_FUNCTIONS.includes(name)) {
       this.fail(
         "unknown-function",
@@ -382,7 +491,9 @@ class MacroScanner {
       );
       return;
     }
-    this.parse(argument.start, argument.end);
+    // domain_to_ascii leaves ASCII text as it is; that is all an editor needs.
+    const value = this.operand(argument);
+    this.state.evaluation?.output.push(value);
   }
 
   private addReference(
@@ -391,7 +502,7 @@ class MacroScanner {
     start: number,
     end: number,
     form: ReferenceForm,
-    test?: "?" | ":",
+    test: string,
   ): void {
     const reference: MacroReference = {
       name: this.slice(nameStart, nameEnd),
@@ -401,7 +512,45 @@ class MacroScanner {
       end,
       form,
     };
-    if (test) reference.test = test;
-    this.result.references.push(reference);
+    if (test === "?" || test === ":") reference.test = test;
+    this.state.result.references.push(reference);
   }
+}
+
+/** mac_exp_eval(): numeric when both sides are all digits, else byte order. */
+function compare(left: string, right: string): number {
+  if (/^[0-9]+$/.test(left) && /^[0-9]+$/.test(right)) {
+    const difference = BigInt(left) - BigInt(right);
+    return difference === 0n ? 0 : difference < 0n ? -1 : 1;
+  }
+  return Math.sign(Buffer.compare(Buffer.from(left, "utf8"), Buffer.from(right, "utf8")));
+}
+
+function holds(operator: string, comparison: number): boolean {
+  switch (operator) {
+    case "==":
+      return comparison === 0;
+    case "!=":
+      return comparison !== 0;
+    case "<":
+      return comparison < 0;
+    case "<=":
+      return comparison <= 0;
+    case ">=":
+      return comparison >= 0;
+    default:
+      return comparison > 0;
+  }
+}
+
+/**
+ * compat_level_from_string(): `major[.minor[.patch]]`, minor and patch at most
+ * 1023. Returns a number that orders levels, or undefined when malformed.
+ */
+export function parseCompatibilityLevel(text: string): number | undefined {
+  const match = /^\s*\+?(\d+)(?:\.\s*\+?(\d+)(?:\.\s*\+?(\d+))?)?$/.exec(text);
+  if (!match) return undefined;
+  const [major, minor, patch] = [match[1], match[2] ?? "0", match[3] ?? "0"].map(Number);
+  if (minor > 1023 || patch > 1023 || !Number.isSafeInteger(major)) return undefined;
+  return (major * 1024 + minor) * 1024 + patch;
 }
