@@ -2,7 +2,10 @@
 // Generates server/src/service/data/parameters.generated.json: which main.cf
 // parameter names `postconf` of every Postfix release line (2.0 .. newest)
 // knows, with type, time unit, bounds, deprecation status, the per-service
-// and per-database name rules, and the defaults documented in postconf.proto.
+// and per-database name rules, the defaults documented in postconf.proto
+// ("default") and the default values the code of each release line has
+// ("codeDefault", as `postconf -d` prints them, for a Linux build with
+// OpenSSL 3 and Berkeley DB; see BUILD_DEFINES).
 //
 // Usage: node scripts/generate-parameters.mjs [--repo PATH] [--check]
 //   --repo PATH  bare git mirror of the public vdukhovni/postfix repository
@@ -605,6 +608,526 @@ function timeUnit(name, defaults) {
 }
 
 // ---------------------------------------------------------------------------
+// Default values as the code has them (what `postconf -d` prints).
+//
+// A small C preprocessor: it follows object- and function-like #define and
+// #undef and evaluates #if/#ifdef/#ifndef/#elif/#else for one build, so a
+// default chosen by a conditional (alias_maps with or without NIS, the curves
+// OpenSSL provides, the directories of the platform block in sys_defs.h)
+// takes the branch that build takes. A default that depends on a definition
+// under such a conditional, or on the build settings themselves, is marked
+// build-dependent.
+
+/**
+ * The build whose branches are taken: Linux with glibc, OpenSSL 3 and
+ * Berkeley DB (HAS_DB and the "hash" type come from the Linux block of
+ * sys_defs.h). makedefs passes LINUX2..LINUX6 by kernel release; every
+ * release's sys_defs.h takes the same block for LINUX2.
+ */
+const BUILD_DEFINES = [
+  "LINUX2 1",
+  "__linux__ 1",
+  "__GLIBC__ 2",
+  "__GLIBC_MINOR__ 36",
+  "__GLIBC_PREREQ(maj, min) ((__GLIBC__ << 16) + __GLIBC_MINOR__ >= ((maj) << 16) + (min))",
+  "LINUX_VERSION_CODE 393472",
+  "KERNEL_VERSION(a, b, c) (((a) << 16) + ((b) << 8) + (c))",
+  // glibc <paths.h> (sys_defs.h sets USE_PATHS_H on Linux) and <stdarg.h>.
+  '_PATH_MAILDIR "/var/mail"',
+  "va_start(ap, last) __builtin_va_start(ap, last)",
+  "va_copy(dest, src) __builtin_va_copy(dest, src)",
+  "USE_TLS 1",
+  "OPENSSL_VERSION_NUMBER 0x30000000L",
+  "OPENSSL_VERSION_MAJOR 3",
+  "OPENSSL_VERSION_MINOR 0",
+  "OPENSSL_VERSION_PREREQ(maj, min) ((OPENSSL_VERSION_MAJOR << 16) + OPENSSL_VERSION_MINOR >= ((maj) << 16) + (min))",
+  // OpenSSL 3 object names that the default curve lists test for.
+  'SN_X25519 "X25519"',
+  "NID_X25519 1034",
+  'SN_X448 "X448"',
+  "NID_X448 1035",
+  'SN_X9_62_prime256v1 "prime256v1"',
+  "NID_X9_62_prime256v1 415",
+  'SN_secp384r1 "secp384r1"',
+  "NID_secp384r1 715",
+  'SN_secp521r1 "secp521r1"',
+  "NID_secp521r1 716",
+  'SN_ffdhe2048 "ffdhe2048"',
+  "NID_ffdhe2048 1126",
+  'SN_ffdhe3072 "ffdhe3072"',
+  "NID_ffdhe3072 1127",
+];
+
+const C_TOKEN =
+  /\s*(?:([A-Za-z_]\w*)|(\.?\d(?:[eEpP][+-]|[\w.])*)|("(?:[^"\\\n]|\\.)*")|('(?:[^'\\\n]|\\.)*')|(<<|>>|<=|>=|==|!=|&&|\|\||##|\S))/y;
+
+/** C tokens of `text`: {t: "id" | "num" | "str" | "chr" | "op", v}. */
+function cTokens(text) {
+  const tokens = [];
+  C_TOKEN.lastIndex = 0;
+  let match;
+  while (C_TOKEN.lastIndex < text.length && (match = C_TOKEN.exec(text))) {
+    if (match[1] !== undefined) tokens.push({ t: "id", v: match[1] });
+    else if (match[2] !== undefined) tokens.push({ t: "num", v: match[2] });
+    else if (match[3] !== undefined) tokens.push({ t: "str", v: match[3] });
+    else if (match[4] !== undefined) tokens.push({ t: "chr", v: match[4] });
+    else if (match[5] !== undefined) tokens.push({ t: "op", v: match[5] });
+  }
+  return tokens;
+}
+
+/** The bytes of a C string or character literal (quotes included in `literal`). */
+function decodeCLiteral(literal) {
+  const simple = { n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", f: "\f", v: "\v", 0: "\0" };
+  return literal.slice(1, -1).replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, (all, esc) => {
+    if (/^x/.test(esc)) return String.fromCharCode(parseInt(esc.slice(1), 16));
+    if (/^[0-7]+$/.test(esc)) return String.fromCharCode(parseInt(esc, 8));
+    return simple[esc] ?? esc;
+  });
+}
+
+/** Parses `NAME(params) body` or `NAME body` of a #define. */
+function parseDefine(rest, file, conditional) {
+  const match = /^([A-Za-z_]\w*)(\(([^)]*)\))?\s*([\s\S]*)$/.exec(rest.trim());
+  if (!match) return undefined;
+  const params = match[2] === undefined ? null : match[3].split(",").map((p) => p.trim());
+  if (params && params.length === 1 && params[0] === "") params.length = 0;
+  return { name: match[1], params, body: match[4].trim(), file, conditional };
+}
+
+class CppError extends Error {}
+
+/**
+ * Macro-expands `tokens`. `lookup(name, file)` returns the definition seen
+ * from `file`; every definition used is added to `used`. In #if context the
+ * operand of `defined` is left alone.
+ */
+function expandTokens(tokens, lookup, file, used, hide = new Set(), inIf = false, depth = 0) {
+  if (depth > 50) throw new CppError("macro expansion too deep");
+  const out = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.t !== "id") {
+      out.push(token);
+      continue;
+    }
+    if (inIf && token.v === "defined") {
+      out.push(token);
+      const paren = tokens[i + 1]?.v === "(";
+      const count = paren ? 3 : 1;
+      for (let k = 1; k <= count && i + 1 < tokens.length; k++) out.push(tokens[++i]);
+      continue;
+    }
+    const def = hide.has(token.v) ? undefined : lookup(token.v, file);
+    if (!def) {
+      out.push(token);
+      continue;
+    }
+    if (def.params === null) {
+      used.add(def);
+      const inner = new Set(hide).add(def.name);
+      out.push(...expandTokens(cTokens(def.body), lookup, def.file, used, inner, inIf, depth + 1));
+      continue;
+    }
+    if (tokens[i + 1]?.v !== "(") {
+      out.push(token);
+      continue;
+    }
+    // Collect the arguments of a function-like macro call.
+    const args = [[]];
+    let level = 0;
+    let j = i + 2;
+    for (; j < tokens.length; j++) {
+      const v = tokens[j].t === "op" ? tokens[j].v : "";
+      if (v === "(") level++;
+      else if (v === ")" && level-- === 0) break;
+      else if (v === "," && level === 0) {
+        args.push([]);
+        continue;
+      }
+      args[args.length - 1].push(tokens[j]);
+    }
+    if (j >= tokens.length) throw new CppError(`unterminated call of ${def.name}`);
+    if (def.params.length === 0 && args.length === 1 && args[0].length === 0) args.length = 0;
+    if (args.length !== def.params.length) throw new CppError(`${def.name}: wrong argument count`);
+    used.add(def);
+    const body = cTokens(def.body);
+    if (body.some((b) => b.v === "#" || b.v === "##"))
+      throw new CppError(`${def.name}: # and ## are not supported`);
+    const expandedArgs = args.map((arg) =>
+      expandTokens(arg, lookup, file, used, hide, inIf, depth + 1),
+    );
+    const substituted = body.flatMap((b) => {
+      const index = b.t === "id" ? def.params.indexOf(b.v) : -1;
+      return index < 0 ? [b] : expandedArgs[index];
+    });
+    const inner = new Set(hide).add(def.name);
+    out.push(...expandTokens(substituted, lookup, def.file, used, inner, inIf, depth + 1));
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Evaluates a macro-expanded integer constant expression (C precedence,
+ * BigInt arithmetic). Identifiers left over count as 0, as in #if;
+ * `isDefined` answers `defined NAME`.
+ */
+function evaluateIntegerTokens(tokens, isDefined = () => false) {
+  let pos = 0;
+  const peek = () => tokens[pos]?.v;
+  const expect = (v) => {
+    if (tokens[pos]?.v !== v) throw new CppError(`expected ${v} at ${tokens[pos]?.v ?? "end"}`);
+    pos++;
+  };
+  const binary = [
+    ["||"],
+    ["&&"],
+    ["|"],
+    ["^"],
+    ["&"],
+    ["==", "!="],
+    ["<", ">", "<=", ">="],
+    ["<<", ">>"],
+    ["+", "-"],
+    ["*", "/", "%"],
+  ];
+  const apply = (op, a, b) => {
+    switch (op) {
+      case "||":
+        return a || b ? 1n : 0n;
+      case "&&":
+        return a && b ? 1n : 0n;
+      case "|":
+        return a | b;
+      case "^":
+        return a ^ b;
+      case "&":
+        return a & b;
+      case "==":
+        return a === b ? 1n : 0n;
+      case "!=":
+        return a !== b ? 1n : 0n;
+      case "<":
+        return a < b ? 1n : 0n;
+      case ">":
+        return a > b ? 1n : 0n;
+      case "<=":
+        return a <= b ? 1n : 0n;
+      case ">=":
+        return a >= b ? 1n : 0n;
+      case "<<":
+        return a << b;
+      case ">>":
+        return a >> b;
+      case "+":
+        return a + b;
+      case "-":
+        return a - b;
+      case "*":
+        return a * b;
+      default:
+        if (b === 0n) throw new CppError("division by zero");
+        return op === "/" ? a / b : a % b;
+    }
+  };
+  const primary = () => {
+    const token = tokens[pos++];
+    if (!token) throw new CppError("unexpected end of expression");
+    if (token.t === "num") {
+      const text = token.v.replace(/[uUlL]+$/, "");
+      if (/^0[xX][0-9a-fA-F]+$/.test(text) || /^[1-9]\d*$|^0$/.test(text)) return BigInt(text);
+      if (/^0[0-7]+$/.test(text)) return BigInt(`0o${text.slice(1)}`);
+      throw new CppError(`not an integer: ${token.v}`);
+    }
+    if (token.t === "chr") return BigInt(decodeCLiteral(token.v).charCodeAt(0) || 0);
+    if (token.t === "id") {
+      if (token.v !== "defined") return 0n;
+      const paren = peek() === "(";
+      if (paren) pos++;
+      const name = tokens[pos++];
+      if (name?.t !== "id") throw new CppError("defined needs a name");
+      if (paren) expect(")");
+      return isDefined(name.v) ? 1n : 0n;
+    }
+    if (token.v === "(") {
+      const value = conditional();
+      expect(")");
+      return value;
+    }
+    if (token.v === "!") return primary() ? 0n : 1n;
+    if (token.v === "~") return ~primary();
+    if (token.v === "-") return -primary();
+    if (token.v === "+") return primary();
+    throw new CppError(`unexpected ${token.v}`);
+  };
+  const level = (n) => {
+    if (n === binary.length) return primary();
+    let left = level(n + 1);
+    while (binary[n].includes(peek())) {
+      const op = tokens[pos++].v;
+      left = apply(op, left, level(n + 1));
+    }
+    return left;
+  };
+  const conditional = () => {
+    const test = level(0);
+    if (peek() !== "?") return test;
+    pos++;
+    const whenTrue = conditional();
+    expect(":");
+    const whenFalse = conditional();
+    return test ? whenTrue : whenFalse;
+  };
+  const value = conditional();
+  if (pos !== tokens.length) throw new CppError(`trailing ${tokens[pos].v}`);
+  return value;
+}
+
+/**
+ * Runs the directives of one file. Starts from `base` (a Map of
+ * definitions) and, for names neither defines, asks `fallback`. Returns the
+ * file's own definitions at its end (null for an #undef).
+ */
+function preprocessFile(file, text, base, fallback, releaseLine) {
+  const own = new Map();
+  const lookup = (name) => {
+    if (own.has(name)) return own.get(name) ?? undefined;
+    return base.get(name) ?? fallback(name);
+  };
+  const stack = []; // {parentActive, active, done, trivial}
+  const active = () => stack.length === 0 || stack[stack.length - 1].active;
+  const evalIf = (expr) => {
+    const tokens = cTokens(expr);
+    const trivial = !tokens.some((t) => t.t === "id");
+    try {
+      const expanded = expandTokens(tokens, (n) => lookup(n), file, new Set(), new Set(), true);
+      const unknown = [];
+      const isDefined = (name) => {
+        const found = lookup(name) !== undefined;
+        if (!found && /^(SN|LN|NID)_/.test(name)) unknown.push(name);
+        return found;
+      };
+      return { value: evaluateIntegerTokens(expanded, isDefined) !== 0n, trivial, unknown };
+    } catch (error) {
+      if (!(error instanceof CppError)) throw error;
+      note(`${releaseLine}: ${file}: cannot evaluate #if ${expr.trim()}: ${error.message}`);
+      return { value: false, trivial, unknown: [] };
+    }
+  };
+  // Line splicing comes before comments and tokens, inside literals too.
+  const joined = stripComments(text.replace(/\\\r?\n/g, ""));
+  for (const line of joined.split("\n")) {
+    const directive = /^\s*#\s*(\w+)\s*([\s\S]*)$/.exec(line);
+    if (!directive) continue;
+    const [, kind, rest] = directive;
+    const parentActive = active();
+    switch (kind) {
+      case "ifdef":
+      case "ifndef": {
+        const name = /^\w+/.exec(rest)?.[0] ?? "";
+        const isDefined = lookup(name) !== undefined;
+        const value = kind === "ifdef" ? isDefined : !isDefined;
+        // An include guard does not make what it encloses conditional.
+        const trivial = /INCLUDED/.test(name);
+        stack.push({ parentActive, active: parentActive && value, done: value, trivial });
+        break;
+      }
+      case "if": {
+        const { value, trivial, unknown } = parentActive
+          ? evalIf(rest)
+          : { value: false, trivial: true, unknown: [] };
+        stack.push({ parentActive, active: parentActive && value, done: value, trivial, unknown });
+        break;
+      }
+      case "elif": {
+        const frame = stack[stack.length - 1];
+        if (!frame) break;
+        if (frame.done || !frame.parentActive) frame.active = false;
+        else {
+          const { value, trivial, unknown } = evalIf(rest);
+          frame.active = value;
+          frame.done = value;
+          frame.trivial = frame.trivial && trivial;
+          frame.unknown = [...(frame.unknown ?? []), ...unknown];
+        }
+        break;
+      }
+      case "else": {
+        const frame = stack[stack.length - 1];
+        if (frame) frame.active = frame.parentActive && !frame.done;
+        break;
+      }
+      case "endif":
+        stack.pop();
+        break;
+      case "define":
+        if (parentActive) {
+          const conditional = stack.some((f) => !f.trivial);
+          // OpenSSL object names that decide a definition must come from
+          // BUILD_DEFINES, not count as absent by accident.
+          for (const name of stack.flatMap((f) => f.unknown ?? []))
+            note(`${releaseLine}: ${file}: OpenSSL name ${name} is not in BUILD_DEFINES`);
+          const def = parseDefine(rest, file, conditional);
+          if (def) own.set(def.name, def);
+        }
+        break;
+      case "undef":
+        if (parentActive) own.set(/^\w+/.exec(rest)?.[0] ?? "", null);
+        break;
+      case "error":
+        if (parentActive) note(`${releaseLine}: ${file}: #error is reached in the chosen build`);
+        break;
+      default:
+        break; // include, pragma, line, warning: nothing to do here
+    }
+  }
+  return own;
+}
+
+/**
+ * The definitions of one release as that build sees them: sys_defs.h first
+ * (everything includes it first), then every header on top of it, then the
+ * C files that hold parameter tables, which also see the headers.
+ */
+class BuildMacros {
+  constructor(release) {
+    this.release = release;
+    this.build = new Map();
+    for (const text of BUILD_DEFINES) {
+      const def = parseDefine(text, "<build>", true);
+      this.build.set(def.name, def);
+    }
+    const sysDefs = `${SRC}/util/sys_defs.h`;
+    const none = () => undefined;
+    const sys = preprocessFile(
+      sysDefs,
+      release.read(sysDefs) ?? "",
+      this.build,
+      none,
+      release.line,
+    );
+    this.base = new Map(this.build);
+    for (const [name, def] of sys) if (def) this.base.set(name, def);
+    this.headerDefs = new Map(); // name -> [def] over all headers, by path
+    this.fileDefs = new Map([[sysDefs, sys]]);
+    for (const file of release.files) {
+      if (!file.endsWith(".h") || file === sysDefs) continue;
+      const own = preprocessFile(file, release.text.get(file), this.base, none, release.line);
+      this.fileDefs.set(file, own);
+    }
+    for (const own of this.fileDefs.values()) {
+      for (const [name, def] of own) {
+        if (!def) continue;
+        const list = this.headerDefs.get(name) ?? [];
+        list.push(def);
+        this.headerDefs.set(name, list);
+      }
+    }
+    this.ambiguous = new Set();
+  }
+
+  /** Definitions of a C (or header) file, computed on first use. */
+  defsOf(file) {
+    let own = this.fileDefs.get(file);
+    if (!own) {
+      const text = this.release.text.get(file) ?? this.release.read(file) ?? "";
+      own = preprocessFile(
+        file,
+        text,
+        this.base,
+        (n) => this.fromHeaders(n, file),
+        this.release.line,
+      );
+      this.fileDefs.set(file, own);
+    }
+    return own;
+  }
+
+  /** A header's definition of `name`, preferring headers next to `file`. */
+  fromHeaders(name, file) {
+    const list = this.headerDefs.get(name);
+    if (!list) return undefined;
+    const dir = path.posix.dirname(file);
+    const rank = (def) =>
+      path.posix.dirname(def.file) === dir ? 0 : def.file.startsWith(`${SRC}/global/`) ? 1 : 2;
+    const sorted = [...list].sort(
+      (a, b) => rank(a) - rank(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
+    );
+    const best = sorted.filter((d) => rank(d) === rank(sorted[0]));
+    if (new Set(best.map((d) => d.body)).size > 1 && !this.ambiguous.has(name)) {
+      this.ambiguous.add(name);
+      note(
+        `${this.release.line}: ${name} has several definitions (${best.map((d) => d.file).join(", ")}); used ${sorted[0].file}`,
+      );
+    }
+    return sorted[0];
+  }
+
+  /** The definition of `name` seen from `file`. */
+  lookup(name, file) {
+    if (file.endsWith(".c") || file.endsWith(".h")) {
+      const own = this.defsOf(file);
+      if (own.has(name)) return own.get(name) ?? undefined;
+    }
+    if (file === "<build>") return this.build.get(name);
+    return this.fromHeaders(name, file) ?? this.build.get(name);
+  }
+
+  /**
+   * Evaluates a table's default field. kind: "string" (string literals,
+   * concatenated) or "integer". Returns {value, buildDependent} or throws
+   * CppError.
+   */
+  evaluate(expr, file, kind) {
+    const used = new Set();
+    const tokens = expandTokens(cTokens(expr), (n, f) => this.lookup(n, f), file, used);
+    const buildDependent = [...used].some((d) => d.conditional);
+    if (kind === "integer") {
+      const value = evaluateIntegerTokens(tokens);
+      return { value, buildDependent };
+    }
+    // Strip redundant parentheses around a string expression.
+    let list = tokens;
+    while (list.length >= 2 && list[0].v === "(" && list[list.length - 1].v === ")")
+      list = list.slice(1, -1);
+    if (list.length === 0 || list.some((t) => t.t !== "str"))
+      throw new CppError(`not a string: ${list.map((t) => t.v).join(" ")}`);
+    return { value: list.map((t) => decodeCLiteral(t.v)).join(""), buildDependent };
+  }
+}
+
+/** Table kinds by how postconf prints their default. */
+const STRING_KINDS = new Set(["STR", "RAW", "TIME", "NINT", "NBOOL"]);
+const COMPUTED_KINDS = new Set(["STR_FN", "RAW_FN", "INT_FN", "BOOL_FN"]);
+
+/**
+ * What `postconf -d` prints for one registration, before $name expansion:
+ * {value, buildDependent}, {computed: true}, or undefined when the field
+ * cannot be evaluated (reported through note()).
+ */
+function codeDefault(release, buildMacros, reg) {
+  if (COMPUTED_KINDS.has(reg.kind) || reg.role === "adhoc") return { computed: true };
+  const expr = reg.defaultExpr;
+  if (expr === undefined || expr === "") {
+    note(`${release.line}: ${reg.name}: no default field`);
+    return undefined;
+  }
+  try {
+    if (STRING_KINDS.has(reg.kind)) return buildMacros.evaluate(expr, reg.file, "string");
+    const { value, buildDependent } = buildMacros.evaluate(expr, reg.file, "integer");
+    if (reg.kind === "BOOL") return { value: value !== 0n ? "yes" : "no", buildDependent };
+    if (reg.kind === "INT" || reg.kind === "LONG") return { value: String(value), buildDependent };
+    note(`${release.line}: ${reg.name}: unknown table kind ${reg.kind}`);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof CppError)) throw error;
+    note(`${release.line}: ${reg.name}: cannot evaluate default ${expr}: ${error.message}`);
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Per-service names (postconf_service.c, 2.9+).
 
 function readServiceRules(release) {
@@ -635,6 +1158,15 @@ function readServiceRules(release) {
     }
     arrays.set(arrayName, pairs);
   }
+  // The default of a derived name: the format with which postconf prints
+  // the parameter it defaults to ("$%s" -> "$default_recipient_limit").
+  const converter = /\b(?:pcf_)?convert_service_parameter\s*\([^)]*\)\s*\{([\s\S]*?)\n\}/.exec(
+    text,
+  );
+  const format = converter && /sprintf\s*\(\s*\w+\s*,\s*"((?:[^"\\]|\\.)*)"/.exec(converter[1]);
+  if (!format || format[1].split("%s").length !== 2 || /%[^s]/.test(format[1].replace("%s", "")))
+    throw new Error(`${release.ref}: cannot read the service parameter default format`);
+  const defaultOf = (defaultParam) => format[1].replace("%s", defaultParam);
   const defs = /\w*SERVICE_DEF\s+service_defs\s*\[\s*\]\s*=\s*\{([\s\S]*?)\};/.exec(text);
   if (!defs) throw new Error(`${release.ref}: postconf_service.c has no service_defs`);
   const tokens = splitTopLevel(defs[1]).filter((t) => t && t !== "0");
@@ -646,7 +1178,8 @@ function readServiceRules(release) {
     const list = alias ? arrays.get(alias.array)?.slice(alias.offset) : arrays.get(listName);
     if (command === undefined || !list)
       throw new Error(`${release.ref}: service_defs entry ${tokens[i]}`);
-    for (const { suffix, defaultParam } of list) rules.push({ command, suffix, defaultParam });
+    for (const { suffix, defaultParam } of list)
+      rules.push({ command, suffix, defaultParam, defaultValue: defaultOf(defaultParam) });
   }
   return rules;
 }
@@ -856,6 +1389,7 @@ function main() {
   const dbmsSuffixByLine = new Map(); // type\0suffix -> Set(lines)
   const dbmsWrapperByLine = new Map();
   const deprByLine = new Map(); // name -> Set(lines)
+  const codeByLine = new Map(); // name -> Map(line -> {value?, computed?, buildDependent?})
   let newestDepr = new Map();
   const counts = {};
 
@@ -877,12 +1411,14 @@ function main() {
       if (value !== undefined) defaults.set(reg.name, value);
     }
 
+    const buildMacros = new BuildMacros(release);
     const seenKinds = new Map();
     for (const reg of registrations) {
       if (reg.role === "legacy") {
         addTo(legacyIn, reg.name, line);
         continue;
       }
+      recordCodeDefault(codeByLine, line, reg, codeDefault(release, buildMacros, reg));
       addTo(builtinIn, reg.name, line);
       if (reg.role === "adhoc") readOnly.add(reg.name);
       const kind = reg.kind.toLowerCase();
@@ -913,7 +1449,8 @@ function main() {
     counts[line] = [...builtinIn.values()].filter((s) => s.has(line)).length;
 
     for (const rule of readServiceRules(release)) {
-      addTo(serviceByLine, `${rule.suffix}\0${rule.defaultParam}\0${rule.command}`, line);
+      const key = [rule.suffix, rule.defaultParam, rule.command, rule.defaultValue].join("\0");
+      addTo(serviceByLine, key, line);
     }
 
     const dbms = readDbmsRules(release);
@@ -996,6 +1533,7 @@ function main() {
       }
       p.status = "current";
     }
+    Object.assign(p, compressCodeDefaults(codeByLine.get(name), builtinIn.get(name), lines));
     const doc = docs.get(name);
     p.documented = Boolean(doc);
     if (doc) {
@@ -1008,10 +1546,16 @@ function main() {
   // Service suffixes grouped by (suffix, default) and identical version sets.
   const serviceGroups = new Map();
   for (const [key, set] of serviceByLine) {
-    const [suffix, defaultParam, command] = key.split("\0");
+    const [suffix, defaultParam, command, defaultValue] = key.split("\0");
     const range = versionRange(set, lines);
-    const groupKey = `${suffix}\0${defaultParam}\0${JSON.stringify(range)}`;
-    const group = serviceGroups.get(groupKey) ?? { suffix, defaultParam, commands: [], ...range };
+    const groupKey = `${suffix}\0${defaultParam}\0${defaultValue}\0${JSON.stringify(range)}`;
+    const group = serviceGroups.get(groupKey) ?? {
+      suffix,
+      defaultParam,
+      default: defaultValue,
+      commands: [],
+      ...range,
+    };
     group.commands.push(command);
     serviceGroups.set(groupKey, group);
   }
@@ -1082,6 +1626,52 @@ function main() {
   mkdirSync(path.dirname(target), { recursive: true });
   writeFileSync(target, json);
   console.error(`wrote ${OUTPUT}: ${Object.keys(parameters).length} names`);
+}
+
+/**
+ * Keeps the code default of the first registration of a name in a release;
+ * later ones with another value (postconf -d would print both) are noted.
+ */
+function recordCodeDefault(codeByLine, line, reg, result) {
+  let byLine = codeByLine.get(reg.name);
+  if (!byLine) codeByLine.set(reg.name, (byLine = new Map()));
+  const known = byLine.get(line);
+  const current = result ?? { unknown: true };
+  if (!known) {
+    byLine.set(line, current);
+  } else if (
+    known.value !== current.value ||
+    Boolean(known.computed) !== Boolean(current.computed)
+  ) {
+    note(
+      `${line}: ${reg.name} has two defaults (${known.value} | ${current.value}); kept the first`,
+    );
+  }
+}
+
+/**
+ * codeDefault: [[line, value], ...] with an entry only where the value
+ * changes between the release lines that have the name built in (null:
+ * computed or not evaluated there); defaultComputed / buildDependent when
+ * that holds in any of them.
+ */
+function compressCodeDefaults(byLine, builtinLines, lines) {
+  const out = {};
+  if (!byLine || !builtinLines) return out;
+  const changes = [];
+  let previous;
+  for (const line of lines) {
+    if (!builtinLines.has(line)) continue;
+    const entry = byLine.get(line);
+    if (!entry) continue;
+    const value = entry.value ?? null;
+    if (changes.length === 0 || value !== previous) changes.push([line, value]);
+    previous = value;
+    if (entry.computed) out.defaultComputed = true;
+    if (entry.buildDependent) out.buildDependent = true;
+  }
+  if (changes.some(([, value]) => value !== null)) out.codeDefault = changes;
+  return out;
 }
 
 /** JSON with one line per parameter / suffix / type, for reviewable diffs. */

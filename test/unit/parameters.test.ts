@@ -14,11 +14,13 @@ import {
   builtinParameterNames,
   compareVersions,
   dbmsParameterNames,
+  defaultValue,
   dbmsWrapperTypes,
   getParameter,
   isBuiltinParameter,
   isKnownParameter,
   releaseLine,
+  serviceParameterDefault,
   serviceParameterNames,
   serviceSuffixRules,
   warnsAsDeprecated,
@@ -55,18 +57,29 @@ function runPostconf(args: string[]): { stdout: string; stderr: string } {
 
 /** Parameter names printed by `postconf -d` (one "name = value" per line). */
 function postconfDefaultNames(dir: string): Set<string> {
-  const names = new Set<string>();
+  return new Set(postconfDefaults(dir).keys());
+}
+
+/** What `postconf -d` prints: name -> value. */
+function postconfDefaults(dir: string): Map<string, string> {
+  const values = new Map<string, string>();
   for (const line of runPostconf(["-d", "-c", dir]).stdout.split("\n")) {
-    const match = /^(\S+) =( |$)/.exec(line);
-    if (match) names.add(match[1]);
+    const match = /^(\S+) =(?: (.*))?$/.exec(line);
+    if (match) values.set(match[1], match[2] ?? "");
   }
-  return names;
+  return values;
+}
+
+/** postconf prints values with whitespace runs folded to one space. */
+const normalise = (value: string | undefined) => value?.replace(/\s+/g, " ").trim();
+
+/** The installed mail_version, e.g. "3.7.11". */
+function installedVersion(): string {
+  return runPostconf(["-d", "-h", "-c", configDir("", ""), "mail_version"]).stdout.trim();
 }
 
 function installedReleaseLine(): string {
-  const dir = configDir("", "");
-  const out = runPostconf(["-d", "-h", "-c", dir, "mail_version"]).stdout.trim();
-  return releaseLine(out);
+  return releaseLine(installedVersion());
 }
 
 /** Service name and command (first word of field 8) of each active master.cf entry. */
@@ -140,6 +153,100 @@ describe("differential check against the installed postconf", () => {
       const warnings = runPostconf(["-n", "-c", configDir(mainCf + "\n", "")]).stderr;
       const unused = [...warnings.matchAll(/unused parameter: (\w+)=/g)].map((m) => m[1]);
       expect(unused).toEqual(["no_such_parameter_xyz"]);
+    },
+  );
+});
+
+// Names whose printed default may differ from defaultValue(name, line) of
+// the installed line, and why. Keep this honest and small: everything else
+// must match exactly (after whitespace normalisation).
+const COMPUTED_ON_THE_HOST = [
+  "myhostname", // from the host name
+  "mydomain", // from myhostname
+  "mynetworks", // from the host's interfaces
+  "process_id", // of the postconf process
+  "process_name", // "postconf"
+  "service_name", // set by the running daemon
+];
+// Install paths that Debian's build sets instead of the upstream ones.
+const DEBIAN_INSTALL_PATHS = [
+  "daemon_directory",
+  "html_directory",
+  "manpage_directory",
+  "readme_directory",
+];
+// The data of a release line follow its newest patch release: its version
+// and date differ from an older installed patch, and so do the defaults that
+// changed within the line (allowed only when the installed patch is older
+// than the patch that changed them; listed for the line Debian installs).
+const PATCH_RELEASE = ["mail_version", "mail_release_date"];
+const CHANGED_IN_PATCH: Record<string, Record<string, string>> = {
+  "3.7": {
+    smtp_tls_dane_insecure_mx_policy: "3.7.13",
+    milter_default_action: "3.7.20",
+    tlsproxy_client_policy_maps: "3.7.20",
+    tlsproxy_client_security_level: "3.7.20",
+  },
+};
+
+describe("default values against the installed postconf", () => {
+  it.skipIf(!hasPostconf)(
+    `defaultValue equals what postconf -d prints, with a short list of exceptions${skippedWithoutPostconf}`,
+    () => {
+      const installed = installedVersion();
+      const line = releaseLine(installed);
+      const dataRelease = generated.source.releases[line as keyof typeof generated.source.releases];
+      // A tag such as "v3.7.22", or a commit for the newest (untagged) line.
+      const dataPatch = /^v(\d+\.\d+\.\d+)$/.exec(dataRelease)?.[1] ?? line;
+      const changedInPatch = Object.entries(CHANGED_IN_PATCH[line] ?? {})
+        .filter(([, patch]) => compareVersions(installed, patch) < 0)
+        .map(([name]) => name);
+      for (const [, patch] of Object.entries(CHANGED_IN_PATCH[line] ?? {}))
+        expect(compareVersions(patch, dataPatch)).toBeLessThanOrEqual(0);
+
+      const printed = postconfDefaults(configDir("", ""));
+      const mismatches: Record<string, { ours: string | undefined; postconf: string }> = {};
+      let compared = 0;
+      for (const [name, value] of printed) {
+        const ours = defaultValue(name, line);
+        if (normalise(ours) === normalise(value)) compared++;
+        else mismatches[name] = { ours, postconf: value };
+      }
+      const allowed = [...COMPUTED_ON_THE_HOST, ...DEBIAN_INSTALL_PATHS, ...changedInPatch];
+      if (installed !== dataPatch) allowed.push(...PATCH_RELEASE);
+      expect(
+        difference(Object.keys(mismatches), new Set(allowed)),
+        JSON.stringify(mismatches, null, 1),
+      ).toEqual([]);
+      expect(compared).toBeGreaterThan(800);
+
+      // The exceptions are marked as such in the data.
+      for (const name of COMPUTED_ON_THE_HOST)
+        expect(getParameter(name)?.defaultComputed, name).toBe(true);
+      for (const name of DEBIAN_INSTALL_PATHS)
+        expect(getParameter(name)?.buildDependent, name).toBe(true);
+      expect(defaultValue("mail_version", line)).toBe(dataPatch);
+    },
+  );
+
+  it.skipIf(!hasPostconf)(
+    `service defaults for the Debian master.cf equal postconf -d${skippedWithoutPostconf}`,
+    () => {
+      const line = installedReleaseLine();
+      const masterCf = readFileSync(MASTER_CF_DIST, "utf8");
+      const printed = postconfDefaults(configDir("", masterCf));
+      let checked = 0;
+      for (const { service, command } of masterCfServices(masterCf)) {
+        for (const name of serviceParameterNames(service, command, line)) {
+          expect(printed.has(name), name).toBe(true);
+          expect(
+            normalise(serviceParameterDefault(name, service, command, line)),
+            `${service}/${command}: ${name}`,
+          ).toBe(normalise(printed.get(name)));
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(100);
     },
   );
 });
@@ -323,6 +430,89 @@ describe("per-service names", () => {
     expect(serviceParameterNames("submission", "smtpd", "3.7")).toEqual([]);
     expect(serviceParameterNames("smtp", "smtp", "2.8")).toEqual([]);
     expect(serviceParameterNames("smtp", "smtp", "2.9")).toHaveLength(15);
+  });
+});
+
+describe("default values from the code", () => {
+  it("renders each table kind as postconf -d prints it", () => {
+    expect(defaultValue("smtp_helo_timeout", "3.7")).toBe("300s");
+    expect(defaultValue("message_size_limit", "3.7")).toBe("10240000");
+    expect(defaultValue("smtpd_tls_wrappermode", "3.7")).toBe("no");
+    expect(defaultValue("biff", "3.7")).toBe("yes");
+    expect(defaultValue("smtputf8_enable", "3.7")).toBe(
+      "${{$compatibility_level} <level {1} ? {no} : {yes}}",
+    );
+    // Adjacent literals and macros built from other macros.
+    expect(defaultValue("syslog_name", "3.7")).toBe(
+      "${multi_instance_name?{$multi_instance_name}:{postfix}}",
+    );
+    expect(defaultValue("tls_high_cipherlist", "3.12")).toBe(
+      "aNULL:-aNULL:HIGH:!SEED:!IDEA:!3DES:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5:@STRENGTH",
+    );
+    // Before 2.9 the per-transport names were built in.
+    expect(defaultValue("smtp_destination_concurrency_limit", "2.8")).toBe(
+      "$default_destination_concurrency_limit",
+    );
+    expect(defaultValue("smtp_destination_concurrency_limit", "3.7")).toBeUndefined();
+  });
+
+  it("follows the value across release lines", () => {
+    expect(getParameter("smtpd_forbid_unauth_pipelining")?.codeDefault).toEqual([
+      ["3.5", "no"],
+      ["3.9", "yes"],
+    ]);
+    expect(defaultValue("smtpd_forbid_unauth_pipelining", "3.8")).toBe("no");
+    expect(defaultValue("smtpd_forbid_unauth_pipelining", "3.9.1")).toBe("yes");
+    expect(defaultValue("smtpd_forbid_unauth_pipelining", "3.4")).toBeUndefined();
+    expect(defaultValue("smtp_line_length_limit", "2.8")).toBe("990");
+    expect(defaultValue("smtp_line_length_limit", "2.9")).toBe("998");
+    expect(defaultValue("no_such_parameter", "3.7")).toBeUndefined();
+  });
+
+  it("marks computed and build-dependent defaults", () => {
+    for (const name of ["myhostname", "mydomain", "mynetworks"]) {
+      expect(getParameter(name)).toMatchObject({ type: "str_fn", defaultComputed: true });
+      expect(defaultValue(name, "3.7")).toBeUndefined();
+    }
+    // NIS and the platform's database type.
+    expect(getParameter("alias_maps")?.buildDependent).toBe(true);
+    expect(defaultValue("alias_maps", "3.7")).toBe("hash:/etc/aliases, nis:mail.aliases");
+    expect(defaultValue("alias_maps", "3.11")).toBe(
+      "$default_database_type:/etc/aliases, nis:mail.aliases",
+    );
+    // Curves that OpenSSL 3 provides.
+    expect(getParameter("tls_eecdh_auto_curves")?.buildDependent).toBe(true);
+    expect(defaultValue("tls_eecdh_auto_curves", "3.7")).toBe(
+      "X25519 X448 prime256v1 secp521r1 secp384r1",
+    );
+    expect(getParameter("inet_protocols")?.buildDependent).toBe(true);
+    expect(getParameter("smtpd_banner")?.buildDependent).toBeUndefined();
+    // Every built-in name has a value or is computed, in every line.
+    for (const version of SUPPORTED_VERSIONS) {
+      for (const name of builtinParameterNames(version)) {
+        if (getParameter(name)?.defaultComputed) continue;
+        expect(defaultValue(name, version), `${name} in ${version}`).toBeTypeOf("string");
+      }
+    }
+  });
+
+  it("gives derived service names the default of their suffix rule", () => {
+    expect(
+      serviceParameterDefault("relay_destination_concurrency_limit", "relay", "smtp", "3.7"),
+    ).toBe("$default_destination_concurrency_limit");
+    expect(serviceParameterDefault("policy_time_limit", "policy", "spawn", "3.7")).toBe(
+      "$command_time_limit",
+    );
+    // Built-in names keep their own default.
+    expect(
+      serviceParameterDefault("local_destination_concurrency_limit", "local", "local", "3.7"),
+    ).toBe("2");
+    expect(serviceParameterDefault("relay_time_limit", "relay", "smtp", "3.7")).toBeUndefined();
+    expect(
+      serviceParameterDefault("relay_destination_concurrency_limit", "relay", "smtp", "2.8"),
+    ).toBeUndefined();
+    for (const rule of serviceSuffixRules("pipe", "3.12"))
+      expect(rule.defaultValue).toBe(`$${rule.defaultParameter}`);
   });
 });
 

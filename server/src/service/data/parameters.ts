@@ -76,6 +76,25 @@ export interface ParameterFacts {
   documented: boolean;
   /** The default as postconf(5) states it (may be prose such as 'see "postconf -d" output'). */
   documentedDefault?: string;
+  /**
+   * The default the code has, as `postconf -d` prints it before `$name`
+   * expansion: `[since, value]` pairs, oldest first, one per change across the
+   * release lines that have the name built in. A null value: computed there.
+   * Use defaultValue() rather than reading this.
+   */
+  codeDefault?: readonly (readonly [PostfixVersion, string | null])[];
+  /**
+   * The default is computed when postconf runs (myhostname, mydomain,
+   * mynetworks from the host; process_name, process_id, service_name from the
+   * running program), in some or all release lines; no value is recorded there.
+   */
+  defaultComputed?: boolean;
+  /**
+   * The default depends on how Postfix was built (install paths, platform,
+   * OpenSSL, NIS/IPv6 support). The recorded value is the one of a Linux build
+   * with glibc, OpenSSL 3 and Berkeley DB, with the upstream install paths.
+   */
+  buildDependent?: boolean;
   /** The release given by postconf(5) as the first to support the feature. */
   documentedSince?: string;
 }
@@ -83,8 +102,10 @@ export interface ParameterFacts {
 /** One rule of postconf_service.c: `<service><suffix>` for services running `commands`. */
 export interface ServiceSuffixRule extends VersionRange {
   suffix: string;
-  /** The name whose value is the default (postconf prints `$defaultParameter`). */
+  /** The name whose value is the default. */
   defaultParameter: string;
+  /** The default postconf prints for the derived name: `$<defaultParameter>`. */
+  defaultValue: string;
   /** master.cf command names (first word of the command field) that get this name. */
   commands: string[];
 }
@@ -119,6 +140,9 @@ interface GeneratedParameter extends Partial<VersionRange> {
   documented: boolean;
   default?: string;
   documentedSince?: string;
+  codeDefault?: [PostfixVersion, string | null][];
+  defaultComputed?: boolean;
+  buildDependent?: boolean;
 }
 
 interface GeneratedData {
@@ -128,7 +152,12 @@ interface GeneratedData {
   parameters: Record<string, GeneratedParameter>;
   services: {
     since: PostfixVersion;
-    suffixes: (VersionRange & { suffix: string; defaultParam: string; commands: string[] })[];
+    suffixes: (VersionRange & {
+      suffix: string;
+      defaultParam: string;
+      default: string;
+      commands: string[];
+    })[];
   };
   dbms: {
     since: PostfixVersion;
@@ -157,13 +186,20 @@ export const SOURCE_COMMIT: string = generated.source.commit;
  * counts as 0, so "3.7" < "3.7.1". Negative, zero or positive like a sort comparator.
  */
 export function compareVersions(a: PostfixVersion, b: PostfixVersion): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return diff;
+  return versionKey(a) - versionKey(b);
+}
+
+/** Versions compared as numbers; memoised because every lookup compares versions. */
+const versionKeys = new Map<PostfixVersion, number>();
+
+function versionKey(version: PostfixVersion): number {
+  let key = versionKeys.get(version);
+  if (key === undefined) {
+    const [major = 0, minor = 0, patch = 0] = version.split(".").map(Number);
+    key = (major * 1000 + minor) * 1000 + patch;
+    versionKeys.set(version, key);
   }
-  return 0;
+  return key;
 }
 
 /** "3.7.11" -> "3.7"; anything that is not a version number is returned as-is. */
@@ -177,7 +213,18 @@ export function releaseLine(version: PostfixVersion): PostfixVersion {
  * map to their line (the data of a line is its newest patch release); lines
  * newer than the data get the newest, older ones the oldest.
  */
+const effectiveLines = new Map<PostfixVersion, PostfixVersion>();
+
 function effectiveLine(version: PostfixVersion): PostfixVersion {
+  let line = effectiveLines.get(version);
+  if (line === undefined) {
+    line = computeEffectiveLine(version);
+    effectiveLines.set(version, line);
+  }
+  return line;
+}
+
+function computeEffectiveLine(version: PostfixVersion): PostfixVersion {
   const line = releaseLine(version);
   if (!/^\d+\.\d+$/.test(line)) throw new RangeError(`not a Postfix version: ${version}`);
   if (compareVersions(line, NEWEST_VERSION) > 0) return NEWEST_VERSION;
@@ -209,8 +256,19 @@ function toRange(p: Partial<VersionRange>): VersionRange | undefined {
 }
 
 function toFacts(name: string, p: GeneratedParameter): ParameterFacts {
-  const { since: _since, until: _until, absent: _absent, default: documentedDefault, ...rest } = p;
+  const {
+    since: _since,
+    until: _until,
+    absent: _absent,
+    default: documentedDefault,
+    codeDefault,
+    ...rest
+  } = p;
   const facts: ParameterFacts = { name, ...rest };
+  if (codeDefault !== undefined)
+    facts.codeDefault = Object.freeze(
+      codeDefault.map((entry) => Object.freeze([...entry] as const)),
+    );
   const builtin = toRange(p);
   if (builtin) facts.builtin = builtin;
   if (documentedDefault !== undefined) facts.documentedDefault = documentedDefault;
@@ -258,6 +316,30 @@ export function builtinParameterNames(version: PostfixVersion = NEWEST_VERSION):
     .map((p) => p.name);
 }
 
+/**
+ * The default value the code of that release line has for a built-in name, as
+ * `postconf -d` prints it (before `$name` expansion; booleans as yes/no,
+ * numbers in decimal, times with their unit, e.g. "300s"). Undefined when the
+ * name is not built in there or its default is computed at run time (see
+ * ParameterFacts.defaultComputed). Values marked buildDependent are those of a
+ * Linux build with OpenSSL 3 and Berkeley DB; a line's value is that of its
+ * newest patch release.
+ */
+export function defaultValue(
+  name: string,
+  version: PostfixVersion = NEWEST_VERSION,
+): string | undefined {
+  const facts = PARAMETERS.get(name);
+  if (!facts?.codeDefault || !inVersionRange(facts.builtin, version)) return undefined;
+  const line = effectiveLine(version);
+  let value: string | null | undefined;
+  for (const [since, entry] of facts.codeDefault) {
+    if (compareVersions(since, line) > 0) break;
+    value = entry;
+  }
+  return value ?? undefined;
+}
+
 /** Whether postconf of that release warns about the name as deprecated or removed. */
 export function warnsAsDeprecated(name: string, version: PostfixVersion = NEWEST_VERSION): boolean {
   const since = PARAMETERS.get(name)?.warnsSince;
@@ -271,6 +353,7 @@ const SERVICE_RULES: readonly ServiceSuffixRule[] = generated.services.suffixes.
   const rule: ServiceSuffixRule = {
     suffix: s.suffix,
     defaultParameter: s.defaultParam,
+    defaultValue: s.default,
     commands: s.commands,
     since: s.since,
   };
@@ -302,6 +385,26 @@ export function serviceParameterNames(
 ): string[] {
   const names = serviceSuffixRules(command, version).map((r) => serviceName + r.suffix);
   return [...new Set(names)].sort();
+}
+
+/**
+ * The default postconf of that release prints for `name` when master.cf has
+ * a service `serviceName` running `command`: the built-in default when the
+ * name is also built in (local_destination_concurrency_limit), else the
+ * suffix rule's `$<default parameter>`. Undefined when the service does not
+ * derive the name (or the built-in default is computed).
+ */
+export function serviceParameterDefault(
+  name: string,
+  serviceName: string,
+  command: string,
+  version: PostfixVersion = NEWEST_VERSION,
+): string | undefined {
+  if (!name.startsWith(serviceName)) return undefined;
+  const suffix = name.slice(serviceName.length);
+  const rule = serviceSuffixRules(command, version).find((r) => r.suffix === suffix);
+  if (!rule) return undefined;
+  return isBuiltinParameter(name, version) ? defaultValue(name, version) : rule.defaultValue;
 }
 
 // ---------------------------------------------------------------------------
