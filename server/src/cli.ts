@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { hostname } from "node:os";
 import { basename, join } from "node:path";
 import { LineIndex } from "./service/text/lineIndex";
 import { NEWEST_VERSION, type PostfixVersion, compareVersions } from "./service/data/parameters";
@@ -103,7 +104,13 @@ function runPrint(options: Options): number {
     const path = join(dir, `${kind}.cf`);
     return existsSync(path) ? parseConfig(kind, readText(path)) : undefined;
   };
-  const config: ConfigPair = { configDir: dir, main: read("main"), master: read("master") };
+  const config: ConfigPair = {
+    configDir: dir,
+    // postconf derives myhostname from the host it runs on; so do we.
+    hostname: hostname(),
+    main: read("main"),
+    master: read("master"),
+  };
   const printers: Record<
     NonNullable<Options["print"]>,
     (c: ConfigPair, v: PostfixVersion) => EmulatedOutput

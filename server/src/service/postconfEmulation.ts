@@ -1,12 +1,15 @@
 import {
+  type ConfigDictionaries,
   type ParameterUsage,
   READ_ONLY_PARAMETERS,
+  type ServiceScope,
   analyzeParameterUsage,
+  splitList,
 } from "./analysis/parameterUsage";
-import { mainEntries, mainSettings, masterEntries } from "./analysis/configModel";
+import { mainEntries, masterEntries } from "./analysis/configModel";
 import type { PostfixVersion } from "./data/parameters";
+import { evaluateExpansion } from "./parser/expansion";
 import type { ParsedConfig } from "./parser/document";
-import type { ParameterSetting } from "./parser/mainCf";
 import type { MasterEntry } from "./parser/masterCf";
 
 /**
@@ -18,6 +21,8 @@ import type { MasterEntry } from "./parser/masterCf";
 export interface ConfigPair {
   /** The directory name postconf would be given with -c; used in messages. */
   configDir: string;
+  /** The host name of the machine postconf runs on (it matters when it has no dot). */
+  hostname?: string;
   main?: ParsedConfig;
   master?: ParsedConfig;
 }
@@ -30,79 +35,163 @@ export interface EmulatedOutput {
 
 /** `postconf -n`: explicit main.cf settings of known parameters, sorted by name. */
 export function printMainSettings(config: ConfigPair, version: PostfixVersion): EmulatedOutput {
-  const { usage, fatal } = readLikePostconf(config, version, "main first");
+  const { dictionaries, usage, fatal } = readLikePostconf(config, version, "main first");
   if (fatal) return { lines: [], fatal };
-  const settings = mainSettings(config.main);
-  const lines = [...settings.values()]
-    .filter(
-      (setting) => usage.isKnown(setting.name.text) && !READ_ONLY_PARAMETERS.has(setting.name.text),
-    )
-    .sort((a, b) => byteOrder(a.name.text, b.name.text))
-    .map((setting) => printLine(`${setting.name.text} = ${setting.value.text}`));
+  const lines = [...dictionaries.main]
+    .filter(([name]) => usage.isKnown(name) && !READ_ONLY_PARAMETERS.has(name))
+    .sort(([a], [b]) => byteOrder(a, b))
+    .map(([name, value]) => printLine(`${name} = ${value}`));
   return { lines };
 }
 
 /** `postconf -M`: one line per master.cf entry, fields in postconf's columns. */
 export function printMasterEntries(config: ConfigPair, version: PostfixVersion): EmulatedOutput {
-  const fatal = masterFieldFatal(config) ?? mainSyntaxFatal(config);
+  const { fatal } = readLikePostconf(config, version, "master first");
   if (fatal) return { lines: [], fatal };
-  const expansionFatal = macroFatal(
-    config,
-    analyzeParameterUsage(config.main, config.master, version),
-  );
-  if (expansionFatal) return { lines: [], fatal: expansionFatal };
   return {
-    lines: masterEntries(config.master).map((entry) => formatMasterEntry(postconfArgv(entry))),
+    lines: readEntries(config).map((entry) => formatMasterEntry(postconfArgv(entry))),
   };
 }
 
 /** `postconf -P`: the `-o name=value` settings of each entry, sorted by name. */
 export function printServiceSettings(config: ConfigPair, version: PostfixVersion): EmulatedOutput {
-  const fatal = masterFieldFatal(config) ?? mainSyntaxFatal(config);
+  const { dictionaries, fatal } = readLikePostconf(config, version, "master first");
   if (fatal) return { lines: [], fatal };
-  const expansionFatal = macroFatal(
-    config,
-    analyzeParameterUsage(config.main, config.master, version),
-  );
-  if (expansionFatal) return { lines: [], fatal: expansionFatal };
-  // Entries with the same service/type share one name space, as in postconf.
-  const namespaces = new Map<string, Map<string, string>>();
   const lines: string[] = [];
-  const perEntry: [string, Map<string, string>][] = [];
-  for (const entry of masterEntries(config.master)) {
-    const argv = postconfArgv(entry);
-    const namespace = `${argv[0]}/${argv[1]}`;
-    for (const [name, value] of postconfSettings(argv)) {
-      let settings = namespaces.get(namespace);
-      if (!settings) namespaces.set(namespace, (settings = new Map()));
-      settings.set(name, value);
-    }
-    const settings = namespaces.get(namespace);
-    if (settings) perEntry.push([namespace, settings]);
-  }
-  for (const [namespace, settings] of perEntry) {
-    for (const name of [...settings.keys()].sort(byteOrder)) {
-      lines.push(printLine(`${namespace}/${name} = ${settings.get(name)}`));
+  for (const scope of dictionaries.services) {
+    if (!scope.settings) continue;
+    const namespace = `${scope.service}/${scope.type}`;
+    for (const name of [...scope.settings.keys()].sort(byteOrder)) {
+      lines.push(printLine(`${namespace}/${name} = ${scope.settings.get(name)}`));
     }
   }
   return { lines };
 }
 
+/** The master.cf entries postconf keeps (the others are skipped, or fatal before this is used). */
+function readEntries(config: ConfigPair): MasterEntry[] {
+  return masterEntries(config.master).filter((entry) => !entry.problem);
+}
+
 /**
- * The checks postconf makes before printing, in its order: -n reads main.cf before
- * master.cf, -M and -P the other way round; then it expands known values.
+ * The dictionaries postconf builds: main.cf (last assignment wins) and, per
+ * master.cf entry, the `-o` settings of its service/type name space, taken from
+ * postconf's own normalisation of the command line. An entry sees the name space
+ * only if it or an earlier entry with the same service/type had a setting.
+ */
+function postconfDictionaries(config: ConfigPair): ConfigDictionaries {
+  const main = new Map<string, string>();
+  for (const entry of mainEntries(config.main)) {
+    if (entry.setting) main.set(entry.setting.name.text, entry.setting.value.text);
+  }
+  const namespaces = new Map<string, Map<string, string>>();
+  const services: ServiceScope[] = readEntries(config).map((entry) => {
+    const argv = postconfArgv(entry);
+    const key = `${argv[0]}/${argv[1]}`;
+    for (const [name, value] of postconfSettings(argv)) {
+      let settings = namespaces.get(key);
+      if (!settings) namespaces.set(key, (settings = new Map()));
+      settings.set(name, value);
+    }
+    const command = argv[7];
+    return {
+      service: argv[0],
+      type: argv[1],
+      command: command.slice(command.lastIndexOf("/") + 1),
+      settings: namespaces.get(key),
+    };
+  });
+  return { main, services, hostname: config.hostname };
+}
+
+/**
+ * What postconf checks before it prints, in its order: -n reads main.cf before
+ * master.cf, -M and -P the other way round; then it registers parameters, which
+ * expands the values of known ones and, when mynetworks is not set, computes its
+ * default from inet_interfaces, mynetworks_style and inet_protocols.
  */
 function readLikePostconf(
   config: ConfigPair,
   version: PostfixVersion,
   order: "main first" | "master first",
-): { usage: ParameterUsage; fatal?: string } {
+): { dictionaries: ConfigDictionaries; usage: ParameterUsage; fatal?: string } {
   const syntaxFatal =
     order === "main first"
       ? (mainSyntaxFatal(config) ?? masterFieldFatal(config))
       : (masterFieldFatal(config) ?? mainSyntaxFatal(config));
-  const usage = analyzeParameterUsage(config.main, config.master, version);
-  return { usage, fatal: syntaxFatal ?? macroFatal(config, usage) };
+  const dictionaries = postconfDictionaries(config);
+  const usage = analyzeParameterUsage(dictionaries, version);
+  const failure = usage.expansionFailure;
+  const failedIn = (phase: string) => (failure?.phase === phase ? MACRO_FATAL : undefined);
+  const fatal =
+    syntaxFatal ??
+    failedIn("services") ??
+    failedIn("defaults") ??
+    mynetworksFatal(dictionaries.main, usage) ??
+    failedIn("main");
+  return { dictionaries, usage, fatal };
+}
+
+/**
+ * postconf's fatal error after a `$` expansion error. (Where it expanded through
+ * mail_conf_lookup_eval() it says "dictionary mail_dict: macro processing error".)
+ */
+const MACRO_FATAL = "macro processing error";
+
+/**
+ * pcf_mynetworks(), run while postconf scans the defaults (after master.cf's
+ * settings, before main.cf's): Postfix expands inet_interfaces, mynetworks_style
+ * and inet_protocols (a main.cf value through the main.cf dictionary alone, a
+ * default through postconf's own lookup), validates the protocols and the style,
+ * and resolves the interfaces. Host names depend on the machine, so only address
+ * literals are checked against the protocols.
+ */
+function mynetworksFatal(main: Map<string, string>, usage: ParameterUsage): string | undefined {
+  if (main.has("mynetworks")) return undefined;
+  const values: string[] = [];
+  for (const name of ["inet_interfaces", "mynetworks_style", "inet_protocols"]) {
+    const own = main.get(name);
+    const expansion =
+      own !== undefined
+        ? evaluateExpansion(own, (other) => main.get(other))
+        : evaluateExpansion(usage.lookup(name) ?? "", usage.lookup);
+    if (expansion.error) {
+      return own !== undefined
+        ? "dictionary mail_dict: macro processing error"
+        : "macro processing error";
+    }
+    values.push(expansion.value);
+  }
+  const [interfaces, style, protocols] = values;
+  const families = new Set<string>();
+  for (const protocol of splitList(protocols)) {
+    if (protocol === "all") ["ipv4", "ipv6"].forEach((family) => families.add(family));
+    else if (protocol === "ipv4" || protocol === "ipv6") families.add(protocol);
+    else return `unknown inet_protocols value "${protocol}" in "${protocols}"`;
+  }
+  // With every protocol disabled, Postfix skips the rest.
+  if (families.size === 0) return undefined;
+  const styles = new Set<string>();
+  for (const word of splitList(style)) {
+    if (!["class", "subnet", "host"].includes(word)) {
+      return `unknown mynetworks mask style value "${word}" in "${style}"`;
+    }
+    styles.add(word);
+  }
+  if (styles.size !== 1) return `bad mynetworks_style value: ${style}; specify exactly one value`;
+  for (const address of splitList(interfaces)) {
+    if (address === "all" || address === "loopback-only") continue;
+    const literal = address.replace(/^\[(.*)\]$/, "$1");
+    const family = /^\d+\.\d+\.\d+\.\d+$/.test(literal)
+      ? "ipv4"
+      : literal.includes(":")
+        ? "ipv6"
+        : undefined;
+    if (family && !families.has(family)) {
+      return `config variable inet_interfaces: host not found: ${address}`;
+    }
+  }
+  return undefined;
 }
 
 /** pcf_print_line(): words separated by single spaces, no leading or trailing blanks. */
@@ -133,6 +222,13 @@ function cString(text: string): string {
   return nul < 0 ? text : text.slice(0, nul);
 }
 
+/** Postfix's logging shows every byte outside printable ASCII as '?'. */
+function printable(text: string): string {
+  return [...Buffer.from(text, "utf8")]
+    .map((byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : "?"))
+    .join("");
+}
+
 function mainSyntaxFatal(config: ConfigPair): string | undefined {
   if (!config.main) return undefined;
   for (const entry of mainEntries(config.main)) {
@@ -142,7 +238,7 @@ function mainSyntaxFatal(config: ConfigPair): string | undefined {
         ? "missing attribute name"
         : "missing '=' after attribute name";
     const line = lineNumber(config.main.text, entry.start);
-    return `${config.configDir}/main.cf, line ${line}: ${reason}: "${cString(entry.text)}"`;
+    return `${config.configDir}/main.cf, line ${line}: ${reason}: "${printable(cString(entry.text))}"`;
   }
   return undefined;
 }
@@ -151,54 +247,15 @@ function masterFieldFatal(config: ConfigPair): string | undefined {
   if (!config.master) return undefined;
   for (const entry of masterEntries(config.master)) {
     const problem = entry.problem;
-    if (!problem) continue;
+    if (!problem || problem.code === "leading-whitespace") continue;
     if (problem.code === "field-count") {
       const line = lineNumber(config.master.text, entry.start);
       return `file ${config.configDir}/master.cf: line ${line}: bad field count`;
     }
-    return `invalid ${problem.code} field "${problem.field?.text}" in "${cString(entry.text)}"`;
+    const field = printable(problem.field?.text ?? "");
+    return `invalid ${problem.code} field "${field}" in "${printable(cString(entry.text))}"`;
   }
   return undefined;
-}
-
-/**
- * postconf expands the values of built-in and service parameters (looking for
- * legacy database names), so a `$` syntax error or an expansion loop there is fatal.
- */
-function macroFatal(config: ConfigPair, usage: ParameterUsage): string | undefined {
-  const settings = mainSettings(config.main);
-  const known = (setting: ParameterSetting) =>
-    usage.isKnown(setting.name.text) && !usage.userNames.has(setting.name.text);
-  const serviceValues = masterEntries(config.master)
-    .filter((entry) => !entry.problem)
-    .flatMap((entry) =>
-      entry.options.flatMap((option) => (option.setting ? [option.setting] : [])),
-    );
-  for (const setting of [...settings.values(), ...serviceValues]) {
-    if (!known(setting)) continue;
-    if (setting.macros.error || expansionLoops(setting, settings)) return "macro processing error";
-  }
-  return undefined;
-}
-
-/** True when expanding the value runs into a reference cycle among main.cf settings. */
-function expansionLoops(start: ParameterSetting, settings: Map<string, ParameterSetting>): boolean {
-  const onPath = new Set<string>();
-  const done = new Set<string>();
-  const visit = (setting: ParameterSetting): boolean => {
-    for (const reference of setting.macros.references) {
-      const name = reference.name.text;
-      const target = settings.get(name);
-      if (!target || done.has(name)) continue;
-      if (onPath.has(name)) return true;
-      onPath.add(name);
-      if (visit(target)) return true;
-      onPath.delete(name);
-      done.add(name);
-    }
-    return false;
-  };
-  return visit(start);
 }
 
 /**
@@ -321,8 +378,11 @@ function formatMasterEntry(argv: string[]): string {
   for (let field = 8; field < argv.length; field++) {
     const arg = argv[field];
     line += " ";
-    if (inOptions && (!arg.startsWith("-") || arg === "--")) inOptions = false;
-    if (inOptions) {
+    if (inOptions && (!arg.startsWith("-") || arg === "--")) {
+      // postconf's printer never puts braces around the first non-option argument.
+      inOptions = false;
+      line += arg;
+    } else if (inOptions) {
       if (arg[1] === "o" && field + 1 < argv.length) {
         const value = argv[++field];
         line += hasBlank(value) ? `${arg} {${value}}` : `${arg} ${value}`;

@@ -132,6 +132,7 @@ const MACRO_MESSAGES: Record<ValueSyntaxError["code"], string> = {
   "unexpected-input": "Unexpected text after the expression.",
   "unknown-function": "Unknown function; Postfix knows only domain_to_ascii.",
   nesting: "More than 100 nested expansions; Postfix gives up.",
+  "malformed-level": "A compatibility level must look like 3.6 or 3.6.1.",
 };
 
 function macroFinding(error: ValueSyntaxError): Finding {
@@ -203,6 +204,16 @@ const FIELD_EXPECTATIONS: Record<string, string> = {
 function masterFieldProblems(entry: MasterEntry): Finding[] {
   const problem = entry.problem;
   if (!problem) return [];
+  if (problem.code === "leading-whitespace") {
+    return [
+      {
+        rule: "leading-whitespace",
+        ...entry.segments[0],
+        message:
+          "This line is indented but no entry comes before it to continue, so Postfix ignores it. Remove the indentation.",
+      },
+    ];
+  }
   if (problem.code === "field-count") {
     return [
       {

@@ -1,90 +1,221 @@
-import type { ParsedConfig } from "../parser/document";
-import type { ParameterSetting } from "../parser/mainCf";
-import type { MasterEntry } from "../parser/masterCf";
 import {
   type PostfixVersion,
+  builtinParameterNames,
   dbmsParameterNames,
+  defaultValue,
+  getParameter,
+  isBuiltinParameter,
   isKnownParameter,
+  serviceParameterDefault,
   serviceParameterNames,
 } from "../data/parameters";
-import { mainEntries, mainSettings, masterEntries, serviceSettings } from "./configModel";
+import { type MacroError, evaluateExpansion, parseExpansion } from "../parser/expansion";
+
+/**
+ * Which parameter names Postfix accepts, decided the way postconf decides it
+ * (pcf_register_user_parameters): built-in and legacy names of the release, names
+ * derived from master.cf service names, user-defined names that have a value and
+ * are referenced as `$name` or listed in smtpd_restriction_classes, and names a
+ * legacy database reference (`ldap:name`) implies. On the way, postconf expands
+ * the values of built-in and service parameters; an error there is fatal for it.
+ *
+ * Works on dictionaries (name → raw value, last assignment wins), so the same
+ * analysis serves the editor's model and the emulation of postconf.
+ */
+
+/** One master.cf entry as postconf sees it. */
+export interface ServiceScope {
+  service: string;
+  type: string;
+  /** The command's base name, e.g. `smtpd`. */
+  command: string;
+  /** The `-o` settings of this service/type; entries with the same service/type share them. */
+  settings?: Map<string, string>;
+}
+
+export interface ConfigDictionaries {
+  main: Map<string, string>;
+  services: ServiceScope[];
+  /** The mail server's host name; Postfix derives myhostname and mydomain from it. */
+  hostname?: string;
+}
+
+export type ParameterClass = "builtin" | "legacy" | "service" | "user";
+
+export interface ExpansionFailure {
+  /**
+   * When postconf meets it: expanding master.cf settings, computing defaults
+   * (myhostname, mydomain), or expanding main.cf settings.
+   */
+  phase: "services" | "defaults" | "main";
+  /** The parameter whose value failed to expand. */
+  name: string;
+  /** `service/type` for a master.cf `-o` value, undefined for main.cf. */
+  scope?: string;
+  error: MacroError;
+}
+
+export interface ParameterUsage {
+  classOf(name: string): ParameterClass | undefined;
+  isKnown(name: string): boolean;
+  serviceNames: Set<string>;
+  /** User-defined (and legacy database) names that postconf accepts in main.cf. */
+  userNames: Set<string>;
+  /** The first expansion error postconf meets, which makes it stop. */
+  expansionFailure?: ExpansionFailure;
+  /** A parameter's raw value in main.cf, else its default (postconf's lookup). */
+  lookup(name: string): string | undefined;
+}
 
 /** Parameters that Postfix sets itself per process; assigning them is an error. */
 export const READ_ONLY_PARAMETERS = new Set(["process_name", "process_id", "service_name"]);
 
-/**
- * Which parameter names Postfix accepts for a pair of main.cf and master.cf, by
- * postconf's rules: built-in names of the release, names derived from master.cf
- * service names, legacy database names (`ldap:name` makes `name_server_host` etc.),
- * and user-defined names that have a value and are referenced as `$name` somewhere
- * or listed in smtpd_restriction_classes.
- */
-export interface ParameterUsage {
-  isKnown(name: string): boolean;
-  /** Names derived from master.cf services. */
-  serviceNames: Set<string>;
-  /** User-defined names that postconf accepts. */
-  userNames: Set<string>;
-}
+/** A stand-in for defaults computed from the host that name no other parameter. */
+const COMPUTED_DEFAULT = "localhost";
+/** Postfix's default domain when the host name has no dot. */
+const DEFAULT_DOMAIN = "localdomain";
 
 export function analyzeParameterUsage(
-  main: ParsedConfig | undefined,
-  master: ParsedConfig | undefined,
+  dictionaries: ConfigDictionaries,
   version: PostfixVersion,
 ): ParameterUsage {
-  const services = masterEntries(master).filter((entry) => !entry.problem);
-  const serviceNames = new Set<string>();
-  for (const entry of services) {
-    for (const name of serviceParameterNames(entry.words[0].text, commandOf(entry), version)) {
-      serviceNames.add(name);
+  const { main, services } = dictionaries;
+  const serviceDefaults = new Map<string, string | undefined>();
+  for (const scope of services) {
+    for (const name of serviceParameterNames(scope.service, scope.command, version)) {
+      if (serviceDefaults.has(name)) continue;
+      serviceDefaults.set(
+        name,
+        serviceParameterDefault(name, scope.service, scope.command, version),
+      );
     }
   }
-  const builtinOrService = (name: string) =>
-    isKnownParameter(name, version) || serviceNames.has(name);
-
-  const settings = mainSettings(main);
-  const hasValue = (name: string) =>
-    settings.has(name) ||
-    services.some((entry) => serviceSettings(entry).some((s) => s.name.text === name));
-
+  const serviceNames = new Set(serviceDefaults.keys());
+  /** The unexpanded default, as postconf -d shows it. */
+  const defaultOf = (name: string) =>
+    serviceDefaults.has(name) ? serviceDefaults.get(name) : defaultValue(name, version);
   const userNames = new Set<string>();
-  const accept = (name: string) => {
-    if (!builtinOrService(name) && hasValue(name)) userNames.add(name);
+  const classOf = (name: string): ParameterClass | undefined => {
+    if (isBuiltinParameter(name, version)) return "builtin";
+    if (serviceNames.has(name)) return "service";
+    if (isKnownParameter(name, version)) return "legacy";
+    if (userNames.has(name)) return "user";
+    return undefined;
   };
-  const allValues: ParameterSetting[] = [
-    ...mainEntries(main).flatMap((entry) => (entry.setting ? [entry.setting] : [])),
-    ...services.flatMap(serviceSettings),
-  ];
-  for (const setting of allValues) {
-    if (setting.macros.error) continue; // postconf stops scanning a value at its first error
-    for (const reference of setting.macros.references) accept(reference.name.text);
+  let expansionFailure: ExpansionFailure | undefined;
+
+  /** pcf_flag_user_parameter(): a referenced name with a value becomes valid. */
+  const flag = (name: string, scope: ServiceScope | undefined) => {
+    if (scope?.settings?.has(name)) return; // valid only inside that service
+    if (main.has(name) && classOf(name) === undefined) userNames.add(name);
+  };
+
+  /** mail_conf_lookup_eval(): a main.cf value expanded through main.cf alone. */
+  const mainOnly = (name: string, phase: ExpansionFailure["phase"]): string | undefined => {
+    const value = main.get(name);
+    if (value === undefined) return undefined;
+    const expansion = evaluateExpansion(value, (other) => main.get(other));
+    if (expansion.error) expansionFailure ??= { phase, name, error: expansion.error };
+    return expansion.value;
+  };
+  /**
+   * The computed defaults of myhostname and mydomain: a host name without a dot
+   * gets "." and mydomain (expanded) appended; mydomain is what follows the first
+   * dot of myhostname. The result is not escaped, so it is expanded again later.
+   */
+  const computedDefault = (name: string): string => {
+    const host = dictionaries.hostname ?? COMPUTED_DEFAULT;
+    const myhostname = () =>
+      host.includes(".") ? host : `${host}.${mainOnly("mydomain", "defaults") ?? DEFAULT_DOMAIN}`;
+    if (name === "myhostname") return myhostname();
+    if (name === "mydomain") {
+      const hostName = main.has("myhostname")
+        ? (mainOnly("myhostname", "defaults") ?? "")
+        : myhostname();
+      const dot = hostName.indexOf(".");
+      return dot < 0 ? DEFAULT_DOMAIN : hostName.slice(dot + 1);
+    }
+    return COMPUTED_DEFAULT;
+  };
+
+  const lookupIn = (scope: ServiceScope | undefined) => (name: string) => {
+    if (scope && name === "process_name") return scope.command;
+    if (scope && name === "service_name") return scope.service;
+    const value = scope?.settings?.get(name) ?? main.get(name);
+    if (value !== undefined) return value;
+    const parameterClass = classOf(name);
+    if (parameterClass === "builtin" || parameterClass === "service") {
+      return getParameter(name)?.defaultComputed ? computedDefault(name) : (defaultOf(name) ?? "");
+    }
+    return parameterClass === undefined ? undefined : "";
+  };
+
+  /** pcf_scan_user_parameter_namespace() for one dictionary. */
+  const scanNamespace = (
+    settings: Map<string, string>,
+    scope: ServiceScope | undefined,
+    phase: ExpansionFailure["phase"],
+  ) => {
+    const classes = settings.get("smtpd_restriction_classes");
+    if (classes !== undefined) {
+      const expanded = evaluateExpansion(classes, lookupIn(scope)).value;
+      for (const name of splitList(expanded)) flag(name, scope);
+    }
+    for (const [name, value] of settings) {
+      const parameterClass = classOf(name);
+      if (READ_ONLY_PARAMETERS.has(name)) continue;
+      if (getParameter(name)?.type === "raw" && parameterClass === "builtin") continue;
+      for (const reference of parseExpansion(value).references) flag(reference.name, scope);
+      if (parameterClass !== "builtin" && parameterClass !== "service") continue;
+      const expansion = evaluateExpansion(value, lookupIn(scope));
+      if (expansion.error) {
+        expansionFailure ??= {
+          phase,
+          name,
+          scope: scope ? `${scope.service}/${scope.type}` : undefined,
+          error: expansion.error,
+        };
+        continue;
+      }
+      for (const table of legacyTableReferences(expansion.value)) {
+        for (const candidate of dbmsParameterNames(table.type, table.name, version))
+          flag(candidate, scope);
+      }
+    }
+  };
+
+  const scanned = new Set<Map<string, string>>();
+  for (const scope of services) {
+    if (!scope.settings || scanned.has(scope.settings)) continue;
+    scanned.add(scope.settings);
+    scanNamespace(scope.settings, scope, "services");
   }
-  for (const setting of allValues) {
-    if (setting.name.text !== "smtpd_restriction_classes") continue;
-    for (const name of splitList(setting.value.text)) accept(name);
-  }
-  for (const setting of allValues) {
-    if (!builtinOrService(setting.name.text)) continue;
-    for (const table of legacyTableReferences(setting.value.text)) {
-      for (const name of dbmsParameterNames(table.type, table.name, version)) accept(name);
+  // pcf_scan_default_parameter_values(): defaults that name other parameters
+  // make those names valid too.
+  for (const name of [...builtinParameterNames(version), ...serviceNames]) {
+    if (main.has(name) || getParameter(name)?.type === "raw") continue;
+    const value = defaultOf(name);
+    if (value?.includes("$")) {
+      for (const reference of parseExpansion(value).references) flag(reference.name, undefined);
     }
   }
+  // Converting the defaults computes myhostname and mydomain when main.cf lacks them.
+  for (const name of ["myhostname", "mydomain"]) if (!main.has(name)) computedDefault(name);
+  scanNamespace(main, undefined, "main");
 
   return {
-    isKnown: (name) => builtinOrService(name) || userNames.has(name),
+    classOf,
+    isKnown: (name) => classOf(name) !== undefined,
     serviceNames,
     userNames,
+    expansionFailure,
+    lookup: lookupIn(undefined),
   };
-}
-
-export function commandOf(entry: MasterEntry): string {
-  const command = entry.words[7]?.text ?? "";
-  return command.slice(command.lastIndexOf("/") + 1);
 }
 
 /** Splits a list value the way most Postfix lists are split: on commas and whitespace. */
 export function splitList(value: string): string[] {
-  return value.split(/[,\s]+/).filter((item) => item.length > 0);
+  return value.split(/[, \t\r\n]+/).filter((item) => item.length > 0);
 }
 
 /**

@@ -2,6 +2,7 @@ import { type LogicalLine, logicalToOffset } from "./logicalLines";
 import { type ParameterSetting, settingOf, tokenOf } from "./mainCf";
 import { splitNameValue } from "./nameValue";
 import type { Token } from "./tokens";
+import { isSpace } from "../text/chars";
 
 /** The eight master.cf fields, named as postconf -F names them. */
 export const MASTER_FIELD_NAMES = [
@@ -24,7 +25,7 @@ const OPTIONS_WITH_VALUE = "o";
 
 /** Why postconf stops on a master.cf entry: a bad field count or an invalid field. */
 export interface MasterEntryProblem {
-  code: "field-count" | Exclude<MasterFieldName, "service" | "command">;
+  code: "leading-whitespace" | "field-count" | Exclude<MasterFieldName, "service" | "command">;
   /** The offending field, absent for a bad field count. */
   field?: Token;
 }
@@ -68,6 +69,11 @@ export interface MasterEntry extends LogicalLine {
 export function parseMasterEntry(line: LogicalLine): MasterEntry {
   const words = splitWords(line);
   const entry: MasterEntry = { kind: "master", ...line, words, options: [], arguments: [] };
+  // Only the first logical line can start with whitespace; Postfix skips it with a warning.
+  if (line.text.length > 0 && isSpace(line.text.charCodeAt(0))) {
+    entry.problem = { code: "leading-whitespace" };
+    return entry;
+  }
   if (words.length < MASTER_FIELD_NAMES.length) {
     entry.problem = { code: "field-count" };
     return entry;
