@@ -243,7 +243,7 @@ function legacyTableReferences(value: string): { type: string; name: string }[] 
 }
 
 /** Words separated by commas and whitespace, keeping balanced `{...}` groups whole. */
-export function splitBracedWords(value: string): string[] {
+function splitBracedWords(value: string): string[] {
   const words: string[] = [];
   const separators = ", \t\r\n";
   let i = 0;

@@ -1,4 +1,4 @@
-import { type LogicalLine, logicalToOffset } from "./logicalLines";
+import type { LogicalLine } from "./logicalLines";
 import { type ParameterSetting, settingOf, tokenOf } from "./mainCf";
 import { splitNameValue } from "./nameValue";
 import type { Token } from "./tokens";
@@ -240,5 +240,3 @@ function offsetToLogical(line: LogicalLine, offset: number): number {
   }
   return 0;
 }
-
-export { logicalToOffset };
