@@ -120,7 +120,12 @@ function runPrint(options: Options): number {
     services: printServiceSettings,
   };
   const output = printers[options.print!](config, options.version);
-  if (output.lines.length > 0) process.stdout.write(output.lines.join("\n") + "\n");
+  // postconf -M pads fields to columns; we print single spaces, which diff and grep prefer.
+  const lines =
+    options.print === "master"
+      ? output.lines.map((line) => line.replace(/ {2,}/g, " "))
+      : output.lines;
+  if (lines.length > 0) process.stdout.write(lines.join("\n") + "\n");
   if (output.fatal) {
     process.stderr.write(`postfix-lint: fatal: ${output.fatal}\n`);
     return 1;

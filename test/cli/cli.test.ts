@@ -91,3 +91,25 @@ describe("postfix-lint", () => {
     expect(result.stderr).toContain(`missing '=' after attribute name: "relayhost [a]"`);
   });
 });
+
+describe("postfix-lint --print master", () => {
+  it("prints entries like postconf -M with runs of spaces squeezed to one", () => {
+    const dir = configDir(
+      "",
+      "submission inet n - y - - smtpd\n  -o syslog_name=postfix/submission\n  -o { smtpd_client_restrictions = permit_sasl_authenticated, reject }\n",
+    );
+    expect(run(["--print", "master", dir]).stdout).toBe(
+      "submission inet n - y - - smtpd -o syslog_name=postfix/submission -o {smtpd_client_restrictions=permit_sasl_authenticated, reject}\n",
+    );
+  });
+
+  it("prints per-service settings like postconf -P", () => {
+    const dir = configDir(
+      "",
+      "smtps inet n - y - - smtpd -o smtpd_tls_wrappermode=yes -o syslog_name=postfix/smtps\n",
+    );
+    expect(run(["--print", "services", dir]).stdout).toBe(
+      "smtps/inet/smtpd_tls_wrappermode = yes\nsmtps/inet/syslog_name = postfix/smtps\n",
+    );
+  });
+});
