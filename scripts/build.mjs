@@ -11,6 +11,8 @@ const common = {
   sourcemap: production ? false : "linked",
   minify: production,
   logLevel: "warning",
+  // The hand-written docs are Markdown files bundled as strings.
+  loader: { ".md": "text" },
 };
 
 await Promise.all([

@@ -9,6 +9,8 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { configKindOf } from "./service/configKind";
 import { type ParsedConfig, parseConfig, updateConfig } from "./service/parser/document";
+import { NEWEST_VERSION } from "./service/data/parameters";
+import { doHover } from "./service/hover";
 import { type ValidationSettings, doValidation } from "./service/validation";
 
 /**
@@ -24,10 +26,29 @@ interface OpenDocument {
 
 const VALIDATION_DELAY_MS = 200;
 
+/** The `postfix` settings section. */
+interface ServerSettings {
+  /** The Postfix release to check against, e.g. "3.7". */
+  version: string;
+  rules: NonNullable<ValidationSettings["rules"]>;
+}
+
+/** Reads the settings section, falling back to defaults for what is missing or malformed. */
+function readSettings(section: unknown): ServerSettings {
+  const raw = (section ?? {}) as { version?: unknown; rules?: unknown };
+  const version =
+    typeof raw.version === "string" && /^\d+\.\d+/.test(raw.version) ? raw.version : NEWEST_VERSION;
+  const rules =
+    typeof raw.rules === "object" && raw.rules !== null
+      ? (raw.rules as ServerSettings["rules"])
+      : {};
+  return { version, rules };
+}
+
 export function startServer(connection: Connection): void {
   const documents = new Map<string, OpenDocument>();
   const pendingValidations = new Map<string, ReturnType<typeof setTimeout>>();
-  let settings: ValidationSettings = {};
+  let settings: ServerSettings = readSettings(undefined);
   let canPullConfiguration = false;
 
   const log = (message: string, error?: unknown) => {
@@ -70,8 +91,7 @@ export function startServer(connection: Connection): void {
   const refreshSettings = async () => {
     if (!canPullConfiguration) return;
     try {
-      const section = await connection.workspace.getConfiguration("postfix");
-      settings = { rules: section?.rules ?? {} };
+      settings = readSettings(await connection.workspace.getConfiguration("postfix"));
     } catch (error) {
       log("postfix-lsp: reading settings failed", error);
     }
@@ -81,12 +101,12 @@ export function startServer(connection: Connection): void {
   connection.onInitialize(
     guard("initialize", { capabilities: {} }, (params: InitializeParams): InitializeResult => {
       canPullConfiguration = params.capabilities.workspace?.configuration === true;
-      const options = params.initializationOptions as
-        { rules?: ValidationSettings["rules"] } | undefined;
-      if (options?.rules) settings = { rules: options.rules };
+      // Clients without workspace/configuration (some Neovim setups) pass settings here.
+      if (params.initializationOptions) settings = readSettings(params.initializationOptions);
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+          hoverProvider: true,
         },
         serverInfo: { name: "postfix-lsp" },
       };
@@ -96,12 +116,18 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => void refreshSettings());
   connection.onDidChangeConfiguration(
     guard("configuration", undefined, (change) => {
-      const section = (
-        change.settings as { postfix?: { rules?: ValidationSettings["rules"] } } | undefined
-      )?.postfix;
-      if (section) settings = { rules: section.rules ?? {} };
+      const section = (change.settings as { postfix?: unknown } | undefined)?.postfix;
+      if (section) settings = readSettings(section);
       void refreshSettings();
       for (const uri of documents.keys()) scheduleValidation(uri);
+    }),
+  );
+
+  connection.onHover(
+    guard("hover", null, ({ textDocument, position }) => {
+      const document = documents.get(textDocument.uri);
+      if (!document) return null;
+      return doHover(document.config, document.text, position, { version: settings.version });
     }),
   );
 

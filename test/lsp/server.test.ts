@@ -107,6 +107,36 @@ describe("language server over stdio", () => {
     });
   });
 
+  it("answers hover requests with our docs", async () => {
+    const uri = "file:///srv/hover/main.cf";
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: {
+        uri,
+        languageId: "postfix-main",
+        version: 1,
+        text: "smtp_tls_security_level = dane\n",
+      },
+    });
+    const onName = await connection.sendRequest("textDocument/hover", {
+      textDocument: { uri },
+      position: { line: 0, character: 5 },
+    });
+    expect(onName).toMatchObject({
+      contents: { kind: "markdown", value: expect.stringContaining("**smtp_tls_security_level**") },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 23 } },
+    });
+    const onValue = await connection.sendRequest("textDocument/hover", {
+      textDocument: { uri },
+      position: { line: 0, character: 28 },
+    });
+    expect(onValue).toMatchObject({ contents: { value: expect.stringMatching(/^\*\*dane\*\*/) } });
+    const unopened = await connection.sendRequest("textDocument/hover", {
+      textDocument: { uri: "file:///not/open/main.cf" },
+      position: { line: 0, character: 0 },
+    });
+    expect(unopened).toBeNull();
+  });
+
   it("clears diagnostics when a document is closed", async () => {
     const uri = "file:///etc/postfix/master.cf";
     await connection.sendNotification("textDocument/didOpen", {

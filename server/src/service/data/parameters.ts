@@ -363,6 +363,13 @@ const SERVICE_RULES: readonly ServiceSuffixRule[] = generated.services.suffixes.
 });
 
 /** The suffix rules that apply to a master.cf command in that release. */
+/** Every per-service suffix rule of a release, whatever the command. */
+export function allServiceSuffixRules(
+  version: PostfixVersion = NEWEST_VERSION,
+): ServiceSuffixRule[] {
+  return SERVICE_RULES.filter((r) => inVersionRange(r, version));
+}
+
 export function serviceSuffixRules(
   command: string,
   version: PostfixVersion = NEWEST_VERSION,
