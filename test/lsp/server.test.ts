@@ -23,7 +23,7 @@ function nextDiagnostics(uri: string, count: number): Promise<PublishDiagnostics
       () => reject(new Error(`no diagnostics #${count} for ${uri}`)),
       10_000,
     );
-    const check = () => {
+    const check = (): boolean => {
       const list = published.get(uri) ?? [];
       if (list.length >= count) {
         clearTimeout(timer);
@@ -32,7 +32,11 @@ function nextDiagnostics(uri: string, count: number): Promise<PublishDiagnostics
       }
       return false;
     };
-    if (!check()) waiters.push(() => void check());
+    // A waiter stays registered until its own notification has arrived.
+    const wait = () => {
+      if (!check()) waiters.push(wait);
+    };
+    wait();
   });
 }
 
