@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { type ExtensionContext, commands, window } from "vscode";
+import { type ExtensionContext, commands, window, workspace } from "vscode";
 import {
   LanguageClient,
   type LanguageClientOptions,
@@ -39,8 +39,40 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand("postfix.restartServer", async () => {
       await client?.restart();
     }),
+    commands.registerCommand("postfix.lookUpParameter", lookUpParameter),
   );
   await client.start();
+}
+
+interface ParameterSummary {
+  name: string;
+  description: string;
+  deprecated: boolean;
+  documented: boolean;
+}
+
+/** A searchable list of every parameter; the chosen one opens as a Markdown preview. */
+async function lookUpParameter(): Promise<void> {
+  if (!client) return;
+  const parameters = await client.sendRequest<ParameterSummary[]>("postfix/listParameters");
+  const picked = await window.showQuickPick(
+    parameters.map((parameter) => ({
+      label: parameter.name,
+      description: parameter.description,
+      detail: parameter.deprecated
+        ? "deprecated"
+        : parameter.documented
+          ? "documented here"
+          : undefined,
+    })),
+    { placeHolder: "Postfix parameter", matchOnDescription: true },
+  );
+  if (!picked) return;
+  const markdown = await client.sendRequest<string>("postfix/parameterReference", {
+    name: picked.label,
+  });
+  const document = await workspace.openTextDocument({ language: "markdown", content: markdown });
+  await commands.executeCommand("markdown.showPreview", document.uri);
 }
 
 export async function deactivate(): Promise<void> {

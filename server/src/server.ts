@@ -11,6 +11,7 @@ import { configKindOf } from "./service/configKind";
 import { type ParsedConfig, parseConfig, updateConfig } from "./service/parser/document";
 import { NEWEST_VERSION } from "./service/data/parameters";
 import { doHover } from "./service/hover";
+import { listParameters, parameterReference } from "./service/reference";
 import { type ValidationSettings, doValidation } from "./service/validation";
 
 /**
@@ -129,6 +130,18 @@ export function startServer(connection: Connection): void {
       if (!document) return null;
       return doHover(document.config, document.text, position, { version: settings.version });
     }),
+  );
+
+  // Custom requests behind the client's "Postfix: Look up parameter" command.
+  connection.onRequest(
+    "postfix/listParameters",
+    guard("listParameters", [], () => listParameters(settings.version)),
+  );
+  connection.onRequest(
+    "postfix/parameterReference",
+    guard("parameterReference", "", (params: { name: string }) =>
+      typeof params?.name === "string" ? parameterReference(params.name, settings.version) : "",
+    ),
   );
 
   connection.onDidOpenTextDocument(

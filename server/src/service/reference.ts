@@ -1,0 +1,44 @@
+import { parameterDoc } from "./data/docs";
+import {
+  type PostfixVersion,
+  allParameters,
+  defaultValue,
+  isKnownParameter,
+} from "./data/parameters";
+import { parameterMarkdown } from "./hover";
+
+/** One row of the "Look up parameter" list. */
+export interface ParameterSummary {
+  name: string;
+  /** Short facts: type and default. */
+  description: string;
+  deprecated: boolean;
+  /** True when we have hand-written docs for it. */
+  documented: boolean;
+}
+
+/** Every parameter of a release, for a searchable list. */
+export function listParameters(version: PostfixVersion): ParameterSummary[] {
+  return allParameters()
+    .filter((facts) => isKnownParameter(facts.name, version))
+    .map((facts) => {
+      const value = facts.defaultComputed ? "computed" : defaultValue(facts.name, version);
+      return {
+        name: facts.name,
+        description: [
+          facts.type,
+          value === undefined ? undefined : `default: ${value || "(empty)"}`,
+        ]
+          .filter(Boolean)
+          .join(" · "),
+        deprecated: facts.status !== "current",
+        documented: parameterDoc(facts.name) !== undefined,
+      };
+    });
+}
+
+/** The full reference page for one parameter, as Markdown. */
+export function parameterReference(name: string, version: PostfixVersion): string {
+  return `# ${name}\n\n${parameterMarkdown(name, version, undefined, "")}\n`;
+}
+
