@@ -6,13 +6,12 @@ import {
   type ServerOptions,
   TransportKind,
 } from "vscode-languageclient/node";
+import { DOCUMENT_SELECTOR } from "./selector";
 
 /**
  * The VS Code client: starts the bundled language server over IPC (restarted by
  * the client library if it crashes) and contributes the restart command.
  */
-
-export const DOCUMENT_SELECTOR = [{ language: "postfix-main" }, { language: "postfix-master" }];
 
 let client: LanguageClient | undefined;
 

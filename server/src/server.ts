@@ -9,10 +9,10 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { configKindOf } from "./service/configKind";
 import { type ParsedConfig, parseConfig, updateConfig } from "./service/parser/document";
-import { NEWEST_VERSION } from "./service/data/parameters";
 import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
-import { type ValidationSettings, doValidation } from "./service/validation";
+import { type ServerSettings, readSettings } from "./settings";
+import { doValidation } from "./service/validation";
 
 /**
  * The language server binding: keeps one parse per open document, updates it
@@ -26,25 +26,6 @@ interface OpenDocument {
 }
 
 const VALIDATION_DELAY_MS = 200;
-
-/** The `postfix` settings section. */
-interface ServerSettings {
-  /** The Postfix release to check against, e.g. "3.7". */
-  version: string;
-  rules: NonNullable<ValidationSettings["rules"]>;
-}
-
-/** Reads the settings section, falling back to defaults for what is missing or malformed. */
-function readSettings(section: unknown): ServerSettings {
-  const raw = (section ?? {}) as { version?: unknown; rules?: unknown };
-  const version =
-    typeof raw.version === "string" && /^\d+\.\d+/.test(raw.version) ? raw.version : NEWEST_VERSION;
-  const rules =
-    typeof raw.rules === "object" && raw.rules !== null
-      ? (raw.rules as ServerSettings["rules"])
-      : {};
-  return { version, rules };
-}
 
 export function startServer(connection: Connection): void {
   const documents = new Map<string, OpenDocument>();

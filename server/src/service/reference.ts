@@ -41,4 +41,3 @@ export function listParameters(version: PostfixVersion): ParameterSummary[] {
 export function parameterReference(name: string, version: PostfixVersion): string {
   return `# ${name}\n\n${parameterMarkdown(name, version, undefined, "")}\n`;
 }
-

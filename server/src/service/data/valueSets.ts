@@ -13,6 +13,7 @@ import {
   inVersionRange,
   releaseLine,
 } from "./parameters";
+import type { MasterFieldName } from "../parser/masterCf";
 
 /** What follows a restriction keyword in a restriction list. */
 export type ArgumentKind =
@@ -109,9 +110,15 @@ const TLS_SERVER_LEVELS: readonly ValueChoice[] = [
 ];
 
 const DANE_INSECURE_MX_POLICIES: readonly ValueChoice[] = [
-  { value: "dane", detail: "Keep using TLSA records of the MX host although the MX lookup is unsigned." },
+  {
+    value: "dane",
+    detail: "Keep using TLSA records of the MX host although the MX lookup is unsigned.",
+  },
   { value: "may", detail: "Fall back to opportunistic TLS when the MX lookup is unsigned." },
-  { value: "encrypt", detail: "Require TLS without certificate checks when the MX lookup is unsigned." },
+  {
+    value: "encrypt",
+    detail: "Require TLS without certificate checks when the MX lookup is unsigned.",
+  },
 ];
 
 /** Cipher grades; export and low are mapped to medium from 3.8 on. */
@@ -120,7 +127,10 @@ function cipherGrades(version: PostfixVersion, mandatory: boolean): ValueChoice[
     ? "Obsolete: Postfix 3.8 and later use medium instead."
     : "Admits weak ciphers; do not use.";
   const grades: ValueChoice[] = [
-    { value: "medium", detail: "Medium and strong ciphers (tls_medium_cipherlist); the usual choice." },
+    {
+      value: "medium",
+      detail: "Medium and strong ciphers (tls_medium_cipherlist); the usual choice.",
+    },
     { value: "high", detail: "Only strong ciphers (tls_high_cipherlist); may lock out old peers." },
     {
       value: "null",
@@ -139,7 +149,11 @@ function cipherGrades(version: PostfixVersion, mandatory: boolean): ValueChoice[
 
 const TLS_PROTOCOLS: readonly ValueChoice[] = [
   { value: ">=TLSv1.2", detail: "TLS 1.2 or newer; a sensible floor today.", since: "3.6" },
-  { value: ">=TLSv1", detail: "TLS 1.0 or newer (the built-in setting from 3.6 on).", since: "3.6" },
+  {
+    value: ">=TLSv1",
+    detail: "TLS 1.0 or newer (the built-in setting from 3.6 on).",
+    since: "3.6",
+  },
   { value: ">=TLSv1.3", detail: "TLS 1.3 only; peers without it cannot use TLS.", since: "3.6" },
   { value: "<=TLSv1.3", detail: "Upper bound: nothing newer than TLS 1.3.", since: "3.6" },
   {
@@ -159,8 +173,16 @@ const TLS_PROTOCOLS: readonly ValueChoice[] = [
   { value: "!TLSv1.1", detail: "Exclude TLS 1.1.", since: "2.10" },
   { value: "!TLSv1.2", detail: "Exclude TLS 1.2.", since: "2.10" },
   { value: "!TLSv1.3", detail: "Exclude TLS 1.3.", since: "3.0" },
-  { value: "TLSv1.2", detail: "Enable TLS 1.2; versions that are not listed are off.", since: "2.10" },
-  { value: "TLSv1.3", detail: "Enable TLS 1.3; versions that are not listed are off.", since: "3.0" },
+  {
+    value: "TLSv1.2",
+    detail: "Enable TLS 1.2; versions that are not listed are off.",
+    since: "2.10",
+  },
+  {
+    value: "TLSv1.3",
+    detail: "Enable TLS 1.3; versions that are not listed are off.",
+    since: "3.0",
+  },
   {
     value: "TLSv1.1",
     detail: "Enable TLS 1.1 (outdated); versions that are not listed are off.",
@@ -182,7 +204,11 @@ const TLS_PROTOCOLS: readonly ValueChoice[] = [
 const FINGERPRINT_DIGESTS: readonly ValueChoice[] = [
   { value: "sha256", detail: "SHA-256 fingerprints; the recommended digest." },
   { value: "sha512", detail: "SHA-512 fingerprints." },
-  { value: "sha1", detail: "SHA-1 fingerprints; weak, only to match old tables.", discouraged: true },
+  {
+    value: "sha1",
+    detail: "SHA-1 fingerprints; weak, only to match old tables.",
+    discouraged: true,
+  },
   {
     value: "md5",
     detail: "MD5 fingerprints; weak, the built-in choice before 3.6.",
@@ -227,9 +253,17 @@ const BOOLEANS: readonly ValueChoice[] = [
 const LOOKUP_TABLES: readonly ValueChoice[] = [
   { value: "hash:", detail: "Berkeley DB hash file made by postmap." },
   { value: "lmdb:", detail: "LMDB file made by postmap.", since: "2.11" },
-  { value: "cdb:", detail: "Constant database file made by postmap; fast, read-only.", since: "2.2" },
+  {
+    value: "cdb:",
+    detail: "Constant database file made by postmap; fast, read-only.",
+    since: "2.2",
+  },
   { value: "btree:", detail: "Berkeley DB B-tree file made by postmap." },
-  { value: "texthash:", detail: "Plain text file read at start-up; no postmap needed.", since: "2.8" },
+  {
+    value: "texthash:",
+    detail: "Plain text file read at start-up; no postmap needed.",
+    since: "2.8",
+  },
   {
     value: "inline:{ }",
     snippet: "inline:{ $0 }",
@@ -248,17 +282,33 @@ const LOOKUP_TABLES: readonly ValueChoice[] = [
   { value: "mongodb:", detail: "MongoDB queries; settings in a file.", since: "3.9" },
   { value: "unix:", detail: "The system's passwd or group database (unix:passwd.byname)." },
   { value: "static:", detail: "Returns the same result for every key: static:{ text }." },
-  { value: "randmap:", detail: "Picks one of several results at random: randmap:{ a, b }.", since: "3.0" },
-  { value: "pipemap:", detail: "Feeds each result into the next table: pipemap:{ t1, t2 }.", since: "3.0" },
+  {
+    value: "randmap:",
+    detail: "Picks one of several results at random: randmap:{ a, b }.",
+    since: "3.0",
+  },
+  {
+    value: "pipemap:",
+    detail: "Feeds each result into the next table: pipemap:{ t1, t2 }.",
+    since: "3.0",
+  },
   { value: "unionmap:", detail: "Asks several tables and joins the results.", since: "3.0" },
-  { value: "socketmap:", detail: "Sendmail-style socketmap server (inet: or unix:).", since: "2.10" },
+  {
+    value: "socketmap:",
+    detail: "Sendmail-style socketmap server (inet: or unix:).",
+    since: "2.10",
+  },
   { value: "tcp:", detail: "Simple request/reply lookup server over TCP." },
   { value: "nis:", detail: "NIS map." },
   { value: "nisplus:", detail: "NIS+ table." },
   { value: "sdbm:", detail: "SDBM file made by postmap.", since: "2.2" },
   { value: "dbm:", detail: "Classic DBM file made by postmap." },
   { value: "environ:", detail: "The process environment (environ:table)." },
-  { value: "fail:", detail: "Every lookup fails (fail:name); for testing and fallbacks.", since: "2.9" },
+  {
+    value: "fail:",
+    detail: "Every lookup fails (fail:name); for testing and fallbacks.",
+    since: "2.9",
+  },
   { value: "debug:", detail: "Logs every lookup of the following table.", since: "3.11" },
 ];
 
@@ -465,7 +515,11 @@ const RESTRICTIONS: readonly ValueChoice[] = [
   accessCheck("check_client_ns_access", "the DNS servers of the client's name", "2.7"),
   accessCheck("check_client_a_access", "the addresses of the client's name", "3.0"),
   accessCheck("check_reverse_client_hostname_mx_access", "the MX hosts of the reverse name", "2.7"),
-  accessCheck("check_reverse_client_hostname_ns_access", "the DNS servers of the reverse name", "2.7"),
+  accessCheck(
+    "check_reverse_client_hostname_ns_access",
+    "the DNS servers of the reverse name",
+    "2.7",
+  ),
   accessCheck("check_reverse_client_hostname_a_access", "the addresses of the reverse name", "3.0"),
   accessCheck("check_helo_mx_access", "the MX hosts of the HELO name", "2.1"),
   accessCheck("check_helo_ns_access", "the DNS servers of the HELO name", "2.1"),
@@ -492,7 +546,7 @@ const RESTRICTIONS: readonly ValueChoice[] = [
     value: "sleep",
     detail: "Pause for the number of seconds that follows.",
     argument: "seconds",
-    since: "2.3",
+    since: "2.2",
   },
   // Old spellings that smtpd still accepts.
   {
@@ -552,10 +606,7 @@ const TABLE_PARAMETERS = new Set([
 const NOT_TABLE_PARAMETERS = new Set(["masquerade_domains", "maps_rbl_domains"]);
 
 /** The parameter's kind in that release (typeHistory applied). */
-export function parameterTypeAt(
-  name: string,
-  version: PostfixVersion,
-): ParameterType | undefined {
+export function parameterTypeAt(name: string, version: PostfixVersion): ParameterType | undefined {
   const facts = getParameter(name);
   if (!facts) return undefined;
   let type = facts.type;
@@ -610,10 +661,7 @@ function choicesOfKind(kind: ValueKind, version: PostfixVersion): readonly Value
     case "mandatory-cipher-grade":
       return cipherGrades(version, true);
     case "tls-protocols":
-      // Before 3.6 only the exclusion style exists; list it first there.
-      return atLeast(version, "3.6")
-        ? TLS_PROTOCOLS
-        : [...TLS_PROTOCOLS.filter((c) => !c.since || c.since !== "3.6")];
+      return TLS_PROTOCOLS;
     case "fingerprint-digest":
       return FINGERPRINT_DIGESTS;
     case "dns-support-level":
@@ -714,9 +762,17 @@ const COMMANDS: readonly ValueChoice[] = [
   { value: "flush", detail: "Tracks deferred mail per destination for ETRN and postqueue -s." },
   { value: "verify", detail: "Address verification service and cache.", since: "2.1" },
   { value: "proxymap", detail: "Serves proxy: lookup tables to other processes.", since: "2.1" },
-  { value: "anvil", detail: "Counts connections and requests for smtpd rate limits.", since: "2.2" },
+  {
+    value: "anvil",
+    detail: "Counts connections and requests for smtpd rate limits.",
+    since: "2.2",
+  },
   { value: "scache", detail: "Keeps SMTP connections open for reuse.", since: "2.2" },
-  { value: "tlsmgr", detail: "Maintains the TLS session caches and the random pool.", since: "2.2" },
+  {
+    value: "tlsmgr",
+    detail: "Maintains the TLS session caches and the random pool.",
+    since: "2.2",
+  },
   {
     value: "tlsproxy",
     detail: "TLS for postscreen and for reused client connections.",
@@ -784,23 +840,13 @@ function yesNoField(field: "private" | "unprivileged" | "chroot", version: Postf
   ];
 }
 
-export type MasterField =
-  | "service"
-  | "type"
-  | "private"
-  | "unprivileged"
-  | "chroot"
-  | "wakeup"
-  | "process_limit"
-  | "command";
-
 /**
  * The choices for one master.cf field in that release. `serviceType` is the
  * entry's type field, if known: an inet service cannot be private, so only `n`
  * is offered there.
  */
 export function masterFieldValues(
-  field: MasterField,
+  field: MasterFieldName,
   version: PostfixVersion,
   serviceType?: string,
 ): ValueChoice[] {
