@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { LineIndex } from "./service/text/lineIndex";
 import { NEWEST_VERSION, type PostfixVersion, compareVersions } from "./service/data/parameters";
-import { type ConfigKind, parseConfig } from "./service/parser/document";
+import { type ConfigKind, type ParsedConfig, parseConfig } from "./service/parser/document";
 import {
   type ConfigPair,
   type EmulatedOutput,
@@ -173,15 +173,26 @@ function kindFromName(path: string): ConfigKind | undefined {
   return undefined;
 }
 
+/** The other file of the same directory, so that rules see the whole configuration. */
+function siblingOf(target: LintTarget): ParsedConfig | undefined {
+  if (target.path === "<stdin>") return undefined;
+  const kind = target.kind === "main" ? "master" : "main";
+  const path = join(dirname(target.path), `${kind}.cf`);
+  return existsSync(path) ? parseConfig(kind, readText(path)) : undefined;
+}
+
 const SEVERITY_NAMES = ["", "error", "warning", "info", "hint"];
 
 function runLint(options: Options): number {
   let errors = 0;
   const report = collectTargets(options).map((target) => {
     const index = new LineIndex(target.text);
-    const diagnostics = doValidation(parseConfig(target.kind, target.text), index, {
-      rules: options.rules,
-    });
+    const diagnostics = doValidation(
+      parseConfig(target.kind, target.text),
+      index,
+      { rules: options.rules, version: options.version },
+      siblingOf(target),
+    );
     return {
       path: target.path,
       diagnostics: diagnostics.map((diagnostic) => {

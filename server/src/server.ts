@@ -9,6 +9,10 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { configKindOf } from "./service/configKind";
 import { type ParsedConfig, parseConfig, updateConfig } from "./service/parser/document";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { doCodeActions } from "./service/codeActions";
+import { doComplete } from "./service/completion";
 import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
@@ -32,6 +36,7 @@ export function startServer(connection: Connection): void {
   const pendingValidations = new Map<string, ReturnType<typeof setTimeout>>();
   let settings: ServerSettings = readSettings(undefined);
   let canPullConfiguration = false;
+  let snippetSupport = false;
 
   const log = (message: string, error?: unknown) => {
     const detail =
@@ -55,8 +60,43 @@ export function startServer(connection: Connection): void {
     pendingValidations.delete(uri);
     const document = documents.get(uri);
     if (!document) return;
-    const diagnostics = doValidation(document.config, document.text, settings);
+    const diagnostics = doValidation(
+      document.config,
+      document.text,
+      settings,
+      siblingOf(uri, document),
+    );
     void connection.sendDiagnostics({ uri, version: document.text.version, diagnostics });
+  };
+
+  /**
+   * The other file of the same config directory (master.cf beside main.cf and the
+   * reverse): its open buffer if there is one, else the file on disk.
+   */
+  const siblingOf = (uri: string, document: OpenDocument): ParsedConfig | undefined => {
+    const kind = document.config.kind === "main" ? "master" : "main";
+    const siblingUri = uri.replace(/[^/]*$/, `${kind}.cf`);
+    if (siblingUri === uri) return undefined;
+    const open = documents.get(siblingUri);
+    if (open) return open.config;
+    if (!siblingUri.startsWith("file:")) return undefined;
+    try {
+      return parseConfig(kind, readFileSync(fileURLToPath(siblingUri), "utf8"));
+    } catch {
+      return undefined; // no sibling on disk: validate the file alone
+    }
+  };
+
+  /** Revalidates a document and, since rules look across files, its open sibling. */
+  const scheduleValidationWithSibling = (uri: string) => {
+    scheduleValidation(uri);
+    const document = documents.get(uri);
+    if (!document) return;
+    const siblingUri = uri.replace(
+      /[^/]*$/,
+      `${document.config.kind === "main" ? "master" : "main"}.cf`,
+    );
+    if (siblingUri !== uri && documents.has(siblingUri)) scheduleValidation(siblingUri);
   };
 
   const scheduleValidation = (uri: string) => {
@@ -83,12 +123,16 @@ export function startServer(connection: Connection): void {
   connection.onInitialize(
     guard("initialize", { capabilities: {} }, (params: InitializeParams): InitializeResult => {
       canPullConfiguration = params.capabilities.workspace?.configuration === true;
+      snippetSupport =
+        params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
       // Clients without workspace/configuration (some Neovim setups) pass settings here.
       if (params.initializationOptions) settings = readSettings(params.initializationOptions);
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
           hoverProvider: true,
+          completionProvider: { triggerCharacters: ["$", "{", "=", ":", ",", " "] },
+          codeActionProvider: { codeActionKinds: ["quickfix"] },
         },
         serverInfo: { name: "postfix-lsp" },
       };
@@ -110,6 +154,25 @@ export function startServer(connection: Connection): void {
       const document = documents.get(textDocument.uri);
       if (!document) return null;
       return doHover(document.config, document.text, position, { version: settings.version });
+    }),
+  );
+
+  connection.onCompletion(
+    guard("completion", null, ({ textDocument, position }) => {
+      const document = documents.get(textDocument.uri);
+      if (!document) return null;
+      return doComplete(document.config, document.text, position, {
+        version: settings.version,
+        snippetSupport,
+      });
+    }),
+  );
+
+  connection.onCodeAction(
+    guard("codeAction", [], ({ textDocument, context }) => {
+      const document = documents.get(textDocument.uri);
+      if (!document) return [];
+      return doCodeActions(document.config, document.text, textDocument.uri, context.diagnostics);
     }),
   );
 
@@ -136,7 +199,7 @@ export function startServer(connection: Connection): void {
         textDocument.text,
       );
       documents.set(textDocument.uri, { text, config: parseConfig(kind, textDocument.text) });
-      scheduleValidation(textDocument.uri);
+      scheduleValidationWithSibling(textDocument.uri);
     }),
   );
 
@@ -164,7 +227,7 @@ export function startServer(connection: Connection): void {
       }
       // Never keep a parse that may disagree with the text.
       if (reparse) document.config = parseConfig(document.config.kind, document.text.getText());
-      scheduleValidation(textDocument.uri);
+      scheduleValidationWithSibling(textDocument.uri);
     }),
   );
 

@@ -27,7 +27,9 @@ describe("main.cf diagnostics", () => {
   });
 
   it("flags a later assignment with a different value, as postconf does", () => {
-    expect(check("main", "a = 1\na = 1\na = 2\n")).toEqual(['duplicate-parameter@3:1 "a"']);
+    expect(check("main", "relayhost = a\nrelayhost = a\nrelayhost = b\n")).toEqual([
+      'duplicate-parameter@3:1 "relayhost"',
+    ]);
   });
 
   it("flags $ syntax errors where they are", () => {
@@ -37,7 +39,7 @@ describe("main.cf diagnostics", () => {
   });
 
   it("honours severity overrides, including off", () => {
-    const text = "a = 1\na = 2\n";
+    const text = "relayhost = a\nrelayhost = b\n";
     expect(check("main", text, { rules: { "duplicate-parameter": "off" } })).toEqual([]);
   });
 
@@ -51,11 +53,11 @@ describe("master.cf diagnostics", () => {
     expect(
       check(
         "master",
-        "smtps inet n - y - - smtpd\n  -o smtpd_tls_wrappermode = yes\nx inet n - y - - smtpd -o a=b # c\n",
+        "smtps inet n - y - - smtpd\n  -o smtpd_tls_wrappermode = yes\nx inet n - y - - smtpd -o syslog_name=b # c\n",
       ),
     ).toEqual([
       'option-spaced-equals@2:3 "-o smtpd_tls_wrappermode = yes"',
-      'comment-after-value@3:31 "# c"',
+      'comment-after-value@3:41 "# c"',
     ]);
   });
 

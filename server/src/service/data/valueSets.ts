@@ -239,7 +239,7 @@ const INET_PROTOCOLS: readonly ValueChoice[] = [
   { value: "all", detail: "IPv4 and IPv6, as far as the host supports them." },
   { value: "ipv4", detail: "IPv4 only." },
   { value: "ipv6", detail: "IPv6 only." },
-  { value: "ipv4, ipv6", detail: "Both, IPv4 preferred.", wholeValue: true },
+  { value: "ipv4, ipv6", detail: "IPv4 and IPv6, listed explicitly.", wholeValue: true },
 ];
 
 const BOOLEANS: readonly ValueChoice[] = [
@@ -281,7 +281,7 @@ const LOOKUP_TABLES: readonly ValueChoice[] = [
   { value: "memcache:", detail: "memcached, optionally in front of another table.", since: "2.9" },
   { value: "mongodb:", detail: "MongoDB queries; settings in a file.", since: "3.9" },
   { value: "unix:", detail: "The system's passwd or group database (unix:passwd.byname)." },
-  { value: "static:", detail: "Returns the same result for every key: static:{ text }." },
+  { value: "static:", detail: "Returns the text after the colon for every key." },
   {
     value: "randmap:",
     detail: "Picks one of several results at random: randmap:{ a, b }.",

@@ -77,6 +77,59 @@ const rules = [
     severity: "error",
     description: "An '-o' value that is not name=value.",
   },
+  {
+    id: "unknown-parameter",
+    severity: "warning",
+    description:
+      "A name that is not a parameter of the configured release and is referenced nowhere (postconf: unused parameter).",
+  },
+  {
+    id: "undefined-reference",
+    severity: "warning",
+    description: "A $name that is neither a parameter nor set anywhere; it expands to nothing.",
+  },
+  {
+    id: "deprecated-parameter",
+    severity: "warning",
+    description: "A parameter postconf warns about as deprecated in the configured release.",
+    pitfalls: ["P10", "P13", "P14", "P15"],
+  },
+  {
+    id: "removed-parameter",
+    severity: "warning",
+    description: "A parameter Postfix no longer uses; the setting has no effect.",
+    pitfalls: ["P14"],
+  },
+  {
+    id: "read-only-parameter",
+    severity: "warning",
+    description:
+      "An assignment to a parameter Postfix sets itself (process_name, process_id, service_name).",
+  },
+  {
+    id: "invalid-boolean",
+    severity: "error",
+    description: "A yes/no parameter with another value; the daemons refuse to start.",
+    pitfalls: ["P05"],
+  },
+  {
+    id: "invalid-number",
+    severity: "error",
+    description:
+      "A numeric parameter with a value that is not a whole number; the daemons refuse to start.",
+    pitfalls: ["P05"],
+  },
+  {
+    id: "invalid-time",
+    severity: "error",
+    description: "A time parameter with a value that is not a number with an s, m, h, d or w unit.",
+    pitfalls: ["P05"],
+  },
+  {
+    id: "value-out-of-range",
+    severity: "error",
+    description: "A number outside the bounds the daemons enforce.",
+  },
 ] as const satisfies readonly RuleDefinition[];
 
 export type RuleId = (typeof rules)[number]["id"];

@@ -1,0 +1,316 @@
+import {
+  type ParameterFacts,
+  type PostfixVersion,
+  builtinParameterNames,
+  getParameter,
+  isKnownParameter,
+  warnsAsDeprecated,
+} from "../data/parameters";
+import type { ConfigKind } from "../parser/document";
+import type { ParameterSetting } from "../parser/mainCf";
+import { READ_ONLY_PARAMETERS } from "../analysis/parameterUsage";
+import type { RuleContext, ServiceView } from "./context";
+import type { Finding, Fix } from "./findings";
+
+/**
+ * Rules about parameter names and values that Postfix itself reports: postconf's
+ * unused/undefined/deprecated/read-only warnings, and the start-up failures of the
+ * daemons on values of the wrong type (pitfall P05), which postconf lets through.
+ */
+
+interface PlacedSetting {
+  setting: ParameterSetting;
+  file: ConfigKind;
+  service?: ServiceView;
+}
+
+/** Every effective setting: main.cf's (last of each name) and each service's `-o`. */
+function allSettings(context: RuleContext): PlacedSetting[] {
+  return [
+    ...[...context.mainSettings.values()].map((setting) => ({ setting, file: "main" as const })),
+    ...context.services.flatMap((service) =>
+      [...service.settings.values()].map((setting) => ({
+        setting,
+        file: "master" as const,
+        service,
+      })),
+    ),
+  ];
+}
+
+export function checkParameters(context: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const placed of allSettings(context)) {
+    const finding =
+      unknownName(context, placed) ??
+      readOnly(placed) ??
+      deprecated(context, placed) ??
+      wrongType(context.version, placed);
+    if (finding) findings.push(finding);
+  }
+  findings.push(...undefinedReferences(context));
+  return findings;
+}
+
+function unknownName(
+  context: RuleContext,
+  { setting, file, service }: PlacedSetting,
+): Finding | undefined {
+  const name = setting.name.text;
+  if (context.usage.isKnown(name) || READ_ONLY_PARAMETERS.has(name)) return undefined;
+  // A name set with -o is valid there when that service's own values reference it.
+  if (
+    service &&
+    [...service.settings.values()].some((s) =>
+      s.macros.references.some((r) => r.name.text === name),
+    )
+  ) {
+    return undefined;
+  }
+  const suggestion = closestName(name, context.version);
+  const finding: Finding = {
+    rule: "unknown-parameter",
+    file,
+    ...setting.name,
+    message:
+      `"${name}" is not a Postfix ${context.version} parameter, and no value references it as $${name}: ` +
+      `Postfix ignores it (postconf: "unused parameter").` +
+      (suggestion ? ` Did you mean "${suggestion}"?` : ""),
+  };
+  if (suggestion) {
+    finding.fix = {
+      title: `Rename to ${suggestion}`,
+      edits: [{ ...setting.name, newText: suggestion }],
+    };
+  }
+  return finding;
+}
+
+function readOnly({ setting, file }: PlacedSetting): Finding | undefined {
+  if (!READ_ONLY_PARAMETERS.has(setting.name.text)) return undefined;
+  return {
+    rule: "read-only-parameter",
+    file,
+    ...setting.name,
+    message: `${setting.name.text} is set by Postfix itself for each process; this assignment is ignored.`,
+  };
+}
+
+function deprecated(context: RuleContext, placed: PlacedSetting): Finding | undefined {
+  const { setting, file } = placed;
+  const name = setting.name.text;
+  const facts = getParameter(name);
+  if (!facts || facts.status === "current") return undefined;
+  const removed = facts.status === "removed";
+  if (!removed && !warnsAsDeprecated(name, context.version)) return undefined;
+  const advice = facts.replacement
+    ? ` Use ${facts.replacement} instead.`
+    : facts.advice === "remove"
+      ? " Remove it."
+      : "";
+  const finding: Finding = {
+    rule: removed ? "removed-parameter" : "deprecated-parameter",
+    file,
+    ...setting.name,
+    message: removed
+      ? `${name} is no longer used by Postfix; this setting has no effect.${advice}`
+      : `${name} is deprecated: postconf warns about it since Postfix ${facts.warnsSince}, and a later release will drop it.${advice}`,
+  };
+  const fix = replacementFix(context, placed, facts);
+  if (fix) finding.fix = fix;
+  return finding;
+}
+
+/**
+ * The replacement with the value carried over: the legacy TLS switches map to a
+ * security level (P10); renamed parameters keep their value. No fix when the
+ * replacement is already set, since the edit would then create a duplicate.
+ */
+function replacementFix(
+  context: RuleContext,
+  { setting, service }: PlacedSetting,
+  facts: ParameterFacts,
+): Fix | undefined {
+  const name = setting.name.text;
+  const target = facts.replacement;
+  if (!target || !/^[a-z0-9_]+$/.test(target) || context.isSet(target, service)) return undefined;
+  const value = setting.value.text.toLowerCase();
+  let newValue: string | undefined;
+  if (/_use_tls$/.test(name))
+    newValue = value === "yes" ? "may" : value === "no" ? "none" : undefined;
+  else if (/_enforce_tls$/.test(name)) {
+    const peername = name.replace(/_enforce_tls$/, "_tls_enforce_peername");
+    const verifies =
+      /^(smtp|lmtp)_/.test(name) && context.valueOf(peername, service).toLowerCase() !== "no";
+    newValue = value === "yes" ? (verifies ? "verify" : "encrypt") : undefined;
+  } else if (
+    target.endsWith("_security_level") ||
+    target.endsWith("_maps") ||
+    !name.includes("per_site")
+  ) {
+    // A plain rename: same value, new name (not for the per-site table, whose syntax differs).
+    newValue =
+      name.includes("per_site") || name === "disable_dns_lookups" ? undefined : setting.value.text;
+  }
+  if (newValue === undefined) return undefined;
+  const separator = service ? "=" : " = ";
+  return {
+    title: `Replace with ${target}${separator}${newValue}`,
+    edits: [
+      {
+        start: setting.name.start,
+        end: setting.value.end,
+        newText: `${target}${separator}${newValue}`,
+      },
+    ],
+  };
+}
+
+const BOOLEAN_FIXES: Record<string, string> = {
+  true: "yes",
+  on: "yes",
+  "1": "yes",
+  false: "no",
+  off: "no",
+  "0": "no",
+};
+
+/** P05: values the daemons refuse at start-up although postconf accepts them. */
+function wrongType(version: PostfixVersion, { setting, file }: PlacedSetting): Finding | undefined {
+  const name = setting.name.text;
+  const value = setting.value.text;
+  const facts = getParameter(name);
+  if (!facts?.type || value.includes("$") || !isKnownParameter(name, version)) return undefined;
+  const at = { file, ...setting.value };
+  switch (facts.type) {
+    case "bool":
+    case "nbool": {
+      if (/^(yes|no)$/i.test(value)) return undefined;
+      const replacement = BOOLEAN_FIXES[value.toLowerCase()];
+      const finding: Finding = {
+        rule: "invalid-boolean",
+        ...at,
+        message: `${name} takes yes or no; "${value}" makes the daemons stop with "bad boolean configuration".`,
+      };
+      if (replacement) {
+        finding.fix = {
+          title: `Change to ${replacement}`,
+          edits: [{ ...setting.value, newText: replacement }],
+        };
+      }
+      return finding;
+    }
+    case "int":
+    case "nint":
+    case "long": {
+      if (!/^-?[0-9]+$/.test(value)) {
+        return {
+          rule: "invalid-number",
+          ...at,
+          message: `${name} takes a whole number; "${value}" makes the daemons stop with "bad numerical configuration".`,
+        };
+      }
+      return outOfRange(name, Number(value), facts, at);
+    }
+    case "time": {
+      const match = /^([0-9]+)([smhdw]?)$/i.exec(value);
+      if (!match) {
+        return {
+          rule: "invalid-time",
+          ...at,
+          message: `${name} takes a number with an optional unit (s, m, h, d or w); "${value}" makes the daemons stop with "bad time value or unit".`,
+        };
+      }
+      const seconds = Number(match[1]) * SECONDS[(match[2] || facts.unit || "s").toLowerCase()];
+      return outOfRange(name, seconds, facts, at);
+    }
+    default:
+      return undefined;
+  }
+}
+
+const SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+function outOfRange(
+  name: string,
+  value: number,
+  facts: ParameterFacts,
+  at: Omit<Finding, "rule" | "message">,
+): Finding | undefined {
+  if (facts.min !== undefined && value < facts.min) {
+    return {
+      rule: "value-out-of-range",
+      ...at,
+      message: `${name} must be at least ${facts.min}${facts.type === "time" ? " seconds" : ""}; the daemons refuse ${value}.`,
+    };
+  }
+  if (facts.max !== undefined && value > facts.max) {
+    return {
+      rule: "value-out-of-range",
+      ...at,
+      message: `${name} must be at most ${facts.max}${facts.type === "time" ? " seconds" : ""}; the daemons refuse ${value}.`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * postconf's "undefined parameter": a `$name` that is neither a parameter nor set
+ * anywhere expands to nothing. The `${name:default}` and `${name?text}` forms test
+ * for exactly that, so they are left alone.
+ */
+function undefinedReferences(context: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const { setting, file, service } of allSettings(context)) {
+    for (const reference of setting.macros.references) {
+      const name = reference.name.text;
+      if (
+        reference.test ||
+        context.usage.classOf(name) !== undefined ||
+        context.isSet(name, service)
+      )
+        continue;
+      if (context.services.some((other) => other.settings.has(name))) continue;
+      findings.push({
+        rule: "undefined-reference",
+        file,
+        ...reference,
+        message: `$${name} is not a Postfix parameter and is not set anywhere, so it expands to nothing.`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** The known name closest to a misspelled one (edit distance at most 2, or 3 for long names). */
+export function closestName(name: string, version: PostfixVersion): string | undefined {
+  const limit = name.length > 12 ? 3 : 2;
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of builtinParameterNames(version)) {
+    if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
+    const distance = editDistance(name, candidate, bestDistance);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, giving up (returning `limit`) once it cannot be below it. */
+function editDistance(a: string, b: string, limit: number): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      rowMin = Math.min(rowMin, current[j]);
+    }
+    if (rowMin >= limit) return limit;
+    previous = current;
+  }
+  return previous[b.length];
+}

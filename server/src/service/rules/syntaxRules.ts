@@ -1,0 +1,305 @@
+import { mainEntries, masterEntries } from "../analysis/configModel";
+import type { ParsedConfig } from "../parser/document";
+import type { Span } from "../parser/logicalLines";
+import type { MainEntry, ValueSyntaxError } from "../parser/mainCf";
+import type { MasterEntry } from "../parser/masterCf";
+import { isSpace } from "../text/chars";
+import type { Finding, Fix } from "./findings";
+
+/**
+ * Syntax rules: what Postfix itself rejects or warns about while it reads the
+ * files (a missing '=', bad master.cf fields, '$' syntax errors, ...).
+ */
+
+/** Problems Postfix reports while reading main.cf. */
+export function checkMainSyntax(config: ParsedConfig): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Map<string, MainEntry>();
+  for (const entry of mainEntries(config)) {
+    findings.push(...lineProblems(entry));
+    const setting = entry.setting;
+    if (!setting) continue;
+    const name = setting.name.text;
+    const earlier = seen.get(name);
+    if (earlier?.setting && earlier.setting.value.text !== setting.value.text) {
+      const finding: Finding = {
+        rule: "duplicate-parameter",
+        ...setting.name,
+        message: `${name} is already set on line ${lineOf(config.text, earlier.start)} (to "${earlier.setting.value.text}"); this later value replaces it.`,
+      };
+      // Removing the earlier entry changes nothing Postfix sees; keep comments inside it.
+      if (earlier.innerComments.length === 0) {
+        finding.fix = {
+          title: `Remove the earlier ${name} on line ${lineOf(config.text, earlier.start)}`,
+          edits: [
+            { start: earlier.start, end: lineEndAfter(config.text, earlier.end), newText: "" },
+          ],
+        };
+      }
+      findings.push(finding);
+    }
+    seen.set(name, entry);
+    if (setting.macros.error) findings.push(macroFinding(setting.macros.error));
+    findings.push(...hashWords(config.text, entry, setting.value));
+  }
+  return findings;
+}
+
+function lineProblems(entry: MainEntry): Finding[] {
+  const findings: Finding[] = [];
+  const firstLine = entry.segments[0];
+  if (entry.nulOffset !== undefined) {
+    findings.push({
+      rule: "nul-byte",
+      start: entry.nulOffset,
+      end: entry.nulOffset + 1,
+      message: "NUL character: Postfix ignores the rest of this line after it.",
+    });
+  }
+  switch (entry.problem) {
+    case "missing-equals": {
+      const name = entry.text.trim().split(/[\s=]/)[0];
+      findings.push({
+        rule: "missing-equals",
+        ...firstLine,
+        message: `Missing '=' after "${name}": Postfix stops with a fatal error. Write "${name} = value".`,
+      });
+      break;
+    }
+    case "missing-name":
+      findings.push({
+        rule: "missing-name",
+        ...firstLine,
+        message:
+          "The line starts with '=' and names no parameter: Postfix stops with a fatal error.",
+      });
+      break;
+    case "leading-whitespace":
+      findings.push({
+        rule: "leading-whitespace",
+        ...firstLine,
+        message:
+          "This line is indented but no parameter comes before it to continue, so Postfix ignores it. Remove the indentation.",
+      });
+      break;
+  }
+  return findings;
+}
+
+const MACRO_MESSAGES: Record<ValueSyntaxError["code"], string> = {
+  "empty-name": "'$' is not followed by a parameter name. Write '$$' for a literal dollar sign.",
+  truncated: "The '$' expansion is not closed.",
+  "name-syntax": "Parameter names in '$' expansions may only use letters, digits and '_'.",
+  "unbalanced-braces": "Unbalanced '{' and '}' in the expression.",
+  "operator-expected": "Expected a comparison operator: ==, !=, <, <=, >= or >.",
+  "bad-operator-suffix": "Unknown operator suffix; only 'level' exists (e.g. '<level').",
+  "operand-expected": "Expected '{value}' after the operator.",
+  "question-or-colon-expected": "Expected '?' or ':' after the comparison.",
+  "colon-expected": "Expected ':' after the '?' result.",
+  "unexpected-input": "Unexpected text after the expression.",
+  "unknown-function": "Unknown function; Postfix knows only domain_to_ascii.",
+  nesting: "More than 100 nested expansions; Postfix gives up.",
+  "malformed-level": "A compatibility level must look like 3.6 or 3.6.1.",
+};
+
+function macroFinding(error: ValueSyntaxError): Finding {
+  return {
+    rule: "macro-syntax",
+    start: error.start,
+    end: Math.max(error.end, error.start + 1),
+    message: `${MACRO_MESSAGES[error.code]} Postfix reports a macro processing error.`,
+  };
+}
+
+/**
+ * Words starting with '#' inside a value: not comments, but part of the value.
+ * Only the value's own segments are scanned, not comment lines between them.
+ */
+function hashWords(text: string, entry: MainEntry, value: Span): Finding[] {
+  for (const segment of entry.segments) {
+    const from = Math.max(segment.start, value.start);
+    const to = Math.min(segment.end, value.end);
+    for (let i = from; i < to; i++) {
+      if (text[i] !== "#" || (i > value.start && !isSpace(text.charCodeAt(i - 1)))) continue;
+      return [
+        {
+          rule: "comment-after-value",
+          start: i,
+          end: trimmedEnd(text, i, segment.end),
+          message:
+            "'#' only starts a comment at the beginning of a line. Here it and the text after it become part of the value. Move the comment to its own line.",
+          fix: moveCommentFix(text, entry, segment, i),
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+/**
+ * Moves the text from `hash` to the end of its physical line onto a comment line of
+ * its own just above that line (indented like it, so a continued value goes on).
+ */
+function moveCommentFix(
+  text: string,
+  entry: MainEntry | MasterEntry,
+  segment: Span,
+  hash: number,
+): Fix {
+  let cut = hash;
+  while (cut > segment.start && isSpace(text.charCodeAt(cut - 1))) cut--;
+  const comment = text.slice(hash, trimmedEnd(text, hash, segment.end));
+  const indent =
+    segment.start === entry.start ? "" : /^[ \t]*/.exec(text.slice(segment.start, segment.end))![0];
+  const newline = text.includes("\r\n") ? "\r\n" : "\n";
+  return {
+    title: "Move the comment to its own line",
+    edits: [
+      { start: segment.start, end: segment.start, newText: `${indent}${comment}${newline}` },
+      { start: cut, end: trimmedEnd(text, hash, segment.end), newText: "" },
+    ],
+  };
+}
+
+function trimmedEnd(text: string, from: number, end: number): number {
+  while (end > from && isSpace(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/** The offset after the line break that ends the line containing `offset`. */
+function lineEndAfter(text: string, offset: number): number {
+  const newline = text.indexOf("\n", offset);
+  return newline < 0 ? text.length : newline + 1;
+}
+
+export function checkMasterSyntax(config: ParsedConfig): Finding[] {
+  const findings: Finding[] = [];
+  for (const entry of masterEntries(config)) {
+    findings.push(...masterFieldProblems(entry));
+    if (entry.problem) continue;
+    findings.push(...masterOptionProblems(entry));
+    const hash = entry.arguments.find((argument) => argument.word.text.startsWith("#"));
+    const segment =
+      hash && entry.segments.find((s) => s.start <= hash.word.start && hash.word.start <= s.end);
+    if (hash && segment) {
+      findings.push({
+        rule: "comment-after-value",
+        start: hash.word.start,
+        end: trimmedEnd(config.text, hash.word.start, segment.end),
+        message:
+          "'#' only starts a comment at the beginning of a line. These words are passed to the program as arguments, and smtpd(8) refuses them. Move the comment to its own line.",
+        fix: moveCommentFix(config.text, entry, segment, hash.word.start),
+      });
+    }
+    for (const argument of entry.arguments) {
+      if (argument.braces?.problem)
+        findings.push(braceFinding(argument.word, argument.braces.problem));
+    }
+  }
+  return findings;
+}
+
+const FIELD_EXPECTATIONS: Record<string, string> = {
+  type: "inet, unix, unix-dgram, fifo or pass",
+  private: "y, n or -",
+  unprivileged: "y, n or -",
+  chroot: "y, n or -",
+  wakeup: "a number of seconds, optionally followed by '?', or -",
+  process_limit: "a number or -",
+};
+
+function masterFieldProblems(entry: MasterEntry): Finding[] {
+  const problem = entry.problem;
+  if (!problem) return [];
+  if (problem.code === "leading-whitespace") {
+    return [
+      {
+        rule: "leading-whitespace",
+        ...entry.segments[0],
+        message:
+          "This line is indented but no entry comes before it to continue, so Postfix ignores it. Remove the indentation.",
+      },
+    ];
+  }
+  if (problem.code === "field-count") {
+    return [
+      {
+        rule: "master-field-count",
+        start: entry.start,
+        end: entry.segments[0].end,
+        message: `A master.cf entry needs eight fields (service, type, private, unpriv, chroot, wakeup, maxproc, command); this one has ${entry.words.length}. Postfix stops with a fatal error.`,
+      },
+    ];
+  }
+  const field = problem.field!;
+  return [
+    {
+      rule: "master-field-value",
+      ...field,
+      message: `Invalid ${problem.code} field "${field.text}": expected ${FIELD_EXPECTATIONS[problem.code]}. Postfix stops with a fatal error.`,
+    },
+  ];
+}
+
+function masterOptionProblems(entry: MasterEntry): Finding[] {
+  const findings: Finding[] = [];
+  for (const option of entry.options) {
+    if (option.braces?.problem && option.value)
+      findings.push(braceFinding(option.value, option.braces.problem));
+    if (option.flag.text !== "-o") continue;
+    if (!option.value) {
+      findings.push({
+        rule: "option-without-setting",
+        ...option.flag,
+        message: "'-o' at the end of the command has no value; the service fails to start.",
+      });
+      continue;
+    }
+    if (!option.settingProblem) continue;
+    const next = entry.arguments[0]?.word;
+    if (option.settingProblem === "missing-equals" && next?.text.startsWith("=")) {
+      const valueWord = next.text === "=" ? entry.arguments[1]?.word : undefined;
+      const last = valueWord ?? next;
+      const value = next.text === "=" ? (valueWord?.text ?? "") : next.text.slice(1);
+      const finding: Finding = {
+        rule: "option-spaced-equals",
+        start: option.flag.start,
+        end: last.end,
+        message: `No spaces are allowed around '=' in "-o name=value": the service receives "-o ${option.value.text}" and fails to start. Write "-o ${option.value.text}=..." or "-o { ${option.value.text} = ... }".`,
+      };
+      if (value) {
+        finding.fix = {
+          title: `Join into -o ${option.value.text}=${value}`,
+          edits: [
+            { start: option.value.start, end: last.end, newText: `${option.value.text}=${value}` },
+          ],
+        };
+      }
+      findings.push(finding);
+    } else {
+      findings.push({
+        rule: "option-without-setting",
+        ...option.value,
+        message: `"${option.value.text}" is not name=value; the service fails to start.`,
+      });
+    }
+  }
+  return findings;
+}
+
+function braceFinding(span: Span, problem: "missing-close" | "text-after-close"): Finding {
+  return {
+    rule: "master-brace",
+    ...span,
+    message:
+      problem === "missing-close"
+        ? "Missing '}': Postfix refuses this entry."
+        : "Text after the closing '}' is ignored by postconf and refused by master(8).",
+  };
+}
+
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
