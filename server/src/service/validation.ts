@@ -6,6 +6,9 @@ import { type ParsedConfig, isEntry } from "./parser/document";
 import { type RuleContext, createRuleContext } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
 import { checkParameters } from "./rules/parameterRules";
+import { checkTlsClient } from "./rules/tlsClientRules";
+import { checkTlsServer } from "./rules/tlsServerRules";
+import { checkTlsValues } from "./rules/tlsValuesRules";
 import { type RuleSeverity, getRule } from "./rules/ruleTable";
 import { checkMainSyntax, checkMasterSyntax } from "./rules/syntaxRules";
 
@@ -68,7 +71,12 @@ export function doValidation(
 }
 
 /** Rule modules that look at the whole configuration. */
-const SEMANTIC_RULES: ((context: RuleContext) => Finding[])[] = [checkParameters];
+const SEMANTIC_RULES: ((context: RuleContext) => Finding[])[] = [
+  checkParameters,
+  checkTlsValues,
+  checkTlsServer,
+  checkTlsClient,
+];
 
 const SUPPRESSION = /^\s*#\s*postfix-lint:\s*(disable-next-line|disable)\s+(.+?)\s*$/;
 

@@ -3,16 +3,12 @@
  * `postfix.rules` setting and the key of its quick-fix; ids never change meaning.
  */
 
-export type RuleSeverity = "error" | "warning" | "info" | "hint";
+import type { RuleDefinition, RuleSeverity } from "./ruleDefinition";
+import { tlsClientRuleDefinitions } from "./tlsClientRules";
+import { tlsServerRuleDefinitions } from "./tlsServerRules";
+import { tlsValuesRuleDefinitions } from "./tlsValuesRules";
 
-export interface RuleDefinition {
-  id: string;
-  severity: RuleSeverity;
-  /** One line: what the rule catches. */
-  description: string;
-  /** Pitfalls from the facts catalogue that the rule covers (P01–P62). */
-  pitfalls?: string[];
-}
+export type { RuleDefinition, RuleSeverity };
 
 const rules = [
   {
@@ -130,6 +126,9 @@ const rules = [
     severity: "error",
     description: "A number outside the bounds the daemons enforce.",
   },
+  ...tlsValuesRuleDefinitions,
+  ...tlsServerRuleDefinitions,
+  ...tlsClientRuleDefinitions,
 ] as const satisfies readonly RuleDefinition[];
 
 export type RuleId = (typeof rules)[number]["id"];

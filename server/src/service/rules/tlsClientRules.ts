@@ -1,0 +1,10 @@
+import type { RuleContext } from "./context";
+import type { Finding } from "./findings";
+import type { RuleDefinition } from "./ruleDefinition";
+
+/** Rule definitions of this module; ruleTable.ts collects them. */
+export const tlsClientRuleDefinitions = [] as const satisfies readonly RuleDefinition[];
+
+export function checkTlsClient(_context: RuleContext): Finding[] {
+  return [];
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DiagnosticSeverity } from "vscode-languageserver-types";
+import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
+import { LineIndex } from "../../server/src/service/text/lineIndex";
+import { doValidation } from "../../server/src/service/validation";
+
+/** Configurations that must produce no warning or error (info-level advice is allowed). */
+const CLEAN = join(__dirname, "../fixtures/clean");
+const EXAMPLES = join(__dirname, "../../examples");
+
+const read = (path: string) => readFileSync(path, "utf8");
+
+function problems(kind: ConfigKind, text: string, siblingText: string, version: string) {
+  const config = parseConfig(kind, text);
+  const sibling = parseConfig(kind === "main" ? "master" : "main", siblingText);
+  return doValidation(config, new LineIndex(text), { version }, sibling)
+    .filter(
+      (d) => d.severity === DiagnosticSeverity.Error || d.severity === DiagnosticSeverity.Warning,
+    )
+    .map((d) => `${d.code} at ${d.range.start.line + 1}: ${d.message}`);
+}
+
+const pairs: [string, string, string][] = [
+  ["Debian main.cf.dist", join(CLEAN, "main.cf.dist"), join(CLEAN, "master.cf.dist")],
+  ["Debian main.cf.debian", join(CLEAN, "main.cf.debian"), join(CLEAN, "master.cf.dist")],
+  ["Debian TLS template main.cf.tls", join(CLEAN, "main.cf.tls"), join(CLEAN, "master.cf.dist")],
+  [
+    "the modern TLS example",
+    join(EXAMPLES, "modern-tls/main.cf"),
+    join(EXAMPLES, "modern-tls/master.cf"),
+  ],
+];
+
+describe("no false alarms", () => {
+  for (const [label, mainPath, masterPath] of pairs) {
+    for (const version of ["3.7", "3.12"]) {
+      it(`${label} with Postfix ${version}`, () => {
+        const main = read(mainPath);
+        const master = read(masterPath);
+        expect(problems("main", main, master, version)).toEqual([]);
+        expect(problems("master", master, main, version)).toEqual([]);
+      });
+    }
+  }
+});
