@@ -34,14 +34,14 @@ describe("postfix-lint", () => {
 
   it("exits 0 when nothing reaches error severity", () => {
     expect(run([configDir("myhostname = mail.example.com\n")]).status).toBe(0);
-    const dir = configDir("a = 1\na = 2\n");
+    const dir = configDir("relayhost = a\nrelayhost = b\n");
     const result = run([dir]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("warning:");
   });
 
   it("writes JSON with 1-based lines and columns", () => {
-    const result = run(["--format", "json", "--kind", "main", "-"], "x = 1\nx = 2\n");
+    const result = run(["--format", "json", "--kind", "main", "-"], "relayhost = a\nrelayhost = b\n");
     expect(JSON.parse(result.stdout)).toEqual({
       files: [
         {
@@ -51,7 +51,7 @@ describe("postfix-lint", () => {
               line: 2,
               column: 1,
               endLine: 2,
-              endColumn: 2,
+              endColumn: 10,
               severity: "warning",
               code: "duplicate-parameter",
             }),
