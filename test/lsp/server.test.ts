@@ -141,6 +141,32 @@ describe("language server over stdio", () => {
     expect(unopened).toBeNull();
   });
 
+  it("completes values and offers quick-fixes", async () => {
+    const uri = "file:///srv/complete/main.cf";
+    const text = "smtp_tls_security_level = \nsmtpd_tls_security_level = may # note\n";
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId: "postfix-main", version: 1, text },
+    });
+    const completion = (await connection.sendRequest("textDocument/completion", {
+      textDocument: { uri },
+      position: { line: 0, character: 26 },
+    })) as { items: { label: string }[] };
+    const labels = completion.items.map((item) => item.label);
+    expect(labels).toEqual(expect.arrayContaining(["dane", "verify", "may"]));
+
+    const published = await nextDiagnostics(uri, 1);
+    const actions = (await connection.sendRequest("textDocument/codeAction", {
+      textDocument: { uri },
+      range: published.diagnostics[0].range,
+      context: { diagnostics: published.diagnostics },
+    })) as { title: string; edit: { changes: Record<string, unknown[]> } }[];
+    expect(actions.map((action) => action.title)).toEqual([
+      "Move the comment to its own line",
+      "Disable comment-after-value for this entry",
+    ]);
+    expect(actions[0].edit.changes[uri]).toHaveLength(2);
+  });
+
   it("clears diagnostics when a document is closed", async () => {
     const uri = "file:///etc/postfix/master.cf";
     await connection.sendNotification("textDocument/didOpen", {
