@@ -53,7 +53,7 @@ function check(kind: ConfigKind) {
         }
       }
     }),
-    { numRuns: 5_000, seed: 20261121 },
+    { numRuns: 40_000, seed: 20261121 },
   );
 }
 

@@ -192,12 +192,13 @@ export function analyzeParameterUsage(
   }
   // pcf_scan_default_parameter_values(): defaults that name other parameters
   // make those names valid too.
-  for (const name of [...builtinParameterNames(version), ...serviceNames]) {
-    if (main.has(name) || getParameter(name)?.type === "raw") continue;
+  for (const [name, references] of builtinDefaultReferences(version)) {
+    if (!main.has(name)) for (const reference of references) flag(reference, undefined);
+  }
+  for (const name of serviceNames) {
     const value = defaultOf(name);
-    if (value?.includes("$")) {
-      for (const reference of parseExpansion(value).references) flag(reference.name, undefined);
-    }
+    if (main.has(name) || !value?.includes("$")) continue;
+    for (const reference of parseExpansion(value).references) flag(reference.name, undefined);
   }
   // Converting the defaults computes myhostname and mydomain when main.cf lacks them.
   for (const name of ["myhostname", "mydomain"]) if (!main.has(name)) computedDefault(name);
@@ -211,6 +212,26 @@ export function analyzeParameterUsage(
     expansionFailure,
     lookup: lookupIn(undefined),
   };
+}
+
+const defaultReferencesByVersion = new Map<PostfixVersion, [string, string[]][]>();
+
+/**
+ * The names each built-in default of a release references (`myorigin` → `myhostname`),
+ * for the built-ins whose default references any: fixed per release, so computed once.
+ */
+function builtinDefaultReferences(version: PostfixVersion): [string, string[]][] {
+  let list = defaultReferencesByVersion.get(version);
+  if (!list) {
+    list = [];
+    for (const name of builtinParameterNames(version)) {
+      const value = defaultValue(name, version);
+      if (getParameter(name)?.type === "raw" || !value?.includes("$")) continue;
+      list.push([name, parseExpansion(value).references.map((reference) => reference.name)]);
+    }
+    defaultReferencesByVersion.set(version, list);
+  }
+  return list;
 }
 
 /** Splits a list value the way most Postfix lists are split: on commas and whitespace. */
