@@ -12,7 +12,12 @@ import {
   printServiceSettings,
 } from "./service/postconfEmulation";
 import { RULES } from "./service/rules/ruleTable";
-import { type SeveritySetting, doValidation } from "./service/validation";
+import {
+  MAX_ANALYSED_LENGTH,
+  type SeveritySetting,
+  doValidation,
+  tooLargeDiagnostic,
+} from "./service/validation";
 
 /**
  * postfix-lint: runs the language service on files or config directories.
@@ -187,12 +192,15 @@ function runLint(options: Options): number {
   let errors = 0;
   const report = collectTargets(options).map((target) => {
     const index = new LineIndex(target.text);
-    const diagnostics = doValidation(
-      parseConfig(target.kind, target.text),
-      index,
-      { rules: options.rules, version: options.version },
-      siblingOf(target),
-    );
+    const diagnostics =
+      target.text.length > MAX_ANALYSED_LENGTH
+        ? [tooLargeDiagnostic(target.text.length)]
+        : doValidation(
+            parseConfig(target.kind, target.text),
+            index,
+            { rules: options.rules, version: options.version },
+            siblingOf(target),
+          );
     return {
       path: target.path,
       diagnostics: diagnostics.map((diagnostic) => {

@@ -16,7 +16,7 @@ import { doComplete } from "./service/completion";
 import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
-import { doValidation } from "./service/validation";
+import { MAX_ANALYSED_LENGTH, doValidation, tooLargeDiagnostic } from "./service/validation";
 
 /**
  * The language server binding: keeps one parse per open document, updates it
@@ -26,7 +26,9 @@ import { doValidation } from "./service/validation";
 
 interface OpenDocument {
   text: TextDocument;
+  /** The parse; empty while the document is too large to analyse. */
   config: ParsedConfig;
+  tooLarge: boolean;
 }
 
 const VALIDATION_DELAY_MS = 200;
@@ -60,6 +62,11 @@ export function startServer(connection: Connection): void {
     pendingValidations.delete(uri);
     const document = documents.get(uri);
     if (!document) return;
+    if (document.tooLarge) {
+      const diagnostics = [tooLargeDiagnostic(document.text.getText().length)];
+      void connection.sendDiagnostics({ uri, version: document.text.version, diagnostics });
+      return;
+    }
     const diagnostics = doValidation(
       document.config,
       document.text,
@@ -198,7 +205,9 @@ export function startServer(connection: Connection): void {
         textDocument.version,
         textDocument.text,
       );
-      documents.set(textDocument.uri, { text, config: parseConfig(kind, textDocument.text) });
+      const tooLarge = textDocument.text.length > MAX_ANALYSED_LENGTH;
+      const config = parseConfig(kind, tooLarge ? "" : textDocument.text);
+      documents.set(textDocument.uri, { text, config, tooLarge });
       scheduleValidationWithSibling(textDocument.uri);
     }),
   );
@@ -207,7 +216,7 @@ export function startServer(connection: Connection): void {
     guard("change", undefined, ({ textDocument, contentChanges }) => {
       const document = documents.get(textDocument.uri);
       if (!document) return;
-      let reparse = false;
+      let reparse = document.tooLarge;
       for (const change of contentChanges) {
         if (!reparse) {
           try {
@@ -226,7 +235,14 @@ export function startServer(connection: Connection): void {
         document.text = TextDocument.update(document.text, [change], textDocument.version);
       }
       // Never keep a parse that may disagree with the text.
-      if (reparse) document.config = parseConfig(document.config.kind, document.text.getText());
+      const length = document.text.getText().length;
+      document.tooLarge = length > MAX_ANALYSED_LENGTH;
+      if (reparse || document.tooLarge) {
+        document.config = parseConfig(
+          document.config.kind,
+          document.tooLarge ? "" : document.text.getText(),
+        );
+      }
       scheduleValidationWithSibling(textDocument.uri);
     }),
   );

@@ -25,6 +25,23 @@ export interface ValidationSettings {
 
 export const DIAGNOSTIC_SOURCE = "postfix";
 
+/**
+ * Real main.cf and master.cf files are a few kilobytes. Beyond this size a
+ * document is not analysed at all, so that a huge file cannot freeze the editor.
+ */
+export const MAX_ANALYSED_LENGTH = 10_000_000;
+
+/** The one diagnostic of a document too large to analyse. */
+export function tooLargeDiagnostic(length: number): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Warning,
+    code: "file-too-large",
+    source: DIAGNOSTIC_SOURCE,
+    message: `This file has ${length.toLocaleString("en")} characters; files over ${MAX_ANALYSED_LENGTH.toLocaleString("en")} are not analysed. Postfix configuration files are normally a few kilobytes.`,
+  };
+}
+
 /** What a diagnostic carries for its quick-fix (LSP round-trips `data` to code actions). */
 export interface DiagnosticData {
   fix?: Fix;

@@ -12,6 +12,12 @@ export type { RuleDefinition, RuleSeverity };
 
 const rules = [
   {
+    id: "file-too-large",
+    severity: "warning",
+    description:
+      "A file too large to analyse (over 10 million characters); nothing else is checked.",
+  },
+  {
     id: "missing-equals",
     severity: "error",
     description: "A main.cf line has no '=' after the parameter name; Postfix refuses to start.",
