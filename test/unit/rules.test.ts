@@ -78,10 +78,138 @@ describe("parameter names", () => {
     );
   });
 
-  it("flags $name that nothing defines, but not ${name:default}", () => {
-    expect(diagnose("main", "smtpd_banner = $nothing_here ${unset:fallback}\n").codes).toEqual([
-      "undefined-reference",
+  it("flags $name that nothing defines, in every form, as postconf does", () => {
+    const { diagnostics } = diagnose(
+      "main",
+      "smtpd_banner = $nothing_here ${unset:fallback} ${unset2?x} $mail_name\n",
+    );
+    expect(diagnostics.map((d) => [d.code, d.range.start.character])).toEqual([
+      ["undefined-reference", 15],
+      ["undefined-reference", 29],
+      ["undefined-reference", 47],
     ]);
+    expect(message(diagnostics, "undefined-reference")).toContain("expands to nothing");
+    expect(diagnostics[1].message).toContain("always gives its fallback text");
+  });
+
+  it("looks a name up where Postfix looks it up", () => {
+    const master = "relay unix - - n - - smtp -o user_a=x -o smtp_helo_name=$user_b\n";
+    // main.cf values see names set with -o on any service ...
+    expect(diagnose("main", "smtpd_banner = $user_a\n", {}, master).codes).toEqual([]);
+    // ... but a service sees only its own -o settings and main.cf.
+    const other = master + "smtp unix - - n - - smtp -o smtp_helo_name=$user_a\n";
+    const undefinedIn = (main: string) =>
+      diagnose("master", other, {}, main)
+        .diagnostics.filter((d) => d.code === "undefined-reference")
+        .map((d) => d.range.start.line);
+    expect(undefinedIn("")).toEqual([0, 1]);
+    expect(undefinedIn("user_b = y\n")).toEqual([1]);
+  });
+
+  it("accepts a -o name that a main.cf value references", () => {
+    const master = "relay unix - - n - - smtp -o user_a=x\n";
+    expect(diagnose("master", master, {}, "smtpd_banner = $user_a\n").codes).toEqual([]);
+    expect(diagnose("master", master, {}, "").codes).toEqual(["unknown-parameter"]);
+  });
+
+  it("flags restriction classes that are not defined, on the list item", () => {
+    const text = "smtpd_restriction_classes = strict, loose\nstrict = reject\n";
+    const { diagnostics } = diagnose("main", text);
+    expect(
+      diagnostics.map((d) => [d.code, d.range.start.character, d.range.end.character]),
+    ).toEqual([["undefined-reference", 36, 41]]);
+    expect(diagnostics[0].message).toContain('"loose" is listed in smtpd_restriction_classes');
+  });
+});
+
+describe("start-up checks (postconf and the daemons stop on these)", () => {
+  const at = (diagnostics: Diagnostic[], code: string) =>
+    diagnostics.filter((d) => d.code === code).map((d) => d.range.start.line);
+
+  it("reports a loop that a built-in parameter leads into, not one of unused names", () => {
+    // Two user-defined names that only refer to each other are not fatal.
+    expect(diagnose("main", "a = $b\nb = $a\n").codes).not.toContain("expansion-loop");
+    const { diagnostics } = diagnose("main", "a = $b\nb = $a\nsmtpd_banner = $a ESMTP\n");
+    expect(at(diagnostics, "expansion-loop")).toEqual([2]);
+    expect(message(diagnostics, "expansion-loop")).toContain("(a → b → a)");
+  });
+
+  it("reports a loop of built-in parameters on each member, also through a default", () => {
+    const { diagnostics } = diagnose("main", "myhostname = $mydomain\nmydomain = $myhostname\n");
+    expect(at(diagnostics, "expansion-loop")).toEqual([0, 1]);
+    // myorigin's default is $myhostname.
+    expect(at(diagnose("main", "myhostname = x$myorigin\n").diagnostics, "expansion-loop")).toEqual(
+      [0],
+    );
+    // A test of a name does not expand it: no loop.
+    expect(diagnose("main", "smtpd_banner = $x\nx = ${x?set}\n").codes).toEqual([]);
+  });
+
+  it("evaluates -o settings with the service's own values first", () => {
+    const master = "relay unix - - n - - smtp -o smtp_helo_name=$user_a -o user_a=$user_a\n";
+    expect(diagnose("master", master, {}, "").codes).toContain("expansion-loop");
+    // The service's user_b=x ends the chain that main.cf alone would loop.
+    const main = "user_a = $user_b\nuser_b = $user_a\n";
+    const breaks = "relay unix - - n - - smtp -o smtp_helo_name=$user_a -o user_b=x\n";
+    expect(diagnose("master", breaks, {}, main).codes).toEqual([]);
+  });
+
+  it("checks compatibility_level and <level operands", () => {
+    const { diagnostics } = diagnose("main", "compatibility_level = foo\n");
+    expect(at(diagnostics, "compatibility-level")).toEqual([0]);
+    expect(diagnostics[0].range.start.character).toBe(22);
+    for (const level of ["3.6", "2", "3.6.1", "${{1} == {1} ? {3.6} : {2}}"])
+      expect(diagnose("main", `compatibility_level = ${level}\n`).codes).not.toContain(
+        "compatibility-level",
+      );
+    const operand = diagnose("main", "smtpd_banner = ${{x} <level {3.6} ? {old} : {new}}\n");
+    expect(operand.codes).toEqual(["compatibility-level"]);
+    expect(operand.diagnostics[0].message).toContain('"x"');
+  });
+
+  it("checks inet_protocols names and address literals the protocols exclude", () => {
+    const bad = diagnose("main", "inet_protocols = ipv4, reject\n");
+    expect(bad.codes).toEqual(["inet-protocols"]);
+    expect(bad.diagnostics[0].range.start.character).toBe(23);
+    expect(diagnose("main", "inet_protocols = IPv4\n").codes).toEqual(["inet-protocols"]);
+    for (const value of ["all", "ipv4", "ipv6", "ipv4, ipv6", ""])
+      expect(diagnose("main", `inet_protocols = ${value}\n`).codes).toEqual([]);
+
+    const literal = diagnose("main", "inet_protocols = ipv6\ninet_interfaces = 127.0.0.1, [::1]\n");
+    expect(literal.codes).toEqual(["inet-interfaces"]);
+    expect(literal.diagnostics[0].message).toContain("127.0.0.1 is an IPv4 address");
+    const v6 = "inet_protocols = ipv4\ninet_interfaces = [::1]\n";
+    expect(diagnose("main", v6).codes).toEqual(["inet-interfaces"]);
+    // Host names depend on DNS; the keywords and "all" protocols are fine.
+    for (const main of [
+      "inet_protocols = ipv6\ninet_interfaces = mail.example.com\n",
+      "inet_protocols = ipv6\ninet_interfaces = loopback-only\n",
+      "inet_interfaces = 127.0.0.1, [::1]\n",
+    ])
+      expect(diagnose("main", main).codes).toEqual([]);
+  });
+
+  it("does not guess at values computed from the host name", () => {
+    expect(diagnose("main", "inet_protocols = $mydomain\n").codes).toEqual([]);
+  });
+
+  it("reports unbalanced braces in expanded values of built-in parameters", () => {
+    const open = diagnose("main", "smtpd_client_restrictions = permit_mynetworks, {reject\n");
+    expect(open.codes).toEqual(["value-brace"]);
+    expect(open.diagnostics[0].message).toContain('"{reject"');
+    expect(diagnose("main", "transport_maps = inline:{a=b}x\n").codes).toEqual(["value-brace"]);
+    // Through a user-defined name, and in a service's -o value.
+    expect(diagnose("main", "x = { y\nrelay_domains = $x\n").codes).toEqual(["value-brace"]);
+    const master = "relay unix - - n - - smtp -o smtp_helo_name={a\n";
+    expect(diagnose("master", master).codes).toEqual(["value-brace"]);
+    // Balanced groups, and values of names Postfix does not expand, are fine.
+    expect(diagnose("main", "transport_maps = inline:{ {a=b}, {c=d} }\n").codes).toEqual([]);
+    expect(diagnose("main", "x = { y\nsmtpd_banner = ${x?ok}\n").codes).toEqual([]);
+  });
+
+  it("reports $ syntax errors in -o values", () => {
+    const master = "relay unix - - n - - smtp -o smtp_helo_name=${}\n";
+    expect(diagnose("master", master).codes).toContain("macro-syntax");
   });
 });
 

@@ -6,6 +6,7 @@ import { type ParsedConfig, isEntry } from "./parser/document";
 import { type RuleContext, createRuleContext } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
 import { checkParameters } from "./rules/parameterRules";
+import { checkStartup } from "./rules/startupRules";
 import { checkTlsClient } from "./rules/tlsClientRules";
 import { checkTlsServer } from "./rules/tlsServerRules";
 import { checkTlsValues } from "./rules/tlsValuesRules";
@@ -93,6 +94,7 @@ const SEMANTIC_RULES: ((context: RuleContext) => Finding[])[] = [
   checkTlsValues,
   checkTlsServer,
   checkTlsClient,
+  checkStartup,
 ];
 
 const SUPPRESSION = /^\s*#\s*postfix-lint:\s*(disable-next-line|disable)\s+(.+?)\s*$/;

@@ -7,8 +7,9 @@ import {
   warnsAsDeprecated,
 } from "../data/parameters";
 import type { ConfigKind } from "../parser/document";
+import type { Span } from "../parser/logicalLines";
 import type { ParameterSetting } from "../parser/mainCf";
-import { READ_ONLY_PARAMETERS } from "../analysis/parameterUsage";
+import { READ_ONLY_PARAMETERS, splitList } from "../analysis/parameterUsage";
 import type { RuleContext, ServiceView } from "./context";
 import type { Finding, Fix } from "./findings";
 
@@ -58,12 +59,13 @@ function unknownName(
 ): Finding | undefined {
   const name = setting.name.text;
   if (context.usage.isKnown(name) || READ_ONLY_PARAMETERS.has(name)) return undefined;
-  // A name set with -o is valid there when that service's own values reference it.
+  // A name set with -o is valid there when that service's own values, or main.cf
+  // values (which every service sees), reference it.
+  const references = (settings: Iterable<ParameterSetting>) =>
+    [...settings].some((s) => s.macros.references.some((r) => r.name.text === name));
   if (
     service &&
-    [...service.settings.values()].some((s) =>
-      s.macros.references.some((r) => r.name.text === name),
-    )
+    (references(service.settings.values()) || references(context.mainSettings.values()))
   ) {
     return undefined;
   }
@@ -256,38 +258,121 @@ function outOfRange(
 
 /**
  * postconf's "undefined parameter": a `$name` that is neither a parameter nor set
- * anywhere expands to nothing. The `${name:default}` and `${name?text}` forms test
- * for exactly that, so they are left alone.
+ * anywhere it can be looked up. It expands to nothing; `${name:text}` always gives
+ * its text and `${name?text}` never does. postconf warns about every form, since a
+ * name that is set nowhere is usually a typo. A value in main.cf can use a name
+ * set in main.cf or with -o on any service (the service sees it); a value in
+ * master.cf only a name set in main.cf or in the same service. The names listed
+ * in smtpd_restriction_classes must be set the same way.
  */
 function undefinedReferences(context: RuleContext): Finding[] {
   const findings: Finding[] = [];
   for (const { setting, file, service } of allSettings(context)) {
+    const name = setting.name.text;
+    // postconf skips these values: read-only settings are dropped, raw ones not expanded.
+    if (READ_ONLY_PARAMETERS.has(name) || isRawBuiltin(context, name)) continue;
     for (const reference of setting.macros.references) {
-      const name = reference.name.text;
-      if (
-        reference.test ||
-        context.usage.classOf(name) !== undefined ||
-        context.isSet(name, service)
-      )
-        continue;
-      if (context.services.some((other) => other.settings.has(name))) continue;
+      const referenced = reference.name.text;
+      if (isDefined(context, referenced, service)) continue;
       findings.push({
         rule: "undefined-reference",
         file,
         ...reference,
-        message: `$${name} is not a Postfix parameter and is not set anywhere, so it expands to nothing.`,
+        message: undefinedMessage(referenced, reference.test),
+      });
+    }
+  }
+  findings.push(...undefinedRestrictionClasses(context));
+  return findings;
+}
+
+function isRawBuiltin(context: RuleContext, name: string): boolean {
+  return context.usage.classOf(name) === "builtin" && getParameter(name)?.type === "raw";
+}
+
+function isDefined(context: RuleContext, name: string, service: ServiceView | undefined): boolean {
+  if (context.usage.classOf(name) !== undefined || context.mainSettings.has(name)) return true;
+  if (service) return service.settings.has(name);
+  return context.services.some((other) => other.settings.has(name));
+}
+
+function undefinedMessage(name: string, test: "?" | ":" | undefined): string {
+  const unset = `"${name}" is not a Postfix parameter and is not set anywhere`;
+  switch (test) {
+    case ":":
+      return `${unset}, so \${${name}:...} always gives its fallback text. Check the name for a typo (postconf: "undefined parameter").`;
+    case "?":
+      return `${unset}, so \${${name}?...} always expands to nothing. Check the name for a typo (postconf: "undefined parameter").`;
+    default:
+      return `$${name} expands to nothing: ${unset}. Check the name for a typo (postconf: "undefined parameter").`;
+  }
+}
+
+/** Names in smtpd_restriction_classes (expanded, as Postfix reads it) that have no value. */
+function undefinedRestrictionClasses(context: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  const scopes: [ParameterSetting | undefined, ConfigKind, ServiceView | undefined][] = [
+    [context.mainSettings.get(RESTRICTION_CLASSES), "main", undefined],
+    ...context.services.map(
+      (service) =>
+        [service.settings.get(RESTRICTION_CLASSES), "master", service] as [
+          ParameterSetting | undefined,
+          ConfigKind,
+          ServiceView,
+        ],
+    ),
+  ];
+  for (const [setting, file, service] of scopes) {
+    if (!setting) continue;
+    for (const name of splitList(context.valueOf(RESTRICTION_CLASSES, service))) {
+      if (isDefined(context, name, service)) continue;
+      findings.push({
+        rule: "undefined-reference",
+        file,
+        ...listItemSpan(setting, name),
+        message: `"${name}" is listed in smtpd_restriction_classes, but no "${name} = ..." is set, so the restriction class is empty (postconf: "undefined parameter"). Define it or remove it from the list.`,
       });
     }
   }
   return findings;
 }
 
+const RESTRICTION_CLASSES = "smtpd_restriction_classes";
+
+/** Where a list item stands in a setting's value when it is written there; else the value. */
+function listItemSpan(setting: ParameterSetting, item: string): Span {
+  const value = setting.value;
+  const whole = value.end > value.start ? value : setting.name;
+  // Only a literal one-line value maps character for character onto the document.
+  if (value.text.includes("$") || value.end - value.start !== value.text.length) return whole;
+  const separator = (at: number) =>
+    at < 0 || at >= value.text.length || ", \t\r\n".includes(value.text[at]);
+  for (let at = value.text.indexOf(item); at >= 0; at = value.text.indexOf(item, at + 1)) {
+    if (separator(at - 1) && separator(at + item.length)) {
+      return { start: value.start + at, end: value.start + at + item.length };
+    }
+  }
+  return whole;
+}
+
 /** The known name closest to a misspelled one (edit distance at most 2, or 3 for long names). */
 export function closestName(name: string, version: PostfixVersion): string | undefined {
+  // The same misspelling comes back on every validation of a document: remember it.
+  const key = `${version} ${name}`;
+  if (suggestions.has(key)) return suggestions.get(key);
+  if (suggestions.size >= 2000) suggestions.clear();
+  const best = searchClosestName(name, version);
+  suggestions.set(key, best);
+  return best;
+}
+
+const suggestions = new Map<string, string | undefined>();
+
+function searchClosestName(name: string, version: PostfixVersion): string | undefined {
   const limit = name.length > 12 ? 3 : 2;
   let best: string | undefined;
   let bestDistance = limit + 1;
-  for (const candidate of builtinParameterNames(version)) {
+  for (const candidate of candidateNames(version)) {
     if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
     const distance = editDistance(name, candidate, bestDistance);
     if (distance < bestDistance) {
@@ -296,6 +381,15 @@ export function closestName(name: string, version: PostfixVersion): string | und
     }
   }
   return best;
+}
+
+const candidatesByVersion = new Map<PostfixVersion, string[]>();
+
+/** The built-in names of a release: fixed per release, so listed once. */
+function candidateNames(version: PostfixVersion): string[] {
+  let names = candidatesByVersion.get(version);
+  if (!names) candidatesByVersion.set(version, (names = builtinParameterNames(version)));
+  return names;
 }
 
 /** Levenshtein distance, giving up (returning `limit`) once it cannot be below it. */

@@ -4,6 +4,7 @@
  */
 
 import type { RuleDefinition, RuleSeverity } from "./ruleDefinition";
+import { startupRuleDefinitions } from "./startupRules";
 import { tlsClientRuleDefinitions } from "./tlsClientRules";
 import { tlsServerRuleDefinitions } from "./tlsServerRules";
 import { tlsValuesRuleDefinitions } from "./tlsValuesRules";
@@ -135,6 +136,7 @@ const rules = [
   ...tlsValuesRuleDefinitions,
   ...tlsServerRuleDefinitions,
   ...tlsClientRuleDefinitions,
+  ...startupRuleDefinitions,
 ] as const satisfies readonly RuleDefinition[];
 
 export type RuleId = (typeof rules)[number]["id"];

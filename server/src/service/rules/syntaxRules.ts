@@ -247,6 +247,8 @@ function masterOptionProblems(entry: MasterEntry): Finding[] {
     if (option.braces?.problem && option.value)
       findings.push(braceFinding(option.value, option.braces.problem));
     if (option.flag.text !== "-o") continue;
+    // postconf scans every -o value for $name, as it does main.cf values.
+    if (option.setting?.macros.error) findings.push(macroFinding(option.setting.macros.error));
     if (!option.value) {
       findings.push({
         rule: "option-without-setting",
