@@ -52,7 +52,7 @@ export const tlsClientRuleDefinitions = [
     id: "tls-client-mandatory-unused",
     severity: "info",
     description:
-      "A client *_tls_mandatory_* setting while every transport that reads it uses opportunistic or no TLS.",
+      "A client `*_tls_mandatory_*` setting while every transport that reads it uses opportunistic or no TLS.",
     pitfalls: ["P16"],
   },
   {
