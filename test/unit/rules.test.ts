@@ -349,3 +349,28 @@ describe("suppression comments", () => {
     ).toEqual([]);
   });
 });
+
+describe("braces and the server session cache (P04, P37)", () => {
+  it("flags -o name={a b} and rewrites it in the long form", () => {
+    const master =
+      "s inet n - y - - smtpd -o smtpd_client_restrictions={permit_mynetworks, reject}\n";
+    expect(diagnose("master", master).codes).toContain("option-literal-braces");
+    expect(applyFix("master", master, "option-literal-braces", /^Write/)).toBe(
+      "s inet n - y - - smtpd -o { smtpd_client_restrictions = permit_mynetworks, reject }\n",
+    );
+    expect(
+      diagnose("master", "s inet n - y - - smtpd -o { smtpd_client_restrictions = a, b }\n").codes,
+    ).not.toContain("option-literal-braces");
+  });
+
+  it("advises against a server session cache and refuses dbm: for it", () => {
+    expect(
+      diagnose("main", "smtpd_tls_session_cache_database = btree:/var/lib/postfix/smtpd_scache\n")
+        .codes,
+    ).toEqual(["tls-server-cache-database"]);
+    expect(
+      diagnose("main", "smtpd_tls_session_cache_database = dbm:/var/lib/postfix/x\n").codes,
+    ).toEqual(["tls-server-cache-dbm"]);
+    expect(diagnose("main", "smtpd_tls_session_cache_database =\n").codes).toEqual([]);
+  });
+});

@@ -1,6 +1,9 @@
-import { type CommentBlock, type LogicalLine, isHeadLine, readLogicalLines } from "./logicalLines";
-import { type MainEntry, parseMainEntry } from "./mainCf";
-import { type MasterEntry, parseMasterEntry } from "./masterCf";
+import { type CommentBlock, type LogicalLine, type Span, readLogicalLines } from "./logicalLines";
+import type { MainEntry, ParameterSetting } from "./mainCf";
+import { parseMainEntry } from "./mainCf";
+import type { MasterEntry } from "./masterCf";
+import { parseMasterEntry } from "./masterCf";
+import { isSpace } from "../text/chars";
 
 export type ConfigKind = "main" | "master";
 
@@ -44,39 +47,58 @@ export function isEntry(block: Block): block is MainEntry | MasterEntry {
 
 /**
  * Applies an edit and re-parses only the logical entries it can affect: from the
- * entry that starts before the edited line (an edit may join its line to that
- * entry) up to the first entry that starts on a later, untouched head line (a head
- * line always starts a fresh logical line, whatever precedes it). Blocks after that
- * are reused with their offsets shifted.
+ * last entry that starts before the edit (an edit may join its line to that entry)
+ * up to the first entry that starts on a later, untouched head line (a head line
+ * always starts a fresh logical line, whatever precedes it). Blocks after that are
+ * reused.
+ *
+ * The cost of an edit does not grow with the document: the text is kept in pieces
+ * of a few KB (an edit copies one piece, not the document), and the offsets of the
+ * reused blocks are shifted lazily, when someone next reads `blocks`. Reading
+ * `text` or `blocks` after edits costs one pass over the document, however many
+ * edits came in between.
+ *
+ * The config passed in is consumed: its blocks are reused (and later shifted) by
+ * the result, so only the returned config may be used afterwards.
  */
 export function updateConfig(config: ParsedConfig, edit: TextEdit): ParsedConfig {
-  const oldText = config.text;
-  const text = oldText.slice(0, edit.start) + edit.newText + oldText.slice(edit.end);
-  const delta = edit.newText.length - (edit.end - edit.start);
-  const blocks = config.blocks;
+  const document = documentOf(config);
+  const { blocks } = document;
+  const start = Math.max(0, Math.min(edit.start, document.length));
+  const end = Math.max(start, Math.min(edit.end, document.length));
+  const delta = edit.newText.length - (end - start);
 
-  const editLineStart = oldText.lastIndexOf("\n", edit.start - 1) + 1;
-  // First block to re-parse: the last entry starting before the edited line.
-  let first = lastIndexWhere(blocks, (block) => block.start < editLineStart);
+  // First block to re-parse: the last entry starting before the edit.
+  let first = lastIndexWhere(blocks.length, (i) => startOf(document, i) < start);
   while (first >= 0 && !isEntry(blocks[first])) first--;
-  const from = first >= 0 ? blocks[first].start : 0;
+  const from = first >= 0 ? startOf(document, first) : 0;
   if (first < 0) first = 0;
 
   // First block to keep: an entry on a head line that starts after the edited lines.
-  const editLineEnd = nextNewline(oldText, edit.end);
-  let keep = firstIndexWhere(blocks, (block) => block.start > editLineEnd, first);
-  while (
-    keep < blocks.length &&
-    !(isEntry(blocks[keep]) && isHeadLine(oldText, blocks[keep].start))
-  ) {
-    keep++;
-  }
-  const to = keep < blocks.length ? blocks[keep].start + delta : text.length;
+  // (A block starts a line, so starting after `end` means a later line, and the
+  // line break before it survives the edit.)
+  let keep = firstIndexWhere(blocks.length, (i) => startOf(document, i) > end, first);
+  while (keep < blocks.length && !isHeadEntry(blocks[keep])) keep++;
+  const kept = keep < blocks.length;
+  const oldTo = kept ? startOf(document, keep) : document.length;
+  const keptShift = kept ? shiftAt(document.shifts, keep) + delta : 0;
 
-  const reparsed = parseRange(config.kind, text, from, to);
-  const kept = blocks.slice(keep);
-  if (delta !== 0) for (const block of kept) shiftOffsets(block, delta);
-  return { kind: config.kind, text, blocks: [...blocks.slice(0, first), ...reparsed, ...kept] };
+  replaceText(document, start, end, edit.newText);
+  // Parse the affected lines on their own, then move them to their place.
+  const local = detached(substring(document, from, oldTo + delta));
+  const reparsed = parseRange(config.kind, local, 0, local.length);
+  if (from !== 0) for (const block of reparsed) shiftBlock(block, from);
+
+  replaceShifts(document.shifts, first, keep, reparsed.length, kept ? keptShift : undefined, delta);
+  if (reparsed.length > 10_000) {
+    document.blocks = blocks.slice(0, first).concat(reparsed, blocks.slice(keep));
+  } else {
+    blocks.splice(first, keep - first, ...reparsed);
+  }
+  while (document.shifts.length > MAX_PENDING_SHIFTS) applySmallestShift(document);
+  const handle = handles.get(config);
+  if (handle) handle.superseded = true;
+  return configOf(config.kind, document);
 }
 
 /** Applies several edits in order, each against the text the previous one produced. */
@@ -84,53 +106,385 @@ export function updateConfigWithEdits(config: ParsedConfig, edits: TextEdit[]): 
   return edits.reduce(updateConfig, config);
 }
 
-function nextNewline(text: string, from: number): number {
-  const index = text.indexOf("\n", from);
-  return index < 0 ? text.length : index;
+// ------------------------------------------------------------------------------
+// Incremental state
+
+/** Blocks [from, next run's from) lag `delta` behind their true offsets. */
+interface PendingShift {
+  from: number;
+  delta: number;
 }
 
-function lastIndexWhere<T>(items: T[], predicate: (item: T) => boolean): number {
-  // Blocks are sorted by start, so the predicate holds for a prefix: binary search.
+/** The document behind a config that updateConfig returned; edits change it in place. */
+interface IncrementalDocument {
+  length: number;
+  /** The text in pieces; joined on demand. */
+  pieces: string[];
+  /** The joined text, when it has been asked for since the last edit. */
+  text?: string;
+  blocks: Block[];
+  /**
+   * Offset corrections not yet applied to `blocks`, sorted by `from`; neighbours
+   * differ in delta and the first delta is not 0 (blocks before it lag by 0).
+   */
+  shifts: PendingShift[];
+}
+
+interface Handle {
+  document: IncrementalDocument;
+  /** A later updateConfig took the document over. */
+  superseded: boolean;
+}
+
+/** Pieces are split above this size, so an edit copies at most this much text. */
+const PIECE_SIZE = 8192;
+/** Past this many pending shifts, an edit applies the one that covers fewest blocks. */
+const MAX_PENDING_SHIFTS = 512;
+
+const handles = new WeakMap<ParsedConfig, Handle>();
+
+function documentOf(config: ParsedConfig): IncrementalDocument {
+  const handle = handles.get(config);
+  if (handle) {
+    if (handle.superseded) throw new Error(SUPERSEDED);
+    return handle.document;
+  }
+  // A config from parseConfig: its blocks array belongs to the caller.
+  return {
+    length: config.text.length,
+    pieces: splitIntoPieces(config.text),
+    text: config.text,
+    blocks: config.blocks.slice(),
+    shifts: [],
+  };
+}
+
+const SUPERSEDED =
+  "postfix-lsp: this ParsedConfig was replaced by updateConfig; use the config it returned";
+
+/**
+ * A config whose `text` and `blocks` are computed on first read and then kept as
+ * ordinary properties, so the result looks and compares like parseConfig's.
+ */
+function configOf(kind: ConfigKind, document: IncrementalDocument): ParsedConfig {
+  const config = { kind } as ParsedConfig;
+  const handle: Handle = { document, superseded: false };
+  const settle = (key: "text" | "blocks", value: unknown) => {
+    Object.defineProperty(config, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  };
+  Object.defineProperty(config, "text", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (handle.superseded) throw new Error(SUPERSEDED);
+      const text = joinedText(document);
+      settle("text", text);
+      return text;
+    },
+    set: (value: string) => settle("text", value),
+  });
+  Object.defineProperty(config, "blocks", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (handle.superseded) throw new Error(SUPERSEDED);
+      applyShifts(document);
+      // A copy: later edits change the document's array in place.
+      const blocks = document.blocks.slice();
+      settle("blocks", blocks);
+      return blocks;
+    },
+    set: (value: Block[]) => settle("blocks", value),
+  });
+  handles.set(config, handle);
+  return config;
+}
+
+// ------------------------------------------------------------------------------
+// The text in pieces
+
+function splitIntoPieces(text: string): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += PIECE_SIZE) pieces.push(text.slice(i, i + PIECE_SIZE));
+  return pieces;
+}
+
+function joinedText(document: IncrementalDocument): string {
+  if (document.text === undefined) {
+    document.text = document.pieces.join("");
+    // Pieces that are slices of the joined text keep one copy of it alive, not two.
+    document.pieces = splitIntoPieces(document.text);
+  }
+  return document.text;
+}
+
+/** The piece holding `offset` (the last piece for the end of the text) and its start. */
+function pieceAt(pieces: string[], offset: number): { index: number; start: number } {
+  let start = 0;
+  for (let index = 0; index < pieces.length; index++) {
+    const end = start + pieces[index].length;
+    if (offset < end || index === pieces.length - 1) return { index, start };
+    start = end;
+  }
+  return { index: 0, start: 0 };
+}
+
+function replaceText(
+  document: IncrementalDocument,
+  start: number,
+  end: number,
+  newText: string,
+): void {
+  const { pieces } = document;
+  if (pieces.length === 0) pieces.push("");
+  const first = pieceAt(pieces, start);
+  const last = pieceAt(pieces, end);
+  const replaced =
+    pieces[first.index].slice(0, start - first.start) +
+    newText +
+    pieces[last.index].slice(end - last.start);
+  let from = first.index;
+  let merged = replaced;
+  // Deletions leave small pieces behind; keep them from piling up.
+  if (merged.length < PIECE_SIZE / 4 && from > 0 && pieces[from - 1].length < PIECE_SIZE) {
+    from--;
+    merged = pieces[from] + merged;
+  }
+  const added = merged.length > 2 * PIECE_SIZE ? splitIntoPieces(merged) : [merged];
+  pieces.splice(from, last.index - from + 1, ...added.filter((piece) => piece.length > 0));
+  document.length += newText.length - (end - start);
+  document.text = undefined;
+}
+
+function substring(document: IncrementalDocument, from: number, to: number): string {
+  if (document.text !== undefined) return document.text.slice(from, to);
+  const parts: string[] = [];
+  let start = 0;
+  for (const piece of document.pieces) {
+    const end = start + piece.length;
+    if (end > from && start < to) {
+      parts.push(piece.slice(Math.max(0, from - start), Math.min(piece.length, to - start)));
+    }
+    if (end >= to) break;
+    start = end;
+  }
+  return parts.join("");
+}
+
+/**
+ * A copy of `text` that shares no memory with the document it was cut from. V8
+ * makes a slice point into its source, and the parser keeps slices of the text it
+ * reads (entry texts, tokens): without this, every re-parsed entry would keep a
+ * whole old version of the document alive. A slice of a concatenation copies.
+ */
+function detached(text: string): string {
+  return (" " + text).slice(1);
+}
+
+// ------------------------------------------------------------------------------
+// Lazily shifted offsets
+
+function shiftAt(shifts: PendingShift[], index: number): number {
+  const run = lastIndexWhere(shifts.length, (i) => shifts[i].from <= index);
+  return run >= 0 ? shifts[run].delta : 0;
+}
+
+function startOf(document: IncrementalDocument, index: number): number {
+  return document.blocks[index].start + shiftAt(document.shifts, index);
+}
+
+/**
+ * Updates the pending shifts in place after blocks [first, keep) were replaced by
+ * `added` freshly parsed blocks (exact offsets) and the text after the edit moved by
+ * `delta`: the kept blocks then lag by `keptShift` (undefined when none are kept).
+ * Costs a pass over the pending shifts after the edit, not over the blocks.
+ */
+function replaceShifts(
+  shifts: PendingShift[],
+  first: number,
+  keep: number,
+  added: number,
+  keptShift: number | undefined,
+  delta: number,
+): void {
+  const a = firstIndexWhere(shifts.length, (i) => shifts[i].from >= first, 0);
+  const b = firstIndexWhere(shifts.length, (i) => shifts[i].from > keep, a);
+  const moved = added - (keep - first);
+  for (let i = b; i < shifts.length; i++) {
+    shifts[i].from += moved;
+    shifts[i].delta += delta;
+  }
+  const before = a > 0 ? shifts[a - 1].delta : 0;
+  const replacement: PendingShift[] = [];
+  const add = (from: number, runDelta: number) => {
+    if (replacement.length > 0 && replacement[replacement.length - 1].from === from) {
+      replacement.pop(); // it covered no blocks
+    }
+    const previous = replacement.length > 0 ? replacement[replacement.length - 1].delta : before;
+    if (runDelta !== previous) replacement.push({ from, delta: runDelta });
+  };
+  add(first, 0);
+  if (keptShift !== undefined) add(keep + moved, keptShift);
+  shifts.splice(a, b - a, ...replacement);
+}
+
+function applyShifts(document: IncrementalDocument): void {
+  const { blocks, shifts } = document;
+  for (let run = 0; run < shifts.length; run++) {
+    const { from, delta } = shifts[run];
+    if (delta === 0) continue;
+    const to = run + 1 < shifts.length ? shifts[run + 1].from : blocks.length;
+    for (let i = from; i < to; i++) shiftBlock(blocks[i], delta);
+  }
+  document.shifts = [];
+}
+
+/**
+ * Applies the pending shift that covers the fewest blocks, so that it merges into
+ * its predecessor: edits scattered over a large document that nobody reads in
+ * between then cost a few blocks each, not a pass over the document now and then.
+ */
+function applySmallestShift(document: IncrementalDocument): void {
+  const { blocks, shifts } = document;
+  let smallest = 0;
+  let smallestSize = Infinity;
+  for (let run = 0; run < shifts.length; run++) {
+    const size =
+      (run + 1 < shifts.length ? shifts[run + 1].from : blocks.length) - shifts[run].from;
+    if (size < smallestSize) {
+      smallest = run;
+      smallestSize = size;
+    }
+  }
+  const { from, delta } = shifts[smallest];
+  const previous = smallest > 0 ? shifts[smallest - 1].delta : 0;
+  for (let i = from; i < from + smallestSize; i++) shiftBlock(blocks[i], delta - previous);
+  // Its blocks now lag like the run before; the run after may lag the same too.
+  const merges = smallest + 1 < shifts.length && shifts[smallest + 1].delta === previous;
+  shifts.splice(smallest, merges ? 2 : 1);
+}
+
+function isHeadEntry(block: Block): boolean {
+  // An entry's text starts with its first line's first character.
+  return isEntry(block) && !isSpace(block.text.charCodeAt(0));
+}
+
+function lastIndexWhere(length: number, predicate: (index: number) => boolean): number {
+  // The predicate holds for a prefix (blocks and runs are sorted): binary search.
   let low = 0;
-  let high = items.length;
+  let high = length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (predicate(items[mid])) low = mid + 1;
+    if (predicate(mid)) low = mid + 1;
     else high = mid;
   }
   return low - 1;
 }
 
-function firstIndexWhere<T>(items: T[], predicate: (item: T) => boolean, from: number): number {
+function firstIndexWhere(
+  length: number,
+  predicate: (index: number) => boolean,
+  from: number,
+): number {
   let low = from;
-  let high = items.length;
+  let high = length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (predicate(items[mid])) high = mid;
+    if (predicate(mid)) high = mid;
     else low = mid + 1;
   }
   return low;
 }
 
+// ------------------------------------------------------------------------------
+// Shifting one block
+
 /**
- * Shifts every `start`/`end` document offset in a block (see the convention in
- * logicalLines.ts). A node referenced twice in a tree is shifted once.
+ * Shifts every document offset in a block (the `start`/`end` convention of
+ * logicalLines.ts, and `nulOffset`). Written out per node type because a generic
+ * walk costs several times more; ShiftCoverage below stops the build when a node
+ * type gains a field, so that this function is looked at again.
  */
-function shiftOffsets(node: object, delta: number, seen = new Set<object>()): void {
-  if (seen.has(node)) return;
-  seen.add(node);
-  if (Array.isArray(node)) {
-    for (const item of node)
-      if (typeof item === "object" && item !== null) shiftOffsets(item, delta, seen);
+function shiftBlock(block: Block, delta: number): void {
+  block.start += delta;
+  block.end += delta;
+  if (block.kind === "comment") return;
+  shiftSpans(block.segments, delta);
+  shiftSpans(block.innerComments, delta);
+  if (block.kind === "main") {
+    if (block.nulOffset !== undefined) block.nulOffset += delta;
+    if (block.setting) shiftSetting(block.setting, delta);
     return;
   }
-  const record = node as Record<string, unknown>;
-  for (const key in record) {
-    const value = record[key];
-    if (key === "start" || key === "end" || key === "nulOffset") {
-      record[key] = (value as number) + delta;
-    } else if (typeof value === "object" && value !== null) {
-      shiftOffsets(value, delta, seen);
-    }
+  shiftSpans(block.words, delta);
+  // A field problem points at one of the words, already shifted.
+  const field = block.problem?.field;
+  if (field && !block.words.includes(field)) shiftSpan(field, delta);
+  for (const option of block.options) {
+    shiftSpan(option.flag, delta);
+    if (option.value) shiftSpan(option.value, delta);
+    if (option.braces) shiftSpan(option.braces.inner, delta);
+    if (option.setting) shiftSetting(option.setting, delta);
+  }
+  for (const argument of block.arguments) {
+    shiftSpan(argument.word, delta);
+    if (argument.braces) shiftSpan(argument.braces.inner, delta);
   }
 }
+
+function shiftSetting(setting: ParameterSetting, delta: number): void {
+  shiftSpan(setting.name, delta);
+  shiftSpan(setting.value, delta);
+  const { references, functions, error } = setting.macros;
+  for (const reference of references) {
+    shiftSpan(reference, delta);
+    shiftSpan(reference.name, delta);
+  }
+  for (const call of functions) {
+    shiftSpan(call, delta);
+    shiftSpan(call.name, delta);
+  }
+  if (error) shiftSpan(error, delta);
+}
+
+function shiftSpans(spans: Span[], delta: number): void {
+  for (let i = 0; i < spans.length; i++) shiftSpan(spans[i], delta);
+}
+
+function shiftSpan(span: Span, delta: number): void {
+  span.start += delta;
+  span.end += delta;
+}
+
+/** True when T has no fields besides K (K must all be fields of T). */
+type Only<T, K extends keyof T> = [Exclude<keyof T, K>] extends [never] ? true : false;
+type Holds<T extends true> = T;
+type Macros = ParameterSetting["macros"];
+type Option = MasterEntry["options"][number];
+type Argument = MasterEntry["arguments"][number];
+type Braces = NonNullable<Option["braces"]>;
+type Problem = NonNullable<MasterEntry["problem"]>;
+type LineFields = "start" | "end" | "segments" | "innerComments" | "text" | "segmentTextStarts";
+
+/** The fields shiftBlock knows; a compile error here means it needs updating. */
+export type ShiftCoverage = [
+  Holds<Only<CommentBlock, "kind" | "start" | "end">>,
+  Holds<Only<MainEntry, LineFields | "kind" | "setting" | "problem" | "nulOffset">>,
+  Holds<Only<MasterEntry, LineFields | "kind" | "words" | "problem" | "options" | "arguments">>,
+  Holds<Only<ParameterSetting, "name" | "value" | "macros">>,
+  Holds<Only<Macros, "references" | "functions" | "error">>,
+  Holds<Only<Macros["references"][number], "start" | "end" | "name" | "form" | "test">>,
+  Holds<Only<Macros["functions"][number], "start" | "end" | "name">>,
+  Holds<Only<NonNullable<Macros["error"]>, "start" | "end" | "code" | "postconfWarning">>,
+  Holds<Only<MainEntry["segments"][number], "start" | "end">>,
+  Holds<Only<ParameterSetting["name"], "start" | "end" | "text">>,
+  Holds<Only<Option, "flag" | "value" | "braces" | "setting" | "settingProblem">>,
+  Holds<Only<Braces, "inner" | "problem">>,
+  Holds<Only<Argument, "word" | "braces">>,
+  Holds<Only<Problem, "code" | "field">>,
+];

@@ -76,6 +76,12 @@ const rules = [
     pitfalls: ["P02"],
   },
   {
+    id: "option-literal-braces",
+    severity: "warning",
+    description: "-o name={a b}: the braces stay in the value; -o { name = a b } was meant.",
+    pitfalls: ["P04"],
+  },
+  {
     id: "option-without-setting",
     severity: "error",
     description: "An '-o' value that is not name=value.",

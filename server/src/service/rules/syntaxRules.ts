@@ -247,6 +247,8 @@ function masterOptionProblems(entry: MasterEntry): Finding[] {
     if (option.braces?.problem && option.value)
       findings.push(braceFinding(option.value, option.braces.problem));
     if (option.flag.text !== "-o") continue;
+    const literal = literalBraces(option);
+    if (literal) findings.push(literal);
     // postconf scans every -o value for $name, as it does main.cf values.
     if (option.setting?.macros.error) findings.push(macroFinding(option.setting.macros.error));
     if (!option.value) {
@@ -287,6 +289,27 @@ function masterOptionProblems(entry: MasterEntry): Finding[] {
     }
   }
   return findings;
+}
+
+/**
+ * P04: `-o name={a b}` stays one word, but since the word does not start with `{`
+ * the braces are kept in the value. The long form `-o { name = a b }` was meant.
+ */
+function literalBraces(option: MasterEntry["options"][number]): Finding | undefined {
+  const setting = option.setting;
+  if (!setting || option.braces || !option.value) return undefined;
+  const value = setting.value.text;
+  if (!value.startsWith("{") || !value.endsWith("}") || !/\s/.test(value)) return undefined;
+  const inner = value.slice(1, -1).trim();
+  return {
+    rule: "option-literal-braces",
+    ...setting.value,
+    message: `The braces stay in the value: ${setting.name.text} gets "${value}", braces included. To pass a value with spaces, write the whole setting in braces: -o { ${setting.name.text} = ${inner} }.`,
+    fix: {
+      title: `Write -o { ${setting.name.text} = ${inner} }`,
+      edits: [{ ...option.value, newText: `{ ${setting.name.text} = ${inner} }` }],
+    },
+  };
 }
 
 function braceFinding(span: Span, problem: "missing-close" | "text-after-close"): Finding {

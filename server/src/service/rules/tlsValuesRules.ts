@@ -23,6 +23,18 @@ import type { RuleDefinition } from "./ruleDefinition";
 /** Rule definitions of this module; ruleTable.ts collects them. */
 export const tlsValuesRuleDefinitions = [
   {
+    id: "tls-server-cache-database",
+    severity: "info",
+    description: "A server-side TLS session cache, which session tickets make unnecessary.",
+    pitfalls: ["P37"],
+  },
+  {
+    id: "tls-server-cache-dbm",
+    severity: "warning",
+    description: "A dbm: table as the server's TLS session cache; it cannot hold session objects.",
+    pitfalls: ["P37"],
+  },
+  {
     id: "tls-level-invalid",
     severity: "error",
     description: "A TLS security level that is no level at all; the service stops at start-up.",
@@ -386,6 +398,7 @@ export function checkTlsValues(context: RuleContext): Finding[] {
     else if (name === "relay_clientcerts") findings.push(...checkRelayClientcerts(context, p));
     else if (DIGEST_PARAMETER.test(name)) findings.push(...checkDigest(context, p, placed));
     else if (name === "tls_dane_digests") findings.push(...checkDaneDigests(p));
+    else if (name === "smtpd_tls_session_cache_database") findings.push(...checkServerCache(p));
     else if (LOGLEVEL_PARAMETER.test(name)) findings.push(...checkLoglevel(context, p));
     else if (name === "tls_config_file") findings.push(...checkConfigFile(p));
     else if (name === "tls_eecdh_auto_curves") findings.push(...checkGroups(context, p));
@@ -1275,6 +1288,31 @@ function checkDaneDigests(p: Placed): Finding[] {
       p.setting.value,
       `tls_dane_digests leaves out sha256. Nearly all TLSA records carry sha256 digests, and every DANE implementation must support it; without it Postfix cannot use those records, and DANE authentication fails for the servers that publish them. Add sha256.`,
       replaceValue(p, `${p.value}${joiner}sha256`, "Add sha256"),
+    ),
+  ];
+}
+
+// ---------------------------------------------------------------------------
+// P37: the server's session cache database
+
+function checkServerCache(p: Placed): Finding[] {
+  if (!p.value) return [];
+  if (/^dbm:/i.test(p.value)) {
+    return [
+      finding(
+        "tls-server-cache-dbm",
+        p,
+        p.setting.value,
+        "A dbm: table cannot hold TLS session objects (they are too large). Use btree: or lmdb: under $data_directory, or leave smtpd_tls_session_cache_database empty: session tickets make the cache unnecessary.",
+      ),
+    ];
+  }
+  return [
+    finding(
+      "tls-server-cache-database",
+      p,
+      p.setting.value,
+      "Since Postfix 2.11, TLS session tickets let clients resume sessions without a server-side cache, so smtpd_tls_session_cache_database is usually best left empty. If you keep it, put it under $data_directory (Postfix moves other locations there with a warning).",
     ),
   ];
 }
