@@ -41,7 +41,10 @@ describe("postfix-lint", () => {
   });
 
   it("writes JSON with 1-based lines and columns", () => {
-    const result = run(["--format", "json", "--kind", "main", "-"], "relayhost = a\nrelayhost = b\n");
+    const result = run(
+      ["--format", "json", "--kind", "main", "-"],
+      "relayhost = a\nrelayhost = b\n",
+    );
     expect(JSON.parse(result.stdout)).toEqual({
       files: [
         {
