@@ -75,13 +75,13 @@ afterAll(async () => {
 
 describe("language server over stdio", () => {
   it("publishes diagnostics on open and after incremental edits", async () => {
-    const uri = "file:///etc/postfix/main.cf";
+    const uri = "file:///nonexistent/postfix-lsp-test/main.cf";
     await connection.sendNotification("textDocument/didOpen", {
       textDocument: {
         uri,
         languageId: "postfix-main",
         version: 1,
-        text: "smtpd_tls_security_level = may # note\n",
+        text: "smtpd_tls_security_level = may # note\nsmtpd_tls_chain_files = /etc/ssl/private/mail.pem\n",
       },
     });
     const first = await nextDiagnostics(uri, 1);
@@ -100,7 +100,7 @@ describe("language server over stdio", () => {
   });
 
   it("recognises main.cf by file name when the editor uses another language id", async () => {
-    const uri = "file:///tmp/conf/main.cf";
+    const uri = "file:///nonexistent/postfix-lsp-test/pfmain/main.cf";
     await connection.sendNotification("textDocument/didOpen", {
       textDocument: { uri, languageId: "pfmain", version: 1, text: "relayhost [x]\n" },
     });
@@ -168,7 +168,7 @@ describe("language server over stdio", () => {
   });
 
   it("clears diagnostics when a document is closed", async () => {
-    const uri = "file:///etc/postfix/master.cf";
+    const uri = "file:///nonexistent/postfix-lsp-test/master.cf";
     await connection.sendNotification("textDocument/didOpen", {
       textDocument: {
         uri,
