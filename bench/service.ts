@@ -1,0 +1,8 @@
+// The service functions the in-process benchmarks call, bundled by bench/run.mjs
+// with the same esbuild settings as the server, so they run the code the server runs.
+export { parseConfig, updateConfig } from "../server/src/service/parser/document";
+export { doValidation } from "../server/src/service/validation";
+export { doHover } from "../server/src/service/hover";
+export { LineIndex } from "../server/src/service/text/lineIndex";
+export { printMainSettings } from "../server/src/service/postconfEmulation";
+export { TextDocument } from "vscode-languageserver-textdocument";
