@@ -248,4 +248,10 @@ function main(args: string[]): number {
   }
 }
 
+// A reader that stops early (`postfix-lint ... | head`) closes the pipe: stop quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = main(process.argv.slice(2));

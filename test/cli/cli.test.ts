@@ -116,3 +116,12 @@ describe("postfix-lint --print master", () => {
     );
   });
 });
+
+describe("postfix-lint in a pipeline", () => {
+  it("stops quietly when the reader closes the pipe early", () => {
+    const dir = configDir(Array.from({ length: 20_000 }, (_, i) => `relayhost = a${i}\n`).join(""));
+    const result = spawnSync("sh", ["-c", `node ${CLI} ${dir} | head -1`], { encoding: "utf8" });
+    expect(result.stdout.split("\n")[0]).toContain("duplicate-parameter");
+    expect(result.stderr).not.toContain("EPIPE");
+  });
+});

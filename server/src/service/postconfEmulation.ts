@@ -202,11 +202,19 @@ function printLine(text: string): string {
     .join(" ");
 }
 
+/**
+ * strcmp() order: UTF-8 bytes order like code points. JavaScript's own string
+ * order compares UTF-16 units, which differs when a surrogate pair meets U+E000–U+FFFF.
+ */
 function byteOrder(a: string, b: string): number {
-  // strcmp() compares bytes; UTF-8 byte order equals code point order.
-  const left = Buffer.from(a, "utf8");
-  const right = Buffer.from(b, "utf8");
-  return Buffer.compare(left, right);
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const left = a.codePointAt(i)!;
+    const right = b.codePointAt(i)!;
+    if (left !== right) return left - right;
+    if (left > 0xffff) i++;
+  }
+  return a.length - b.length;
 }
 
 /** Postfix counts lines by "\n" only. */

@@ -15,6 +15,7 @@ import type { Finding, Fix } from "./findings";
 export function checkMainSyntax(config: ParsedConfig): Finding[] {
   const findings: Finding[] = [];
   const seen = new Map<string, MainEntry>();
+  const lineOf = lineNumbers(config.text);
   for (const entry of mainEntries(config)) {
     findings.push(...lineProblems(entry));
     const setting = entry.setting;
@@ -25,12 +26,12 @@ export function checkMainSyntax(config: ParsedConfig): Finding[] {
       const finding: Finding = {
         rule: "duplicate-parameter",
         ...setting.name,
-        message: `${name} is already set on line ${lineOf(config.text, earlier.start)} (to "${earlier.setting.value.text}"); this later value replaces it.`,
+        message: `${name} is already set on line ${lineOf(earlier.start)} (to "${earlier.setting.value.text}"); this later value replaces it.`,
       };
       // Removing the earlier entry changes nothing Postfix sees; keep comments inside it.
       if (earlier.innerComments.length === 0) {
         finding.fix = {
-          title: `Remove the earlier ${name} on line ${lineOf(config.text, earlier.start)}`,
+          title: `Remove the earlier ${name} on line ${lineOf(earlier.start)}`,
           edits: [
             { start: earlier.start, end: lineEndAfter(config.text, earlier.end), newText: "" },
           ],
@@ -323,8 +324,18 @@ function braceFinding(span: Span, problem: "missing-close" | "text-after-close")
   };
 }
 
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) line++;
-  return line;
+/** Postfix's line numbers (counting "\n" only), from one scan of the text. */
+export function lineNumbers(text: string): (offset: number) => number {
+  const breaks: number[] = [];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) breaks.push(i);
+  return (offset) => {
+    let low = 0;
+    let high = breaks.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (breaks[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low + 1;
+  };
 }
