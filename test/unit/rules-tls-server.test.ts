@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { applyCodeAction } from "../support/fixes";
 import { describe, expect, it } from "vitest";
-import { doCodeActions } from "../../server/src/service/codeActions";
 import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
 import { tlsServerRuleDefinitions } from "../../server/src/service/rules/tlsServerRules";
 import { LineIndex } from "../../server/src/service/text/lineIndex";
@@ -49,26 +49,7 @@ function applyFix(
   sibling?: string,
 ): string {
   const { config, index, diagnostics } = diagnose(kind, text, sibling);
-  const actions = doCodeActions(
-    config,
-    index,
-    "file:///x",
-    diagnostics.filter((d) => d.code === code),
-  );
-  const action = actions.find((candidate) => title.test(candidate.title));
-  if (!action)
-    throw new Error(`no fix matching ${title}: ${actions.map((a) => a.title).join(", ")}`);
-  const edits = [...action.edit!.changes!["file:///x"]].sort(
-    (a, b) => index.offsetAt(b.range.start) - index.offsetAt(a.range.start),
-  );
-  let result = text;
-  for (const edit of edits) {
-    result =
-      result.slice(0, index.offsetAt(edit.range.start)) +
-      edit.newText +
-      result.slice(index.offsetAt(edit.range.end));
-  }
-  return result;
+  return applyCodeAction(config, index, text, diagnostics, code, title);
 }
 
 const CERT = "smtpd_tls_chain_files = /etc/postfix/key-and-chain.pem\n";

@@ -1,6 +1,6 @@
+import { applyCodeAction } from "../support/fixes";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "vscode-languageserver-types";
-import { doCodeActions } from "../../server/src/service/codeActions";
 import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
 import { tlsValuesRuleDefinitions } from "../../server/src/service/rules/tlsValuesRules";
 import { LineIndex } from "../../server/src/service/text/lineIndex";
@@ -37,26 +37,7 @@ function applyFix(
   sibling?: string,
 ): string {
   const { config, index, diagnostics } = diagnose(kind, text, settings, sibling);
-  const actions = doCodeActions(
-    config,
-    index,
-    "file:///x",
-    diagnostics.filter((d) => d.code === code),
-  );
-  const action = actions.find((candidate) => title.test(candidate.title));
-  if (!action)
-    throw new Error(`no fix matching ${title}: ${actions.map((a) => a.title).join(", ")}`);
-  const edits = [...action.edit!.changes!["file:///x"]].sort(
-    (a, b) => index.offsetAt(b.range.start) - index.offsetAt(a.range.start),
-  );
-  let result = text;
-  for (const edit of edits) {
-    result =
-      result.slice(0, index.offsetAt(edit.range.start)) +
-      edit.newText +
-      result.slice(index.offsetAt(edit.range.end));
-  }
-  return result;
+  return applyCodeAction(config, index, text, diagnostics, code, title);
 }
 
 const message = (diagnostics: Diagnostic[], code: string) =>
