@@ -1,3 +1,4 @@
+import { bracedWords } from "../parser/bracedWords";
 import {
   type PostfixVersion,
   builtinParameterNames,
@@ -246,7 +247,7 @@ export function splitList(value: string): string[] {
  */
 function legacyTableReferences(value: string): { type: string; name: string }[] {
   const tables: { type: string; name: string }[] = [];
-  for (const word of splitBracedWords(value)) {
+  for (const word of bracedWords(value)) {
     if (word.startsWith("{")) {
       tables.push(...legacyTableReferences(word.slice(1, word.endsWith("}") ? -1 : undefined)));
       continue;
@@ -261,25 +262,4 @@ function legacyTableReferences(value: string): { type: string; name: string }[] 
     }
   }
   return tables;
-}
-
-/** Words separated by commas and whitespace, keeping balanced `{...}` groups whole. */
-function splitBracedWords(value: string): string[] {
-  const words: string[] = [];
-  const separators = ", \t\r\n";
-  let i = 0;
-  while (i < value.length) {
-    while (i < value.length && separators.includes(value[i])) i++;
-    if (i >= value.length) break;
-    const start = i;
-    let level = 0;
-    for (; i < value.length; i++) {
-      const ch = value[i];
-      if (ch === "{") level++;
-      else if (level > 0 && ch === "}") level--;
-      else if (level === 0 && separators.includes(ch)) break;
-    }
-    words.push(value.slice(start, i));
-  }
-  return words;
 }

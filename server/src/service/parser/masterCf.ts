@@ -1,3 +1,4 @@
+import { bracedWordSpans } from "./bracedWords";
 import type { LogicalLine } from "./logicalLines";
 import { type ParameterSetting, settingOf, tokenOf } from "./mainCf";
 import { splitNameValue } from "./nameValue";
@@ -89,23 +90,7 @@ export function parseMasterEntry(line: LogicalLine): MasterEntry {
 
 /** Postfix's mystrtokq() with the `{}` pair: separators inside braces do not split. */
 function splitWords(line: LogicalLine): Token[] {
-  const text = line.text;
-  const words: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    while (i < text.length && MASTER_BLANKS.includes(text[i])) i++;
-    if (i >= text.length) break;
-    const start = i;
-    let level = 0;
-    for (; i < text.length; i++) {
-      const ch = text[i];
-      if (ch === "{") level++;
-      else if (level > 0 && ch === "}") level--;
-      else if (level === 0 && MASTER_BLANKS.includes(ch)) break;
-    }
-    words.push(tokenOf(line, start, i));
-  }
-  return words;
+  return bracedWordSpans(line.text, MASTER_BLANKS).map(([start, end]) => tokenOf(line, start, end));
 }
 
 /** The checks postconf makes, in its order; the first failure is fatal. */

@@ -1,3 +1,4 @@
+import { COMMA_SPACE, bracedWords } from "../parser/bracedWords";
 import { READ_ONLY_PARAMETERS } from "../analysis/parameterUsage";
 import { defaultValue, getParameter } from "../data/parameters";
 import {
@@ -57,7 +58,6 @@ export const startupRuleDefinitions = [
 /** A stand-in for defaults computed from the host (as in context.ts). */
 const COMPUTED_DEFAULT = "localhost";
 /** The separators of most Postfix lists (CHARS_COMMA_SP). */
-const LIST_SEPARATORS = ", \t\r\n";
 
 interface Scoped {
   setting: ParameterSetting;
@@ -253,9 +253,8 @@ function wordSpan(setting: ParameterSetting, word: string): Span {
   for (;;) {
     const at = value.indexOf(word, from);
     if (at < 0) return valueSpan(setting);
-    const before = at === 0 || LIST_SEPARATORS.includes(value[at - 1]);
-    const after =
-      at + word.length >= value.length || LIST_SEPARATORS.includes(value[at + word.length]);
+    const before = at === 0 || COMMA_SPACE.includes(value[at - 1]);
+    const after = at + word.length >= value.length || COMMA_SPACE.includes(value[at + word.length]);
     // Only a literal one-line value maps character for character onto the document.
     const literal =
       !value.includes("$") && setting.value.end - setting.value.start === value.length;
@@ -378,7 +377,7 @@ function scanBraces(
   depth: number,
 ): void {
   if (depth > 50) return;
-  for (const word of splitBracedWords(text)) {
+  for (const word of bracedWords(text)) {
     if (word.startsWith("{")) {
       scanBraces(extractGroup(word, problems), problems, depth + 1);
       continue;
@@ -406,24 +405,4 @@ function extractGroup(
   }
   problems.push({ kind: "missing-close", group: word });
   return word.slice(1);
-}
-
-/** mystrtokq() with the `{}` pair over CHARS_COMMA_SP. */
-function splitBracedWords(value: string): string[] {
-  const words: string[] = [];
-  let i = 0;
-  while (i < value.length) {
-    while (i < value.length && LIST_SEPARATORS.includes(value[i])) i++;
-    if (i >= value.length) break;
-    const start = i;
-    let level = 0;
-    for (; i < value.length; i++) {
-      const ch = value[i];
-      if (ch === "{") level++;
-      else if (level > 0 && ch === "}") level--;
-      else if (level === 0 && LIST_SEPARATORS.includes(ch)) break;
-    }
-    words.push(value.slice(start, i));
-  }
-  return words;
 }

@@ -1,0 +1,30 @@
+/** Separators of most Postfix lists (CHARS_COMMA_SP). */
+export const COMMA_SPACE = ", \t\r\n";
+
+/**
+ * Postfix's mystrtokq() with the `{}` pair: the [start, end) spans of the words of
+ * `text` separated by `separators`, where separators inside balanced braces do not split.
+ */
+export function bracedWordSpans(text: string, separators: string): [number, number][] {
+  const spans: [number, number][] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && separators.includes(text[i])) i++;
+    if (i >= text.length) break;
+    const start = i;
+    let level = 0;
+    for (; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === "{") level++;
+      else if (level > 0 && ch === "}") level--;
+      else if (level === 0 && separators.includes(ch)) break;
+    }
+    spans.push([start, i]);
+  }
+  return spans;
+}
+
+/** The words themselves, split as bracedWordSpans() does on commas and whitespace. */
+export function bracedWords(text: string): string[] {
+  return bracedWordSpans(text, COMMA_SPACE).map(([start, end]) => text.slice(start, end));
+}
