@@ -9,7 +9,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { configKindOf } from "./service/configKind";
 import { type ParsedConfig, parseConfig, updateConfig } from "./service/parser/document";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { doCodeActions } from "./service/codeActions";
 import { doComplete } from "./service/completion";
@@ -80,6 +80,7 @@ export function startServer(connection: Connection): void {
    * The other file of the same config directory (master.cf beside main.cf and the
    * reverse): its open buffer if there is one, else the file on disk.
    */
+  const diskSiblings = new Map<string, { mtimeMs: number; size: number; config: ParsedConfig }>();
   const siblingOf = (uri: string, document: OpenDocument): ParsedConfig | undefined => {
     const kind = document.config.kind === "main" ? "master" : "main";
     const siblingUri = uri.replace(/[^/]*$/, `${kind}.cf`);
@@ -88,7 +89,14 @@ export function startServer(connection: Connection): void {
     if (open) return open.config;
     if (!siblingUri.startsWith("file:")) return undefined;
     try {
-      return parseConfig(kind, readFileSync(fileURLToPath(siblingUri), "utf8"));
+      const path = fileURLToPath(siblingUri);
+      // Validation runs after every pause in typing; re-read only a file that changed.
+      const { mtimeMs, size } = statSync(path);
+      const cached = diskSiblings.get(path);
+      if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.config;
+      const config = parseConfig(kind, readFileSync(path, "utf8"));
+      diskSiblings.set(path, { mtimeMs, size, config });
+      return config;
     } catch {
       return undefined; // no sibling on disk: validate the file alone
     }

@@ -1,5 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type MessageConnection,
@@ -165,6 +168,25 @@ describe("language server over stdio", () => {
       "Disable comment-after-value for this entry",
     ]);
     expect(actions[0].edit.changes[uri]).toHaveLength(2);
+  });
+
+  it("reads master.cf beside main.cf from disk, and notices when it changes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "postfix-lsp-sibling-"));
+    writeFileSync(join(dir, "master.cf"), "relay unix - - n - - smtp\n");
+    const uri = pathToFileURL(join(dir, "main.cf")).href;
+    const text = "relay_destination_concurrency_limit = 5\n";
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId: "postfix-main", version: 1, text },
+    });
+    expect((await nextDiagnostics(uri, 1)).diagnostics).toEqual([]);
+    writeFileSync(join(dir, "master.cf"), "# no relay service any more\n");
+    await connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text }],
+    });
+    const codes = (await nextDiagnostics(uri, 2)).diagnostics.map((d) => d.code);
+    expect(codes).toEqual(["unknown-parameter"]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("clears diagnostics when a document is closed", async () => {
