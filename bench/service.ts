@@ -6,3 +6,4 @@ export { doHover } from "../server/src/service/hover";
 export { LineIndex } from "../server/src/service/text/lineIndex";
 export { printMainSettings } from "../server/src/service/postconfEmulation";
 export { TextDocument } from "vscode-languageserver-textdocument";
+export { EditableText } from "../server/src/service/text/editableText";

@@ -6,7 +6,6 @@ import {
   TextDocumentSyncKind,
   createConnection,
 } from "vscode-languageserver/node";
-import { TextDocument } from "vscode-languageserver-textdocument";
 import { configKindOf } from "./service/configKind";
 import { type ParsedConfig, parseConfig, updateConfig } from "./service/parser/document";
 import { readFileSync, statSync } from "node:fs";
@@ -17,6 +16,7 @@ import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
 import { MAX_ANALYSED_LENGTH, doValidation, tooLargeDiagnostic } from "./service/validation";
+import { EditableText } from "./service/text/editableText";
 
 /**
  * The language server binding: keeps one parse per open document, updates it
@@ -25,7 +25,9 @@ import { MAX_ANALYSED_LENGTH, doValidation, tooLargeDiagnostic } from "./service
  */
 
 interface OpenDocument {
-  text: TextDocument;
+  /** The text as the client has it; also maps offsets to positions. */
+  text: EditableText;
+  version: number;
   /** The parse; empty while the document is too large to analyse. */
   config: ParsedConfig;
   tooLarge: boolean;
@@ -63,8 +65,8 @@ export function startServer(connection: Connection): void {
     const document = documents.get(uri);
     if (!document) return;
     if (document.tooLarge) {
-      const diagnostics = [tooLargeDiagnostic(document.text.getText().length)];
-      void connection.sendDiagnostics({ uri, version: document.text.version, diagnostics });
+      const diagnostics = [tooLargeDiagnostic(document.text.length)];
+      void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
       return;
     }
     const diagnostics = doValidation(
@@ -73,7 +75,7 @@ export function startServer(connection: Connection): void {
       settings,
       siblingOf(uri, document),
     );
-    void connection.sendDiagnostics({ uri, version: document.text.version, diagnostics });
+    void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   };
 
   /**
@@ -207,15 +209,10 @@ export function startServer(connection: Connection): void {
     guard("open", undefined, ({ textDocument }) => {
       const kind = configKindOf(textDocument.languageId, textDocument.uri);
       if (!kind) return;
-      const text = TextDocument.create(
-        textDocument.uri,
-        textDocument.languageId,
-        textDocument.version,
-        textDocument.text,
-      );
+      const text = new EditableText(textDocument.text);
       const tooLarge = textDocument.text.length > MAX_ANALYSED_LENGTH;
       const config = parseConfig(kind, tooLarge ? "" : textDocument.text);
-      documents.set(textDocument.uri, { text, config, tooLarge });
+      documents.set(textDocument.uri, { text, version: textDocument.version, config, tooLarge });
       scheduleValidationWithSibling(textDocument.uri);
     }),
   );
@@ -240,11 +237,11 @@ export function startServer(connection: Connection): void {
             reparse = true;
           }
         }
-        document.text = TextDocument.update(document.text, [change], textDocument.version);
+        document.text.applyChange(change);
       }
+      document.version = textDocument.version;
       // Never keep a parse that may disagree with the text.
-      const length = document.text.getText().length;
-      document.tooLarge = length > MAX_ANALYSED_LENGTH;
+      document.tooLarge = document.text.length > MAX_ANALYSED_LENGTH;
       if (reparse || document.tooLarge) {
         document.config = parseConfig(
           document.config.kind,

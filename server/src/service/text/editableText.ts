@@ -1,0 +1,230 @@
+import type { Position, Range } from "vscode-languageserver-types";
+import type { PositionMapper } from "../languageTypes";
+
+/**
+ * An open document's text that takes LSP edits in time independent of its size,
+ * and converts between offsets (UTF-16 code units) and LSP positions.
+ *
+ * vscode-languageserver-textdocument's TextDocument rebuilds the whole string and
+ * adds each edit's delta to every later line start: several ms per keystroke in a
+ * 100k-line file. Here the text is kept in pieces of a few KB, each with the line
+ * starts inside it, so an edit re-scans one or two pieces. Line breaks are "\n",
+ * "\r\n" and a lone "\r", as LSP counts them; a "\r\n" is never split between two
+ * pieces.
+ */
+export class EditableText implements PositionMapper {
+  private pieces: Piece[];
+  private joined: string | undefined;
+  private totalLength: number;
+
+  /** `pieceSize` is for tests that need many pieces from a short text. */
+  constructor(
+    text: string,
+    private readonly pieceSize = PIECE_SIZE,
+  ) {
+    this.pieces = piecesOf(text, pieceSize);
+    this.joined = text;
+    this.totalLength = text.length;
+  }
+
+  get length(): number {
+    return this.totalLength;
+  }
+
+  get lineCount(): number {
+    let breaks = 0;
+    for (const piece of this.pieces) breaks += piece.lineStarts.length;
+    return breaks + 1;
+  }
+
+  /** The whole text; joined once after each run of edits. */
+  getText(): string {
+    if (this.joined === undefined) {
+      const joined = this.pieces.map((piece) => piece.text).join("");
+      // Pieces cut from the joined text keep one copy of it alive, not two.
+      let start = 0;
+      for (const piece of this.pieces) {
+        const end = start + piece.text.length;
+        piece.text = joined.slice(start, end);
+        start = end;
+      }
+      this.joined = joined;
+    }
+    return this.joined;
+  }
+
+  /** Replaces [start, end) (offsets, clamped to the text) with `newText`. */
+  replace(start: number, end: number, newText: string): void {
+    const from = Math.max(0, Math.min(start, this.totalLength));
+    const to = Math.max(from, Math.min(end, this.totalLength));
+    const first = this.pieceAt(from);
+    const last = to === from ? first : this.pieceAt(to);
+    let firstIndex = first.index;
+    let lastIndex = last.index;
+    let text =
+      this.pieces[firstIndex].text.slice(0, from - first.start) +
+      newText +
+      this.pieces[lastIndex].text.slice(to - last.start);
+    // Keep "\r\n" inside one piece, and small pieces from piling up after deletions.
+    const endsWithCr = (value: string) => value.charCodeAt(value.length - 1) === CR;
+    while (
+      firstIndex > 0 &&
+      (text.length < this.pieceSize / 4 ||
+        (text.charCodeAt(0) === LF && endsWithCr(this.pieces[firstIndex - 1].text)))
+    ) {
+      firstIndex--;
+      text = this.pieces[firstIndex].text + text;
+    }
+    while (
+      lastIndex + 1 < this.pieces.length &&
+      endsWithCr(text) &&
+      this.pieces[lastIndex + 1].text.charCodeAt(0) === LF
+    ) {
+      lastIndex++;
+      text += this.pieces[lastIndex].text;
+    }
+    const replacement = text.length > 0 ? piecesOf(text, this.pieceSize) : [];
+    this.pieces.splice(firstIndex, lastIndex - firstIndex + 1, ...replacement);
+    if (this.pieces.length === 0) this.pieces.push(pieceOf(""));
+    this.totalLength += newText.length - (to - from);
+    this.joined = undefined;
+  }
+
+  /** Applies an LSP content change: a range and its replacement, or the whole text. */
+  applyChange(change: { range?: Range; text: string }): void {
+    if (!change.range) {
+      this.pieces = piecesOf(change.text, this.pieceSize);
+      this.joined = change.text;
+      this.totalLength = change.text.length;
+      return;
+    }
+    const start = this.offsetAt(change.range.start);
+    const end = this.offsetAt(change.range.end);
+    this.replace(start, Math.max(start, end), change.text);
+  }
+
+  positionAt(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.totalLength));
+    const { index, start, line } = this.pieceAt(clamped);
+    const { lineStarts } = this.pieces[index];
+    // The last line start within this piece at or before the offset.
+    let low = 0;
+    let high = lineStarts.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (start + lineStarts[mid] > clamped) high = mid;
+      else low = mid + 1;
+    }
+    const lineStart = low > 0 ? start + lineStarts[low - 1] : this.lineStartBefore(index, start);
+    let character = clamped - lineStart;
+    // Between the "\r" and "\n" of a line break: the end of the line, as TextDocument says.
+    if (character > 0 && this.charCodeAt(clamped - 1) === CR) character--;
+    return { line: line + low, character };
+  }
+
+  offsetAt(position: Position): number {
+    if (position.line < 0) return 0;
+    const lineStart = this.lineStart(position.line);
+    if (lineStart === undefined) return this.totalLength;
+    const next = this.lineStart(position.line + 1);
+    // A position past the end of a line means the end of that line, before its break.
+    let lineEnd = this.totalLength;
+    if (next !== undefined) {
+      lineEnd = next - 1;
+      if (
+        lineEnd > lineStart &&
+        this.charCodeAt(lineEnd) === LF &&
+        this.charCodeAt(lineEnd - 1) === CR
+      )
+        lineEnd--;
+    }
+    return Math.max(lineStart, Math.min(lineStart + Math.max(0, position.character), lineEnd));
+  }
+
+  /** The offset where a line starts, or undefined past the last line. */
+  private lineStart(line: number): number | undefined {
+    if (line === 0) return 0;
+    let start = 0;
+    let linesBefore = 0;
+    for (const piece of this.pieces) {
+      const count = piece.lineStarts.length;
+      if (line <= linesBefore + count) return start + piece.lineStarts[line - linesBefore - 1];
+      linesBefore += count;
+      start += piece.text.length;
+    }
+    return undefined;
+  }
+
+  /** The start of the line that is open at the start of piece `index`. */
+  private lineStartBefore(index: number, pieceStart: number): number {
+    let start = pieceStart;
+    for (let i = index - 1; i >= 0; i--) {
+      const piece = this.pieces[i];
+      start -= piece.text.length;
+      if (piece.lineStarts.length > 0) return start + piece.lineStarts[piece.lineStarts.length - 1];
+    }
+    return 0;
+  }
+
+  private charCodeAt(offset: number): number {
+    const { index, start } = this.pieceAt(offset);
+    return this.pieces[index].text.charCodeAt(offset - start);
+  }
+
+  /**
+   * The piece holding `offset` (the last piece for the end of the text), its start
+   * offset, and the number of the line open at its start.
+   */
+  private pieceAt(offset: number): { index: number; start: number; line: number } {
+    let start = 0;
+    let line = 0;
+    const last = this.pieces.length - 1;
+    for (let index = 0; index < last; index++) {
+      const piece = this.pieces[index];
+      if (offset < start + piece.text.length) return { index, start, line };
+      start += piece.text.length;
+      line += piece.lineStarts.length;
+    }
+    return { index: last, start, line };
+  }
+}
+
+interface Piece {
+  text: string;
+  /** Offsets within `text` just after each line break in it. */
+  lineStarts: number[];
+}
+
+/** Pieces are cut near this size, so an edit re-scans a few KB, not the document. */
+const PIECE_SIZE = 8192;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** The pieces of a text; one empty piece for an empty text. */
+function piecesOf(text: string, pieceSize: number): Piece[] {
+  if (text.length === 0) return [pieceOf("")];
+  const pieces: Piece[] = [];
+  let from = 0;
+  while (from < text.length) {
+    let to = Math.min(text.length, from + pieceSize);
+    // A cut between "\r" and "\n" would count one line break as two.
+    if (to < text.length && text.charCodeAt(to - 1) === CR && text.charCodeAt(to) === LF) to++;
+    pieces.push(pieceOf(text.slice(from, to)));
+    from = to;
+  }
+  return pieces;
+}
+
+function pieceOf(text: string): Piece {
+  const lineStarts: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === CR) {
+      if (text.charCodeAt(i + 1) === LF) i++;
+      lineStarts.push(i + 1);
+    } else if (code === LF) {
+      lineStarts.push(i + 1);
+    }
+  }
+  return { text, lineStarts };
+}
