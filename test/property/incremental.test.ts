@@ -2,8 +2,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   type ConfigKind,
+  type ParsedConfig,
+  PieceText,
   type TextEdit,
+  configText,
+  entryAt,
+  lastEntryBefore,
+  lastMainValue,
   parseConfig,
+  settingTexts,
   updateConfig,
 } from "../../server/src/service/parser/document";
 
@@ -88,4 +95,92 @@ function checkSequences(kind: ConfigKind, runs: number) {
 describe("incremental parsing equals a full parse", () => {
   it("for main.cf edit sequences", () => checkSequences("main", 10_000));
   it("for master.cf edit sequences", () => checkSequences("master", 10_000));
+});
+
+/**
+ * Hover and completion read one entry and the text around the cursor without
+ * settling the whole config after an edit. Between edits (and without ever
+ * reading `text` or `blocks`), every such read must give what a fresh parse of
+ * the same text gives.
+ */
+function checkReadsBetweenEdits(kind: ConfigKind, runs: number) {
+  const readSpec = fc.record({
+    offsetFraction: fc.double({ min: 0, max: 1, noNaN: true }),
+    lengthFraction: fc.double({ min: 0, max: 0.5, noNaN: true }),
+    search: fc.constantFrom("\n", "=", "a", " -o", "\r\n"),
+  });
+  fc.assert(
+    fc.property(
+      textArbitrary,
+      fc.array(fc.tuple(editArbitrary, fc.array(readSpec, { maxLength: 3 })), {
+        minLength: 1,
+        maxLength: 8,
+      }),
+      (initial, steps) => {
+        let config = parseConfig(kind, initial);
+        let text = initial;
+        for (const [spec, reads] of steps) {
+          const edit = concreteEdit(text, spec);
+          config = updateConfig(config, edit);
+          text = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+          const fresh = parseConfig(kind, text);
+          for (const read of reads) expectSameReads(config, fresh, text, read);
+        }
+        expect(config).toEqual(parseConfig(kind, text));
+      },
+    ),
+    { numRuns: runs, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
+  );
+}
+
+function expectSameReads(
+  config: ParsedConfig,
+  fresh: ParsedConfig,
+  text: string,
+  read: { offsetFraction: number; lengthFraction: number; search: string },
+) {
+  const offset = Math.floor(read.offsetFraction * (text.length + 1));
+  const end = offset + Math.floor(read.lengthFraction * text.length);
+  expect(entryAt(config, offset)).toEqual(entryAt(fresh, offset));
+  expect(lastEntryBefore(config, offset)).toEqual(lastEntryBefore(fresh, offset));
+  const view = configText(config);
+  expect(view.length).toBe(text.length);
+  expect(view.slice(offset, end)).toBe(text.slice(offset, end));
+  expect(view.charAt(offset)).toBe(text.charAt(offset));
+  expect(view.indexOf(read.search, offset)).toBe(text.indexOf(read.search, offset));
+  expect(view.lastIndexOf(read.search, offset)).toBe(text.lastIndexOf(read.search, offset));
+  expect(settingTexts(config)).toEqual(settingTexts(fresh));
+  for (const { name } of settingTexts(fresh).slice(0, 3)) {
+    expect(lastMainValue(config, name)).toBe(lastMainValue(fresh, name));
+  }
+}
+
+describe("reads between edits equal reads of a full parse", () => {
+  it("for main.cf", () => checkReadsBetweenEdits("main", 3_000));
+  it("for master.cf", () => checkReadsBetweenEdits("master", 3_000));
+});
+
+describe("PieceText", () => {
+  it("reads like the string its pieces make, however the text is cut", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("", "a", "\n", "=", " -o", "\r\n", "xyz"), { maxLength: 12 }),
+        fc.array(fc.integer({ min: -2, max: 40 }), { minLength: 2, maxLength: 2 }),
+        fc.constantFrom("\n", "=", "a", " -o", "\r\n", "", "zz"),
+        (pieces, [from, to], search) => {
+          const text = pieces.join("");
+          const view = new PieceText(pieces);
+          expect(view.length).toBe(text.length);
+          expect(view.slice(from, to)).toBe(text.slice(Math.max(0, from), Math.max(0, to)));
+          expect(view.slice(Math.max(0, from))).toBe(text.slice(Math.max(0, from)));
+          expect(view.charAt(from)).toBe(text.charAt(from));
+          expect(view.indexOf(search, from)).toBe(text.indexOf(search, from));
+          expect(view.lastIndexOf(search, from)).toBe(text.lastIndexOf(search, from));
+          expect(view.indexOf(search)).toBe(text.indexOf(search));
+          expect(view.lastIndexOf(search)).toBe(text.lastIndexOf(search));
+        },
+      ),
+      { numRuns: 5_000, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
+    );
+  });
 });

@@ -9,7 +9,6 @@ import {
   type Position,
   type Range,
 } from "vscode-languageserver-types";
-import { mainEntries, masterEntries } from "./analysis/configModel";
 import { type CursorContext, cursorContext } from "./cursor";
 import { parameterDoc, parameterDocBody, valueDoc } from "./data/docs";
 import {
@@ -36,7 +35,15 @@ import {
   valuesOfKind,
 } from "./data/valueSets";
 import type { PositionMapper } from "./languageTypes";
-import type { ParsedConfig } from "./parser/document";
+import {
+  type DocumentText,
+  type ParsedConfig,
+  configText,
+  entryAt,
+  lastEntryBefore,
+  lastMainValue,
+  settingTexts,
+} from "./parser/document";
 import type { MainEntry, ParameterSetting } from "./parser/mainCf";
 import type { MasterEntry } from "./parser/masterCf";
 import type { Token } from "./parser/tokens";
@@ -56,6 +63,8 @@ const POSTCONF_URL = "https://www.postfix.org/postconf.5.html";
 /** What one request works with. */
 interface Request {
   config: ParsedConfig;
+  /** The config's text, read around the cursor. */
+  text: DocumentText;
   mapper: PositionMapper;
   offset: number;
   version: PostfixVersion;
@@ -75,9 +84,11 @@ export function doComplete(
   position: Position,
   options: CompletionOptions,
 ): CompletionList {
-  const offset = Math.max(0, Math.min(mapper.offsetAt(position), config.text.length));
+  const text = configText(config);
+  const offset = Math.max(0, Math.min(mapper.offsetAt(position), text.length));
   const request: Request = {
     config,
+    text,
     mapper,
     offset,
     version: effectiveVersion(options.version),
@@ -94,7 +105,7 @@ function effectiveVersion(version: string): PostfixVersion {
 function itemsAt(request: Request): CompletionItem[] {
   const { config, offset } = request;
   let context: CursorContext = cursorContext(config, offset);
-  if (context.kind === "none") context = trailingValueContext(config, offset) ?? context;
+  if (context.kind === "none") context = trailingValueContext(request) ?? context;
   switch (context.kind) {
     case "parameter-name":
       return parameterNameItems(request, context.prefix, context.file, context.entry);
@@ -130,7 +141,7 @@ function editRange(request: Request, start: number, end: number): Range {
   };
 }
 
-function lineEnd(text: string, offset: number): number {
+function lineEnd(text: DocumentText, offset: number): number {
   const newline = text.indexOf("\n", offset);
   return newline < 0 ? text.length : newline;
 }
@@ -271,7 +282,7 @@ function parameterNameItems(
   file: "main" | "master",
   entry: MainEntry | MasterEntry | undefined,
 ): CompletionItem[] {
-  const text = request.config.text;
+  const { text } = request;
   const range = editRange(request, prefix.start, prefix.end);
   const rest = text.slice(prefix.end, lineEnd(text, prefix.end));
   let suffix: string;
@@ -346,21 +357,11 @@ function referenceItems(
 /** Names set in this file that the release does not know (with their last value). */
 function userDefinedNames(request: Request): Map<string, string> {
   const names = new Map<string, string>();
-  for (const setting of settingsOf(request.config)) {
-    const name = setting.name.text;
+  for (const { name, value } of settingTexts(request.config)) {
     if (!/^[A-Za-z0-9_]+$/.test(name) || isKnownParameter(name, request.version)) continue;
-    names.set(name, setting.value.text);
+    names.set(name, value);
   }
   return names;
-}
-
-function settingsOf(config: ParsedConfig): ParameterSetting[] {
-  if (config.kind === "main") {
-    return mainEntries(config).flatMap((entry) => (entry.setting ? [entry.setting] : []));
-  }
-  return masterEntries(config).flatMap((entry) =>
-    entry.options.flatMap((option) => (option.setting ? [option.setting] : [])),
-  );
 }
 
 /**
@@ -368,7 +369,7 @@ function settingsOf(config: ParsedConfig): ParameterSetting[] {
  * `${`, `${na`): the span of the name and the bracket that must close it.
  */
 function typedReference(
-  text: string,
+  text: DocumentText,
   wordStart: number,
   offset: number,
 ): { start: number; end: number; closing: string } | undefined {
@@ -382,8 +383,8 @@ function typedReference(
   const start = wordStart + match.index + 1 + match[1].length;
   const close = match[1] === "{" ? "}" : match[1] === "(" ? ")" : "";
   let end = offset;
-  while (end < text.length && /[A-Za-z0-9_]/.test(text[end])) end++;
-  return { start, end, closing: close && text[end] !== close ? close : "" };
+  while (end < text.length && /[A-Za-z0-9_]/.test(text.charAt(end))) end++;
+  return { start, end, closing: close && text.charAt(end) !== close ? close : "" };
 }
 
 // ---------------------------------------------------------------------------
@@ -395,8 +396,7 @@ function valueWordItems(
   setting: ParameterSetting,
   word: Token,
 ): CompletionItem[] {
-  const { config, offset, version } = request;
-  const text = config.text;
+  const { text, offset, version } = request;
   const typed = typedReference(text, word.start, offset);
   if (typed) return referenceItems(request, typed.start, typed.end, typed.closing, setting);
   const valueStart = Math.min(setting.value.start, word.start);
@@ -480,20 +480,25 @@ function previousWords(text: string): string[] {
 
 /** Class names listed in smtpd_restriction_classes in this file. */
 function restrictionClasses(request: Request): Set<string> {
+  const { config } = request;
+  const name = "smtpd_restriction_classes";
+  // In main.cf the last line wins; a master.cf has no such line, only `-o` options.
+  const value =
+    config.kind === "main"
+      ? lastMainValue(config, name)
+      : settingTexts(config)
+          .filter((setting) => setting.name === name)
+          .pop()?.value;
   const classes = new Set<string>();
-  for (const setting of settingsOf(request.config)) {
-    if (setting.name.text !== "smtpd_restriction_classes") continue;
-    classes.clear();
-    for (const word of previousWords(setting.value.text)) {
-      if (/^[A-Za-z0-9_]+$/.test(word)) classes.add(word);
-    }
+  for (const word of previousWords(value ?? "")) {
+    if (/^[A-Za-z0-9_]+$/.test(word)) classes.add(word);
   }
   return classes;
 }
 
 /** `type:` items for a lookup table word; after `proxy:` the inner type. */
 function tableItems(request: Request, parameter: string, word: Token): CompletionItem[] {
-  const text = request.config.text;
+  const { text } = request;
   const typed = text.slice(word.start, request.offset);
   let start = word.start;
   let rest = typed;
@@ -523,7 +528,7 @@ function choiceItems(
   choices: ValueChoice[],
   word: Token,
 ): CompletionItem[] {
-  const text = request.config.text;
+  const { text } = request;
   const range = editRange(request, word.start, word.end);
   const defaults = defaultNotes(parameter, request.version);
   const followedBySpace = /^[ \t\r\n,]/.test(text.slice(word.end, word.end + 1));
@@ -587,7 +592,7 @@ function masterFieldItems(
   word: Token,
   entry: MasterEntry | undefined,
 ): CompletionItem[] {
-  const text = request.config.text;
+  const { text } = request;
   let serviceType = entry?.words[1]?.text;
   if (!entry) {
     const lineStart = text.lastIndexOf("\n", request.offset - 1) + 1;
@@ -617,25 +622,19 @@ function masterFieldItems(
  * continuation line), because the stored value is trimmed. These positions
  * still continue that value, so complete an empty word there.
  */
-function trailingValueContext(config: ParsedConfig, offset: number): CursorContext | undefined {
-  return config.kind === "main"
-    ? trailingMainValue(config, offset)
-    : trailingBraceValue(config, offset);
+function trailingValueContext(request: Request): CursorContext | undefined {
+  return request.config.kind === "main" ? trailingMainValue(request) : trailingBraceValue(request);
 }
 
-function valueEnd(text: string, setting: ParameterSetting): number {
+function valueEnd(text: DocumentText, setting: ParameterSetting): number {
   const equals = text.indexOf("=", setting.name.end);
   return Math.max(setting.value.end, equals + 1);
 }
 
-function trailingMainValue(config: ParsedConfig, offset: number): CursorContext | undefined {
-  const text = config.text;
-  let entry: MainEntry | undefined;
-  for (const candidate of mainEntries(config)) {
-    if (candidate.start >= offset) break;
-    entry = candidate;
-  }
-  const setting = entry?.setting;
+function trailingMainValue(request: Request): CursorContext | undefined {
+  const { config, text, offset } = request;
+  const entry = lastEntryBefore(config, offset);
+  const setting = entry?.kind === "main" ? entry.setting : undefined;
   if (!entry || !setting) return undefined;
   const from = valueEnd(text, setting);
   if (from > offset) return undefined;
@@ -657,10 +656,10 @@ function trailingMainValue(config: ParsedConfig, offset: number): CursorContext 
 }
 
 /** `-o { name = value | }` with the cursor after the value, inside the braces. */
-function trailingBraceValue(config: ParsedConfig, offset: number): CursorContext | undefined {
-  const text = config.text;
-  for (const entry of masterEntries(config)) {
-    if (entry.start > offset || entry.end < offset) continue;
+function trailingBraceValue(request: Request): CursorContext | undefined {
+  const { config, text, offset } = request;
+  const entry = entryAt(config, offset);
+  if (entry?.kind === "master") {
     for (const option of entry.options) {
       const { setting, value } = option;
       if (!setting || !value || !option.braces) continue;

@@ -1,5 +1,4 @@
-import { mainEntries, masterEntries } from "./analysis/configModel";
-import type { ParsedConfig } from "./parser/document";
+import { type DocumentText, type ParsedConfig, configText, entryAt } from "./parser/document";
 import type { Span } from "./parser/logicalLines";
 import type { MainEntry, ParameterSetting, ValueReference } from "./parser/mainCf";
 import { MASTER_FIELD_NAMES, type MasterEntry, type MasterFieldName } from "./parser/masterCf";
@@ -40,17 +39,14 @@ function contains(span: Span, offset: number): boolean {
   return span.start <= offset && offset <= span.end;
 }
 
-function entryAt<E extends Span>(entries: E[], offset: number): E | undefined {
-  return entries.find((entry) => contains(entry, offset));
-}
-
-function lineStartOf(text: string, offset: number): number {
+function lineStartOf(text: DocumentText, offset: number): number {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
 
 function mainContext(config: ParsedConfig, offset: number): CursorContext {
-  const text = config.text;
-  const entry = entryAt(mainEntries(config), offset);
+  const text = configText(config);
+  const found = entryAt(config, offset);
+  const entry = found?.kind === "main" ? found : undefined;
   if (entry?.setting) {
     const { name } = entry.setting;
     if (contains(name, offset))
@@ -78,7 +74,7 @@ function mainContext(config: ParsedConfig, offset: number): CursorContext {
 
 /** Inside a setting's value: a `$name` reference or a word. */
 function settingContext(
-  text: string,
+  text: DocumentText,
   entry: MainEntry | MasterEntry,
   setting: ParameterSetting,
   offset: number,
@@ -95,12 +91,16 @@ function settingContext(
 }
 
 /** The word around `offset` within [from, to), split on value separators. */
-function wordAt(text: string, from: number, to: number, offset: number): Token {
+function wordAt(text: DocumentText, from: number, to: number, offset: number): Token {
   let start = offset;
-  while (start > from && !VALUE_SEPARATORS.includes(text[start - 1])) start--;
+  while (start > from && !isValueSeparator(text.charAt(start - 1))) start--;
   let end = offset;
-  while (end < to && !VALUE_SEPARATORS.includes(text[end])) end++;
+  while (end < to && !isValueSeparator(text.charAt(end))) end++;
   return { text: text.slice(start, end), start, end };
+}
+
+function isValueSeparator(char: string): boolean {
+  return char !== "" && VALUE_SEPARATORS.includes(char);
 }
 
 function prefixOf(token: Token, offset: number): Token {
@@ -108,8 +108,9 @@ function prefixOf(token: Token, offset: number): Token {
 }
 
 function masterContext(config: ParsedConfig, offset: number): CursorContext {
-  const text = config.text;
-  const entry = entryAt(masterEntries(config), offset);
+  const text = configText(config);
+  const found = entryAt(config, offset);
+  const entry = found?.kind === "master" ? found : undefined;
   if (!entry) {
     const lineStart = lineStartOf(text, offset);
     const before = text.slice(lineStart, offset);

@@ -1,6 +1,5 @@
 import type { Hover, Position } from "vscode-languageserver-types";
 import { MarkupKind } from "vscode-languageserver-types";
-import { mainEntries } from "./analysis/configModel";
 import { type CursorContext, cursorContext } from "./cursor";
 import { parameterDoc, parameterDocBody, valueDoc } from "./data/docs";
 import {
@@ -14,7 +13,7 @@ import {
   isKnownParameter,
 } from "./data/parameters";
 import type { PositionMapper } from "./languageTypes";
-import type { ParsedConfig } from "./parser/document";
+import { type ParsedConfig, configText, lastMainValue } from "./parser/document";
 import type { Span } from "./parser/logicalLines";
 import type { MasterEntry, MasterFieldName } from "./parser/masterCf";
 import { RULES } from "./rules/ruleTable";
@@ -60,10 +59,11 @@ function hoverContent(
 ): HoverContent | undefined {
   switch (context.kind) {
     case "parameter-name": {
-      const name = config.text.slice(context.prefix.start, context.prefix.end).split(/[=\s]/)[0];
+      const prefix = configText(config).slice(context.prefix.start, context.prefix.end);
+      const name = prefix.split(/[=\s]/)[0];
       if (!name) return undefined;
       const valueHere =
-        context.file === "main" ? mainValue(config, name) : optionValue(context.entry, name);
+        context.file === "main" ? lastMainValue(config, name) : optionValue(context.entry, name);
       const where = context.file === "main" ? "in this file" : "for this service";
       return {
         markdown: parameterMarkdown(name, version, valueHere, where),
@@ -87,14 +87,6 @@ function hoverContent(
     default:
       return undefined;
   }
-}
-
-function mainValue(config: ParsedConfig, name: string): string | undefined {
-  let value: string | undefined;
-  for (const entry of mainEntries(config)) {
-    if (entry.setting?.name.text === name) value = entry.setting.value.text;
-  }
-  return value;
 }
 
 function optionValue(entry: MasterEntry, name: string): string | undefined {
@@ -211,7 +203,7 @@ function renderPitfalls(markdown: string): string {
 }
 
 function referenceMarkdown(config: ParsedConfig, name: string, version: PostfixVersion): string {
-  const here = mainValue(config, name);
+  const here = lastMainValue(config, name);
   const lines = [`\`$${name}\` is replaced by the value of **${name}**.`];
   if (here !== undefined) {
     lines.push(`Set in this file: \`${here || "(empty)"}\``);

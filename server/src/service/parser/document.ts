@@ -90,6 +90,10 @@ export function updateConfig(config: ParsedConfig, edit: TextEdit): ParsedConfig
   if (from !== 0) for (const block of reparsed) shiftBlock(block, from);
 
   replaceShifts(document.shifts, first, keep, reparsed.length, kept ? keptShift : undefined, delta);
+  if (document.names) {
+    indexNames(document.names, blocks, first, keep, false);
+    indexNames(document.names, reparsed, 0, reparsed.length, true);
+  }
   if (reparsed.length > 10_000) {
     document.blocks = blocks.slice(0, first).concat(reparsed, blocks.slice(keep));
   } else {
@@ -104,6 +108,209 @@ export function updateConfig(config: ParsedConfig, edit: TextEdit): ParsedConfig
 /** Applies several edits in order, each against the text the previous one produced. */
 export function updateConfigWithEdits(config: ParsedConfig, edits: TextEdit[]): ParsedConfig {
   return edits.reduce(updateConfig, config);
+}
+
+// ------------------------------------------------------------------------------
+// Reading around one place without a pass over the document
+//
+// After an edit, the first read of `config.text` joins the whole text and the first
+// read of `config.blocks` shifts every block after the edit: a few ms at 100k lines,
+// and megabytes of garbage. Hover and completion look at one entry and the text
+// around the cursor, so they read through these functions instead.
+
+/**
+ * The text reads that hover and completion make. A string is one; after edits,
+ * configText() gives a view over the pieces, so a request does not join the text.
+ * Callers pass offsets of 0 or more (a string's slice counts negative ones from
+ * the end; the view clamps them to 0).
+ */
+export interface DocumentText {
+  readonly length: number;
+  slice(start: number, end?: number): string;
+  charAt(offset: number): string;
+  indexOf(search: string, from?: number): number;
+  lastIndexOf(search: string, from?: number): number;
+}
+
+/** The config's text, without joining it when edits left it in pieces. */
+export function configText(config: ParsedConfig): DocumentText {
+  const document = liveDocument(config);
+  if (!document || document.text !== undefined) return config.text;
+  return new PieceText(document.pieces);
+}
+
+/** The entry whose span holds `offset` (start <= offset <= end). */
+export function entryAt(config: ParsedConfig, offset: number): MainEntry | MasterEntry | undefined {
+  const found = blockBefore(config, (start) => start <= offset);
+  return found && isEntry(found) && offset <= found.end ? found : undefined;
+}
+
+/** The last entry that starts before `offset`. */
+export function lastEntryBefore(
+  config: ParsedConfig,
+  offset: number,
+): MainEntry | MasterEntry | undefined {
+  const document = liveDocument(config);
+  const blocks = document ? document.blocks : config.blocks;
+  const startAt = (i: number) => (document ? startOf(document, i) : blocks[i].start);
+  let index = lastIndexWhere(blocks.length, (i) => startAt(i) < offset);
+  while (index >= 0 && !isEntry(blocks[index])) index--;
+  if (index < 0) return undefined;
+  return (document ? settleBlock(document, index) : blocks[index]) as MainEntry | MasterEntry;
+}
+
+/** The value of the last `name = value` line of a main.cf (text only, no offsets). */
+export function lastMainValue(config: ParsedConfig, name: string): string | undefined {
+  const document = liveDocument(config);
+  const blocks = document ? document.blocks : config.blocks;
+  let index: NameIndex | undefined;
+  if (document) {
+    index = document.names ??= nameIndex(blocks);
+  } else {
+    index = plainNameIndexes.get(config);
+    if (!index) plainNameIndexes.set(config, (index = nameIndex(blocks)));
+  }
+  const entries = index.get(name);
+  if (!entries) return undefined;
+  // A name set twice: the later line wins. Rare, so find their places then.
+  let last = entries[0];
+  for (let i = 1; i < entries.length; i++) {
+    if (blocks.indexOf(entries[i]) > blocks.indexOf(last)) last = entries[i];
+  }
+  return last.setting?.value.text;
+}
+
+/** The main.cf entries that set each name, in no particular order. */
+type NameIndex = Map<string, MainEntry[]>;
+
+const plainNameIndexes = new WeakMap<ParsedConfig, NameIndex>();
+
+function nameIndex(blocks: Block[]): NameIndex {
+  const index: NameIndex = new Map();
+  indexNames(index, blocks, 0, blocks.length, true);
+  return index;
+}
+
+/** Adds blocks [from, to) to the index, or removes them. */
+function indexNames(index: NameIndex, blocks: Block[], from: number, to: number, add: boolean) {
+  for (let i = from; i < to; i++) {
+    const block = blocks[i];
+    if (block.kind !== "main" || !block.setting) continue;
+    const name = block.setting.name.text;
+    const entries = index.get(name);
+    if (add) {
+      if (entries) entries.push(block);
+      else index.set(name, [block]);
+    } else if (entries) {
+      const remaining = entries.filter((entry) => entry !== block);
+      if (remaining.length > 0) index.set(name, remaining);
+      else index.delete(name);
+    }
+  }
+}
+
+/**
+ * Every setting as text, in document order: main.cf `name = value` lines, or the
+ * `-o name=value` options of master.cf entries.
+ */
+export function settingTexts(config: ParsedConfig): Array<{ name: string; value: string }> {
+  const settings: Array<{ name: string; value: string }> = [];
+  const add = (setting: ParameterSetting | undefined) => {
+    if (setting) settings.push({ name: setting.name.text, value: setting.value.text });
+  };
+  for (const block of liveDocument(config)?.blocks ?? config.blocks) {
+    if (block.kind === "main") add(block.setting);
+    else if (block.kind === "master") for (const option of block.options) add(option.setting);
+  }
+  return settings;
+}
+
+/** The last block whose start satisfies `before` (a prefix of the blocks), settled. */
+function blockBefore(config: ParsedConfig, before: (start: number) => boolean): Block | undefined {
+  const document = liveDocument(config);
+  if (!document) {
+    const { blocks } = config;
+    const index = lastIndexWhere(blocks.length, (i) => before(blocks[i].start));
+    return index >= 0 ? blocks[index] : undefined;
+  }
+  const index = lastIndexWhere(document.blocks.length, (i) => before(startOf(document, i)));
+  return index >= 0 ? settleBlock(document, index) : undefined;
+}
+
+/** The incremental document behind a config that updateConfig returned, if any. */
+function liveDocument(config: ParsedConfig): IncrementalDocument | undefined {
+  const handle = handles.get(config);
+  if (handle?.superseded) throw new Error(SUPERSEDED);
+  return handle?.document;
+}
+
+/** Reads a text kept in pieces; a snapshot, so later edits do not change it. */
+export class PieceText implements DocumentText {
+  private readonly pieces: string[];
+  /** Where each piece starts; one more entry for the end of the text. */
+  private readonly starts: number[];
+
+  constructor(pieces: string[]) {
+    this.pieces = pieces.length > 0 ? pieces.slice() : [""];
+    this.starts = [0];
+    for (const piece of this.pieces)
+      this.starts.push(this.starts[this.starts.length - 1] + piece.length);
+  }
+
+  get length(): number {
+    return this.starts[this.starts.length - 1];
+  }
+
+  slice(start: number, end = this.length): string {
+    const from = clamp(start, this.length);
+    const to = clamp(end, this.length);
+    if (from >= to) return "";
+    const parts: string[] = [];
+    for (let i = this.pieceAt(from); i < this.pieces.length && this.starts[i] < to; i++) {
+      parts.push(this.pieces[i].slice(Math.max(0, from - this.starts[i]), to - this.starts[i]));
+    }
+    return parts.join("");
+  }
+
+  charAt(offset: number): string {
+    if (offset < 0 || offset >= this.length) return "";
+    const index = this.pieceAt(offset);
+    return this.pieces[index].charAt(offset - this.starts[index]);
+  }
+
+  indexOf(search: string, from = 0): number {
+    const start = clamp(from, this.length);
+    for (let i = this.pieceAt(start); i < this.pieces.length; i++) {
+      const found = this.window(i, search).indexOf(search, Math.max(0, start - this.starts[i]));
+      if (found >= 0) return this.starts[i] + found;
+    }
+    return search === "" ? this.length : -1;
+  }
+
+  lastIndexOf(search: string, from = Infinity): number {
+    const start = clamp(from, this.length);
+    for (let i = this.pieceAt(start); i >= 0; i--) {
+      const found = this.window(i, search).lastIndexOf(search, start - this.starts[i]);
+      if (found >= 0) return this.starts[i] + found;
+    }
+    return -1;
+  }
+
+  /** Piece `i` and enough of what follows it to find a match that starts in it. */
+  private window(i: number, search: string): string {
+    if (search.length <= 1) return this.pieces[i];
+    return this.pieces[i] + this.slice(this.starts[i + 1], this.starts[i + 1] + search.length - 1);
+  }
+
+  /** The piece holding `offset`; the last piece for the end of the text. */
+  private pieceAt(offset: number): number {
+    const index = lastIndexWhere(this.pieces.length, (i) => this.starts[i] <= offset);
+    return Math.max(0, Math.min(index, this.pieces.length - 1));
+  }
+}
+
+function clamp(offset: number, length: number): number {
+  return Math.max(0, Math.min(Number.isNaN(offset) ? 0 : offset, length));
 }
 
 // ------------------------------------------------------------------------------
@@ -123,6 +330,8 @@ interface IncrementalDocument {
   /** The joined text, when it has been asked for since the last edit. */
   text?: string;
   blocks: Block[];
+  /** Which entries set each name; built on first use, then kept up to date by edits. */
+  names?: NameIndex;
   /**
    * Offset corrections not yet applied to `blocks`, sorted by `from`; neighbours
    * differ in delta and the first delta is not 0 (blocks before it lag by 0).
@@ -367,6 +576,35 @@ function applySmallestShift(document: IncrementalDocument): void {
   // Its blocks now lag like the run before; the run after may lag the same too.
   const merges = smallest + 1 < shifts.length && shifts[smallest + 1].delta === previous;
   shifts.splice(smallest, merges ? 2 : 1);
+}
+
+/**
+ * Applies its pending shift to block `index` alone, for a reader that needs one
+ * block with true offsets: the block then lags 0, its neighbours as before.
+ */
+function settleBlock(document: IncrementalDocument, index: number): Block {
+  const { shifts, blocks } = document;
+  const run = lastIndexWhere(shifts.length, (i) => shifts[i].from <= index);
+  const lag = run >= 0 ? shifts[run].delta : 0;
+  if (lag === 0) return blocks[index];
+  shiftBlock(blocks[index], lag);
+  const runEnd = run + 1 < shifts.length ? shifts[run + 1].from : blocks.length;
+  const replacement: PendingShift[] = [];
+  if (shifts[run].from < index) replacement.push({ from: shifts[run].from, delta: lag });
+  replacement.push({ from: index, delta: 0 });
+  if (index + 1 < runEnd) replacement.push({ from: index + 1, delta: lag });
+  shifts.splice(run, 1, ...replacement);
+  // Keep the invariant: neighbours differ, and no leading run lags 0.
+  let kept = 0;
+  let previous = 0;
+  for (const pending of shifts) {
+    if (pending.delta === previous) continue;
+    shifts[kept++] = pending;
+    previous = pending.delta;
+  }
+  shifts.length = kept;
+  while (shifts.length > MAX_PENDING_SHIFTS) applySmallestShift(document);
+  return blocks[index];
 }
 
 function isHeadEntry(block: Block): boolean {
