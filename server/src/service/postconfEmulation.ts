@@ -6,10 +6,12 @@ import {
   analyzeParameterUsage,
   splitList,
 } from "./analysis/parameterUsage";
-import { mainEntries, masterEntries } from "./analysis/configModel";
+import { masterEntries } from "./analysis/configModel";
 import type { PostfixVersion } from "./data/parameters";
 import { evaluateExpansion } from "./parser/expansion";
 import type { ParsedConfig } from "./parser/document";
+import { forEachLogicalLineText } from "./parser/logicalLines";
+import { type MainLineProblem, mainLineSyntax } from "./parser/mainCf";
 import type { MasterEntry } from "./parser/masterCf";
 
 /**
@@ -23,7 +25,11 @@ export interface ConfigPair {
   configDir: string;
   /** The host name of the machine postconf runs on (it matters when it has no dot). */
   hostname?: string;
-  main?: ParsedConfig;
+  /**
+   * main.cf: postconf reads it into a dictionary, so its text is all the emulation
+   * needs (a ParsedConfig will do; the CLI saves itself the parse tree).
+   */
+  main?: Pick<ParsedConfig, "text">;
   master?: ParsedConfig;
 }
 
@@ -37,11 +43,12 @@ export interface EmulatedOutput {
 export function printMainSettings(config: ConfigPair, version: PostfixVersion): EmulatedOutput {
   const { dictionaries, usage, fatal } = readLikePostconf(config, version, "main first");
   if (fatal) return { lines: [], fatal };
-  const lines = [...dictionaries.main]
-    .filter(([name]) => usage.isKnown(name) && !READ_ONLY_PARAMETERS.has(name))
-    .sort(([a], [b]) => byteOrder(a, b))
-    .map(([name, value]) => printLine(`${name} = ${value}`));
-  return { lines };
+  const names: string[] = [];
+  for (const name of dictionaries.main.keys()) {
+    if (usage.isKnown(name) && !READ_ONLY_PARAMETERS.has(name)) names.push(name);
+  }
+  const { main } = dictionaries;
+  return { lines: sortInByteOrder(names).map((name) => printSetting(name, main.get(name)!)) };
 }
 
 /** `postconf -M`: one line per master.cf entry, fields in postconf's columns. */
@@ -61,8 +68,8 @@ export function printServiceSettings(config: ConfigPair, version: PostfixVersion
   for (const scope of dictionaries.services) {
     if (!scope.settings) continue;
     const namespace = `${scope.service}/${scope.type}`;
-    for (const name of [...scope.settings.keys()].sort(byteOrder)) {
-      lines.push(printLine(`${namespace}/${name} = ${scope.settings.get(name)}`));
+    for (const name of sortInByteOrder([...scope.settings.keys()])) {
+      lines.push(printSetting(name, scope.settings.get(name)!, `${namespace}/`));
     }
   }
   return { lines };
@@ -74,16 +81,35 @@ function readEntries(config: ConfigPair): MasterEntry[] {
 }
 
 /**
- * The dictionaries postconf builds: main.cf (last assignment wins) and, per
+ * main.cf as postconf reads it: a dictionary (last assignment wins), and the fatal
+ * error of the first logical line that is not `name = value` (postconf skips a
+ * first line that starts with whitespace, with a warning). It uses the parser's
+ * logical lines and split, without building parse nodes.
+ */
+function readMainCf(config: ConfigPair): { main: Map<string, string>; fatal?: string } {
+  const main = new Map<string, string>();
+  if (!config.main) return { main };
+  const { text } = config.main;
+  let fatal: string | undefined;
+  forEachLogicalLineText(text, (lineText, start) => {
+    const syntax = mainLineSyntax(lineText);
+    if (typeof syntax !== "string") {
+      const { nameStart, nameEnd, valueStart, valueEnd } = syntax;
+      main.set(lineText.slice(nameStart, nameEnd), lineText.slice(valueStart, valueEnd));
+    } else if (syntax !== "leading-whitespace" && fatal === undefined) {
+      fatal = mainSyntaxFatal(config.configDir, text, start, lineText, syntax);
+    }
+  });
+  return { main, fatal };
+}
+
+/**
+ * The dictionaries postconf builds: main.cf (read by readMainCf) and, per
  * master.cf entry, the `-o` settings of its service/type name space, taken from
  * postconf's own normalisation of the command line. An entry sees the name space
  * only if it or an earlier entry with the same service/type had a setting.
  */
-function postconfDictionaries(config: ConfigPair): ConfigDictionaries {
-  const main = new Map<string, string>();
-  for (const entry of mainEntries(config.main)) {
-    if (entry.setting) main.set(entry.setting.name.text, entry.setting.value.text);
-  }
+function postconfDictionaries(config: ConfigPair, main: Map<string, string>): ConfigDictionaries {
   const namespaces = new Map<string, Map<string, string>>();
   const services: ServiceScope[] = readEntries(config).map((entry) => {
     const argv = postconfArgv(entry);
@@ -115,11 +141,12 @@ function readLikePostconf(
   version: PostfixVersion,
   order: "main first" | "master first",
 ): { dictionaries: ConfigDictionaries; usage: ParameterUsage; fatal?: string } {
+  const { main, fatal: mainFatal } = readMainCf(config);
   const syntaxFatal =
     order === "main first"
-      ? (mainSyntaxFatal(config) ?? masterFieldFatal(config))
-      : (masterFieldFatal(config) ?? mainSyntaxFatal(config));
-  const dictionaries = postconfDictionaries(config);
+      ? (mainFatal ?? masterFieldFatal(config))
+      : (masterFieldFatal(config) ?? mainFatal);
+  const dictionaries = postconfDictionaries(config, main);
   const usage = analyzeParameterUsage(dictionaries, version);
   const failure = usage.expansionFailure;
   const failedIn = (phase: string) => (failure?.phase === phase ? MACRO_FATAL : undefined);
@@ -194,6 +221,20 @@ function mynetworksFatal(main: Map<string, string>, usage: ParameterUsage): stri
   return undefined;
 }
 
+/** `name = value` as postconf prints a setting, `prefix` before the name. */
+function printSetting(name: string, value: string, prefix = ""): string {
+  // Most settings are in pcf_print_line()'s form already, and looking at the parts
+  // is cheaper than splitting the line. A name holds no blanks (split_nameval()
+  // ends it at the first); an empty value would leave a trailing blank.
+  if (value !== "" && !NOT_PRINT_FORM.test(value) && !NOT_PRINT_FORM.test(prefix)) {
+    return `${prefix}${name} = ${value}`;
+  }
+  return printLine(`${prefix}${name} = ${value}`);
+}
+
+/** Text that pcf_print_line() changes: blanks other than single spaces between words. */
+const NOT_PRINT_FORM = /[\t\r\n]|^ | $| {2}/;
+
 /** pcf_print_line(): words separated by single spaces, no leading or trailing blanks. */
 function printLine(text: string): string {
   return text
@@ -203,9 +244,17 @@ function printLine(text: string): string {
 }
 
 /**
- * strcmp() order: UTF-8 bytes order like code points. JavaScript's own string
- * order compares UTF-16 units, which differs when a surrogate pair meets U+E000–U+FFFF.
+ * Sorts in strcmp() order: UTF-8 bytes order like code points. JavaScript's own
+ * string order compares UTF-16 units, which differs only when a surrogate pair meets
+ * U+E000–U+FFFF, so without surrogates the built-in sort (much faster than a
+ * comparison function) gives the same order.
  */
+function sortInByteOrder(names: string[]): string[] {
+  return names.some((name) => SURROGATE.test(name)) ? names.sort(byteOrder) : names.sort();
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
 function byteOrder(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
@@ -237,18 +286,18 @@ function printable(text: string): string {
     .join("");
 }
 
-function mainSyntaxFatal(config: ConfigPair): string | undefined {
-  if (!config.main) return undefined;
-  for (const entry of mainEntries(config.main)) {
-    if (entry.problem !== "missing-name" && entry.problem !== "missing-equals") continue;
-    const reason =
-      entry.problem === "missing-name"
-        ? "missing attribute name"
-        : "missing '=' after attribute name";
-    const line = lineNumber(config.main.text, entry.start);
-    return `${config.configDir}/main.cf, line ${line}: ${reason}: "${printable(cString(entry.text))}"`;
-  }
-  return undefined;
+/** postconf's fatal error for a main.cf logical line at `start` that it cannot split. */
+function mainSyntaxFatal(
+  configDir: string,
+  text: string,
+  start: number,
+  lineText: string,
+  problem: Exclude<MainLineProblem, "leading-whitespace">,
+): string {
+  const reason =
+    problem === "missing-name" ? "missing attribute name" : "missing '=' after attribute name";
+  const line = lineNumber(text, start);
+  return `${configDir}/main.cf, line ${line}: ${reason}: "${printable(cString(lineText))}"`;
 }
 
 function masterFieldFatal(config: ConfigPair): string | undefined {

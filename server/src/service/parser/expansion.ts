@@ -84,15 +84,23 @@ const OPERATOR_CHARS = "<>!=?+-*/~&|%";
 const MAX_NESTING = 100;
 /** What a relational expression yields for true and false. */
 const TRUE_VALUE = "true";
+const DOLLAR = 0x24;
+const LEFT_PAREN = 0x28;
+const RIGHT_PAREN = 0x29;
+const LEFT_CURLY = 0x7b;
+const RIGHT_CURLY = 0x7d;
 
 export function parseExpansion(text: string, from = 0, to = text.length): Expansion {
   const result: Expansion = { references: [], functions: [] };
+  if (hasNoMacros(text, from, to)) return result;
   const state: MacroState = { level: 0, result };
   new MacroScanner(text, state).parse(from, to);
   return result;
 }
 
 export function evaluateExpansion(text: string, lookup: MacroLookup): Evaluation {
+  // Without `$` the text is all literal (and not deep enough to fail).
+  if (hasNoMacros(text)) return { value: text };
   const result: Expansion = { references: [], functions: [] };
   const state: MacroState = { level: 0, result, evaluation: { lookup, output: [] } };
   new MacroScanner(text, state).parse(0, text.length);
@@ -101,9 +109,10 @@ export function evaluateExpansion(text: string, lookup: MacroLookup): Evaluation
   return evaluation;
 }
 
-/** True when the value contains no `$` at all (the common case; saves work). */
-export function hasNoMacros(text: string): boolean {
-  return text.indexOf("$") < 0;
+/** True when [from, to) of `text` contains no `$` at all (the common case; saves work). */
+export function hasNoMacros(text: string, from = 0, to = text.length): boolean {
+  const dollar = text.indexOf("$", from);
+  return dollar < 0 || dollar >= to;
 }
 
 /** State shared by the scanners of one mac_expand() call (values expanded inside it included). */
@@ -151,26 +160,33 @@ class MacroScanner {
 
   /** mac_parse(): literal text and `$` expressions in [from, to). */
   parse(from: number, to: number): void {
+    const text = this.text;
+    // Literal text matters only when evaluating, or when it would be one call too deep
+    // (the error shows it); a scan skips building it (the nesting level is the same
+    // for every literal of this call).
+    const keepLiterals = this.evaluating || this.state.level > MAX_NESTING;
     let i = from;
     let literal = "";
     while (i < to && !this.failed) {
-      const dollar = this.text.indexOf("$", i);
+      const dollar = text.indexOf("$", i);
       if (dollar < 0 || dollar >= to) break;
-      literal += this.slice(i, dollar);
-      if (dollar + 1 < to && this.text.charCodeAt(dollar + 1) === 0x24) {
-        literal += "$"; // `$$` is a literal `$`
+      const next = dollar + 1 < to ? text.charCodeAt(dollar + 1) : -1;
+      if (next === DOLLAR) {
+        if (keepLiterals) literal += text.slice(i, dollar + 1); // `$$` is a literal `$`
         i = dollar + 2;
         continue;
       }
-      if (literal) this.literal(literal);
-      literal = "";
+      if (keepLiterals) {
+        literal += text.slice(i, dollar);
+        if (literal) this.literal(literal);
+        literal = "";
+      }
       let contentStart = dollar + 1;
       let contentEnd: number;
       let form: ReferenceForm = "bare";
-      const open = contentStart < to ? this.text[contentStart] : "";
-      if (open === "{" || open === "(") {
-        const close = open === "{" ? "}" : ")";
-        form = open === "{" ? "brace" : "paren";
+      if (next === LEFT_CURLY || next === LEFT_PAREN) {
+        const close = next === LEFT_CURLY ? RIGHT_CURLY : RIGHT_PAREN;
+        form = next === LEFT_CURLY ? "brace" : "paren";
         contentStart++;
         let level = 1;
         let p = contentStart;
@@ -180,51 +196,53 @@ class MacroScanner {
               "truncated",
               dollar,
               to,
-              `truncated macro reference: "${this.slice(from, to)}"`,
+              `truncated macro reference: "${text.slice(from, to)}"`,
             );
-            break;
+            return;
           }
-          const ch = this.text[p];
-          if (ch === open) level++;
-          if (ch === close) level--;
+          const code = text.charCodeAt(p);
+          if (code === next) level++;
+          else if (code === close) level--;
         }
-        if (this.failed) return;
         contentEnd = p - 1;
         i = p;
       } else {
         let p = contentStart;
-        while (p < to && isNameChar(this.text.charCodeAt(p))) p++;
+        while (p < to && isNameChar(text.charCodeAt(p))) p++;
         contentEnd = p;
         i = p;
       }
       if (contentEnd === contentStart) {
-        this.fail("empty-name", dollar, i, `empty macro name: "${this.slice(from, to)}"`);
+        this.fail("empty-name", dollar, i, `empty macro name: "${text.slice(from, to)}"`);
         return;
       }
-      if (this.enter(this.slice(contentStart, contentEnd), dollar, i)) {
+      if (this.enter()) {
         this.expression(contentStart, contentEnd, dollar, i, form);
         this.state.level--;
+      } else {
+        this.failNesting(text.slice(contentStart, contentEnd), dollar, i);
       }
     }
-    if (this.failed) return;
-    literal += this.slice(i, to);
+    if (this.failed || !keepLiterals) return;
+    literal += text.slice(i, to);
     if (literal) this.literal(literal);
   }
 
   /**
    * Every mac_expand callback counts one level; beyond 100 Postfix gives up. This
-   * also bounds our recursion, whatever the input.
+   * also bounds our recursion, whatever the input. A refused call still counts
+   * (nothing goes on after the error it causes).
    */
-  private enter(content: string, start: number, end: number): boolean {
-    if (this.state.level++ > MAX_NESTING) {
-      this.fail("nesting", start, end, `unreasonable macro call nesting: "${content}"`);
-      return false;
-    }
-    return true;
+  private enter(): boolean {
+    return this.state.level++ <= MAX_NESTING;
+  }
+
+  private failNesting(content: string, start: number, end: number): void {
+    this.fail("nesting", start, end, `unreasonable macro call nesting: "${content}"`);
   }
 
   private literal(text: string): void {
-    if (!this.enter(text, 0, 0)) return;
+    if (!this.enter()) return this.failNesting(text, 0, 0);
     this.state.evaluation?.output.push(text);
     this.state.level--;
   }
@@ -267,6 +285,12 @@ class MacroScanner {
     refEnd: number,
     form: ReferenceForm,
   ): void {
+    if (form === "bare") {
+      // `$name`: parse() took only name characters, so the content is the name.
+      if (this.evaluating) this.expandValue(this.state.evaluation!.lookup(this.slice(start, end)));
+      else this.addReference(start, end, refStart, refEnd, form, "");
+      return;
+    }
     let cp: number;
     let operator = "";
     /** The looked-up value (or the relational result); undefined when not set. */
@@ -293,35 +317,27 @@ class MacroScanner {
         cp++;
       }
     } else {
+      // A name, then the end, `?` or `:` (a test), or `{` (a function call).
       const nameStart = this.skipSpace(start, end);
-      cp = nameStart;
-      let nameEnd: number;
-      for (;;) {
-        const afterSpace = this.skipSpace(cp, end);
-        if (afterSpace >= end) {
-          nameEnd = cp;
-          break;
-        }
-        const ch = this.text[afterSpace];
-        if (ch === "?" || ch === ":") {
-          nameEnd = cp;
-          operator = ch;
-          cp = afterSpace + 1;
-          break;
-        }
+      let nameEnd = nameStart;
+      while (nameEnd < end && isNameChar(this.text.charCodeAt(nameEnd))) nameEnd++;
+      cp = this.skipSpace(nameEnd, end);
+      if (cp < end) {
+        const ch = this.text[cp];
         if (ch === "{") {
-          this.functionCall(nameStart, cp, afterSpace, end, refStart, refEnd);
+          this.functionCall(nameStart, nameEnd, cp, end, refStart, refEnd);
           return;
         }
-        if (!isNameChar(this.text.charCodeAt(cp))) {
+        if (ch !== "?" && ch !== ":") {
           this.fail(
             "name-syntax",
-            cp,
-            cp + 1,
-            `attribute name syntax error at: "...${this.slice(start, cp)}>>>${this.excerpt(cp, end)}"`,
+            nameEnd,
+            nameEnd + 1,
+            `attribute name syntax error at: "...${this.slice(start, nameEnd)}>>>${this.excerpt(nameEnd, end)}"`,
           );
           return;
         }
+        operator = ch;
         cp++;
       }
       const name = this.slice(nameStart, nameEnd);
@@ -361,7 +377,13 @@ class MacroScanner {
     }
     if (!this.evaluating || !isSet) return;
     if (relational) this.state.evaluation!.output.push(value!);
-    else new MacroScanner(value!, this.state).parse(0, value!.length);
+    else this.expandValue(value);
+  }
+
+  /** A parameter's value in place of its reference: expanded in turn, when set. */
+  private expandValue(value: string | undefined): void {
+    if (value !== undefined && value !== "")
+      new MacroScanner(value, this.state).parse(0, value.length);
   }
 
   /** A `?` or `:` result operand: `{text}` or the rest of the expression. */

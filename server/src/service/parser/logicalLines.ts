@@ -1,4 +1,4 @@
-import { isSpace } from "../text/chars";
+import { isSpace, skipSpace } from "../text/chars";
 
 /**
  * Groups physical lines into logical lines the way Postfix's readllines() does:
@@ -40,78 +40,207 @@ export interface LineSink {
   comment(line: Span): void;
 }
 
+const HASH = 0x23;
+
 /** True when the physical line starting at `lineStart` begins a new logical line. */
 export function isHeadLine(text: string, lineStart: number): boolean {
   if (lineStart >= text.length) return false;
   const code = text.charCodeAt(lineStart);
-  return code !== 0x23 /* # */ && !isSpace(code);
+  return code !== HASH && !isSpace(code);
 }
 
 /**
- * Reads the physical lines in [from, to) and reports logical lines and comments.
- * `from` must be the start of a line; `to` must be the start of a head line or the
- * end of the text, so that no logical line crosses it.
+ * Shared by every logical line without comment lines inside it. Parse nodes are
+ * never changed after parsing (incremental re-parsing shifts spans, and an empty
+ * array has none), so one frozen array serves them all and saves an allocation
+ * per entry.
  */
-export function readLogicalLines(text: string, from: number, to: number, sink: LineSink): void {
-  let segments: Span[] = [];
-  let innerComments: Span[] = [];
-  let pendingComments: Span[] = [];
+const NO_SPANS = Object.freeze([]) as readonly Span[] as Span[];
+/** `segmentTextStarts` of every one-segment logical line. */
+const ONE_SEGMENT_STARTS = Object.freeze([0]) as readonly number[] as number[];
 
-  const flush = () => {
-    if (segments.length > 0) sink.logicalLine(makeLogicalLine(text, segments, innerComments));
-    for (const comment of pendingComments) sink.comment(comment);
-    segments = [];
-    innerComments = [];
-    pendingComments = [];
-  };
+/** Receives the physical lines of a range, classified as Postfix's readllines() sees them. */
+interface PhysicalLineVisitor {
+  /** A line that starts a logical line. */
+  head(start: number, end: number): void;
+  /** A line that continues the current logical line. */
+  continuation(start: number, end: number): void;
+  /** A comment line (blank lines are dropped). */
+  comment(start: number, end: number): void;
+}
 
+/**
+ * The grouping rules shared by the readers below. `from` must be the start of a
+ * line; `to` must be the start of a head line or the end of the text, so that no
+ * logical line crosses it. It runs once per line of the document: only
+ * indexOf() and the first characters of each line are looked at.
+ */
+function scanPhysicalLines(
+  text: string,
+  from: number,
+  to: number,
+  visitor: PhysicalLineVisitor,
+): void {
+  let inLogicalLine = false;
   let lineStart = from;
   while (lineStart < to) {
     let lineEnd = text.indexOf("\n", lineStart);
     if (lineEnd < 0 || lineEnd > to) lineEnd = to;
-    let first = lineStart;
-    while (first < lineEnd && isSpace(text.charCodeAt(first))) first++;
-    const line = { start: lineStart, end: lineEnd };
+    const first = skipSpace(text, lineStart, lineEnd);
     if (first === lineEnd) {
       // Blank line: dropped; it neither ends nor belongs to a logical line.
-    } else if (text.charCodeAt(first) === 0x23 /* # */) {
-      pendingComments.push(line);
-    } else if (first === lineStart) {
-      flush();
-      segments.push(line);
+    } else if (text.charCodeAt(first) === HASH) {
+      visitor.comment(lineStart, lineEnd);
+    } else if (first === lineStart || !inLogicalLine) {
+      // A head line, or leading whitespace before any logical line: a new logical line.
+      visitor.head(lineStart, lineEnd);
+      inLogicalLine = true;
     } else {
-      // Continuation: comments seen since the last segment are inside this logical line.
-      if (segments.length > 0) {
-        innerComments = innerComments.concat(pendingComments);
-        pendingComments = [];
-      } else {
-        for (const comment of pendingComments) sink.comment(comment);
-        pendingComments = [];
-      }
-      segments.push(line);
+      visitor.continuation(lineStart, lineEnd);
     }
     lineStart = lineEnd + 1;
   }
-  flush();
 }
 
-function makeLogicalLine(text: string, segments: Span[], innerComments: Span[]): LogicalLine {
-  const segmentTextStarts: number[] = [];
-  const parts: string[] = [];
-  let length = 0;
-  for (const segment of segments) {
-    segmentTextStarts.push(length);
-    parts.push(text.slice(segment.start, segment.end));
-    length += segment.end - segment.start;
+/** Reads the physical lines in [from, to) (as scanPhysicalLines) and reports logical lines and comments. */
+export function readLogicalLines(text: string, from: number, to: number, sink: LineSink): void {
+  const builder = new LineBuilder(text, sink);
+  scanPhysicalLines(text, from, to, builder);
+  builder.finish();
+}
+
+/**
+ * Calls `visit` with the text of each logical line in [from, to) (as Postfix sees
+ * it, continuation lines joined) and the offset where it starts: for readers that
+ * need no parse nodes, such as the emulation of postconf.
+ */
+export function forEachLogicalLineText(
+  text: string,
+  visit: (lineText: string, start: number) => void,
+  from = 0,
+  to = text.length,
+): void {
+  const reader = new LineTextReader(text, visit);
+  scanPhysicalLines(text, from, to, reader);
+  reader.finish();
+}
+
+/**
+ * Builds LogicalLine nodes. The parts of a line are collected in lists reused from
+ * line to line; the node gets copies of their exact size (a list grown by push()
+ * keeps spare room, and the parse tree keeps every node).
+ */
+class LineBuilder implements PhysicalLineVisitor {
+  private readonly segments: Span[] = [];
+  private readonly innerComments: Span[] = [];
+  /** Comment lines since the last segment, as start/end pairs. */
+  private readonly pendingComments: number[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly sink: LineSink,
+  ) {}
+
+  head(start: number, end: number): void {
+    this.finish();
+    this.segments.push({ start, end });
   }
-  return {
-    start: segments[0].start,
-    end: segments[segments.length - 1].end,
-    segments,
-    innerComments,
-    text: parts.join(""),
-    segmentTextStarts,
-  };
+
+  continuation(start: number, end: number): void {
+    // Comments seen since the last segment are inside this logical line.
+    const pending = this.pendingComments;
+    for (let i = 0; i < pending.length; i += 2) {
+      this.innerComments.push({ start: pending[i], end: pending[i + 1] });
+    }
+    pending.length = 0;
+    this.segments.push({ start, end });
+  }
+
+  comment(start: number, end: number): void {
+    this.pendingComments.push(start, end);
+  }
+
+  /** Reports the logical line collected so far, then the comments after it. */
+  finish(): void {
+    if (this.segments.length > 0) this.sink.logicalLine(this.logicalLine());
+    const pending = this.pendingComments;
+    for (let i = 0; i < pending.length; i += 2) {
+      this.sink.comment({ start: pending[i], end: pending[i + 1] });
+    }
+    pending.length = 0;
+  }
+
+  private logicalLine(): LogicalLine {
+    const { text, segments } = this;
+    const first = segments[0];
+    const last = segments[segments.length - 1];
+    let lineText: string;
+    let segmentTextStarts = ONE_SEGMENT_STARTS;
+    if (segments.length === 1) {
+      lineText = text.slice(first.start, first.end);
+    } else {
+      segmentTextStarts = [];
+      const parts: string[] = [];
+      let length = 0;
+      for (const segment of segments) {
+        segmentTextStarts.push(length);
+        parts.push(text.slice(segment.start, segment.end));
+        length += segment.end - segment.start;
+      }
+      // One flat string (a chain of `+` would leave a rope to flatten on first read).
+      lineText = parts.join("");
+      segmentTextStarts = segmentTextStarts.slice();
+    }
+    const line: LogicalLine = {
+      start: first.start,
+      end: last.end,
+      segments: segments.slice(),
+      innerComments: this.innerComments.length > 0 ? this.innerComments.slice() : NO_SPANS,
+      text: lineText,
+      segmentTextStarts,
+    };
+    segments.length = 0;
+    this.innerComments.length = 0;
+    return line;
+  }
+}
+
+/** Joins the segments of each logical line and hands the text on; nothing else is kept. */
+class LineTextReader implements PhysicalLineVisitor {
+  /** The first segment of the current logical line; `end` is -1 when there is none. */
+  private start = 0;
+  private end = -1;
+  /** The segments' texts, when the line has more than one. */
+  private readonly parts: string[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly visit: (lineText: string, start: number) => void,
+  ) {}
+
+  head(start: number, end: number): void {
+    this.finish();
+    this.start = start;
+    this.end = end;
+  }
+
+  continuation(start: number, end: number): void {
+    if (this.parts.length === 0) this.parts.push(this.text.slice(this.start, this.end));
+    this.parts.push(this.text.slice(start, end));
+  }
+
+  comment(): void {}
+
+  finish(): void {
+    if (this.end < 0) return;
+    const { parts } = this;
+    this.visit(
+      parts.length === 0 ? this.text.slice(this.start, this.end) : parts.join(""),
+      this.start,
+    );
+    parts.length = 0;
+    this.end = -1;
+  }
 }
 
 /** Maps an index into `line.text` to a document offset (an index equal to the length maps to the end). */

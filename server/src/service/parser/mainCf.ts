@@ -54,22 +54,48 @@ export interface MainEntry extends LogicalLine {
 }
 
 export function parseMainEntry(line: LogicalLine): MainEntry {
-  const entry: MainEntry = { kind: "main", ...line };
-  const nul = line.text.indexOf("\0");
-  // Postfix handles the logical line as a C string, so it ends at a NUL byte.
-  const usable = nul >= 0 ? nul : line.text.length;
+  const { text } = line;
+  const syntax = mainLineSyntax(text);
+  const nul = text.indexOf("\0");
+  if (nul < 0 && typeof syntax !== "string") {
+    // The common case, built in one piece: adding `setting` afterwards would give
+    // each entry a separate property store.
+    return {
+      kind: "main",
+      start: line.start,
+      end: line.end,
+      segments: line.segments,
+      innerComments: line.innerComments,
+      text,
+      segmentTextStarts: line.segmentTextStarts,
+      setting: settingOf(line, syntax),
+    };
+  }
+  const entry: MainEntry = {
+    kind: "main",
+    start: line.start,
+    end: line.end,
+    segments: line.segments,
+    innerComments: line.innerComments,
+    text,
+    segmentTextStarts: line.segmentTextStarts,
+  };
   if (nul >= 0) entry.nulOffset = logicalToOffset(line, nul);
-  if (usable > 0 && isSpace(line.text.charCodeAt(0))) {
-    entry.problem = "leading-whitespace";
-    return entry;
-  }
-  const split = splitNameValue(line.text, 0, usable);
-  if (typeof split === "string") {
-    entry.problem = split;
-    return entry;
-  }
-  entry.setting = settingOf(line, split);
+  if (typeof syntax === "string") entry.problem = syntax;
+  else entry.setting = settingOf(line, syntax);
   return entry;
+}
+
+/**
+ * What Postfix makes of a main.cf logical line's text: a name and a value, or the
+ * reason it rejects or skips the line. Postfix handles the line as a C string, so
+ * the text ends at a NUL byte.
+ */
+export function mainLineSyntax(text: string): NameValueSplit | MainLineProblem {
+  const nul = text.indexOf("\0");
+  const usable = nul >= 0 ? nul : text.length;
+  if (usable > 0 && isSpace(text.charCodeAt(0))) return "leading-whitespace";
+  return splitNameValue(text, 0, usable);
 }
 
 /** The setting a successful split_nameval() describes, with document positions. */
@@ -81,35 +107,49 @@ export function settingOf(line: LogicalLine, split: NameValueSplit): ParameterSe
   };
 }
 
-export function tokenOf(line: LogicalLine, from: number, to: number): Token {
-  return { text: line.text.slice(from, to), ...logicalSpan(line, from, to) };
+/** The token for [from, to) of a logical line; `text` when the caller has cut it already. */
+export function tokenOf(
+  line: LogicalLine,
+  from: number,
+  to: number,
+  text = line.text.slice(from, to),
+): Token {
+  const start = logicalToOffset(line, from);
+  // As logicalSpan(), without the intermediate object: this runs for every token.
+  const end = to <= from ? start : logicalToOffset(line, to - 1) + 1;
+  return { text, start, end };
 }
+
+/**
+ * The macros of every value without `$`, most values: shared, as nothing changes
+ * parse nodes after parsing (and shifting its empty lists does nothing).
+ */
+const NO_MACROS: ValueMacros = Object.freeze({
+  references: Object.freeze([]) as readonly ValueReference[] as ValueReference[],
+  functions: Object.freeze([]) as readonly ValueFunction[] as ValueFunction[],
+});
 
 /** Parses the `$` expansions in [from, to) of a logical line and maps them to the document. */
 export function parseValueMacros(line: LogicalLine, from: number, to: number): ValueMacros {
-  if (hasNoMacros(line.text.slice(from, to))) return { references: [], functions: [] };
+  if (hasNoMacros(line.text, from, to)) return NO_MACROS;
   const expansion = parseExpansion(line.text, from, to);
-  const macros: ValueMacros = {
-    references: expansion.references.map((reference) => {
-      const mapped: ValueReference = {
-        name: tokenOf(line, reference.nameStart, reference.nameEnd),
-        form: reference.form,
-        ...logicalSpan(line, reference.start, reference.end),
-      };
-      if (reference.test) mapped.test = reference.test;
-      return mapped;
-    }),
-    functions: expansion.functions.map((call) => ({
-      name: tokenOf(line, call.nameStart, call.nameEnd),
-      ...logicalSpan(line, call.start, call.end),
-    })),
-  };
+  // map(): lists of the exact size; these stay in the parse tree.
+  const references = expansion.references.map((reference) => {
+    const { start, end } = logicalSpan(line, reference.start, reference.end);
+    const name = tokenOf(line, reference.nameStart, reference.nameEnd, reference.name);
+    const { form, test } = reference;
+    // Built in one piece, `test` included when present (adding it later costs a property store).
+    return test ? { name, form, start, end, test } : { name, form, start, end };
+  });
+  const functions = expansion.functions.map((call): ValueFunction => {
+    const { start, end } = logicalSpan(line, call.start, call.end);
+    return { name: tokenOf(line, call.nameStart, call.nameEnd, call.name), start, end };
+  });
+  const macros: ValueMacros = { references, functions };
   if (expansion.error) {
-    macros.error = {
-      code: expansion.error.code,
-      postconfWarning: expansion.error.postconfWarning,
-      ...logicalSpan(line, expansion.error.start, expansion.error.end),
-    };
+    const { code, postconfWarning } = expansion.error;
+    const { start, end } = logicalSpan(line, expansion.error.start, expansion.error.end);
+    macros.error = { code, postconfWarning, start, end };
   }
   return macros;
 }

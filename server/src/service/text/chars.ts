@@ -20,7 +20,13 @@ export function isAlnum(code: number): boolean {
 
 /** Characters allowed in a `$name` reference. */
 export function isNameChar(code: number): boolean {
-  return isAlnum(code) || code === 0x5f;
+  // isAlnum() written out, lower case first: this runs for every character of every name.
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    code === 0x5f ||
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a)
+  );
 }
 
 /** Index of the first non-whitespace character at or after `from`, or `end`. */
