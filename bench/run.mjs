@@ -470,11 +470,20 @@ async function editingSession(S, server, workload, language) {
     const published = await server.diagnostics(workload.uri, version);
     toDiagnostics.push(published.at - sent - VALIDATION_DELAY_MS);
   }
+  // A hover sent just after the debounce, while the server validates that edit.
+  const duringValidation = [];
+  for (let i = 0; i < PLAN.diagnosticEdits; i++) {
+    edit();
+    await sleep(VALIDATION_DELAY_MS + 10);
+    duringValidation.push(await timeRequest("textDocument/hover", somewhereUseful()));
+    await server.diagnostics(workload.uri, version);
+  }
   return {
     hoverIdle: summary(hoverIdle),
     hoverWhileEditing: summary(hover),
     completionWhileEditing: completion ?? "n/a (the server does not advertise completionProvider)",
     editToDiagnostics: summary(toDiagnostics),
+    hoverDuringValidation: summary(duringValidation),
   };
 }
 
@@ -584,6 +593,11 @@ function targets(results) {
     } else {
       add("completion p99 < 10 ms while editing", "n/a", "n/a");
     }
+    add(
+      `hover during a validation pass at ${largest / 1000}k lines (no target; was up to 1 s)`,
+      `${fixed(large.hoverDuringValidation.p50)} ms p50, ${fixed(large.hoverDuringValidation.max)} ms max`,
+      "n/a",
+    );
     const open = large.memoryAfterOpen;
     const edited = large.memoryAfterEditing;
     add(
@@ -690,6 +704,7 @@ async function main() {
         "hover editing p50/p99",
         "completion p50/p99",
         "edit→diags-200ms p50/max",
+        "hover during validation p50/max",
       ],
       results.lsp.map((r) => [
         r.workload,
@@ -708,6 +723,9 @@ async function main() {
             : "-",
         r.editToDiagnostics
           ? `${fixed(r.editToDiagnostics.p50, 1)} / ${fixed(r.editToDiagnostics.max, 1)}`
+          : "-",
+        r.hoverDuringValidation
+          ? `${fixed(r.hoverDuringValidation.p50, 1)} / ${fixed(r.hoverDuringValidation.max, 1)}`
           : "-",
       ]),
     );
