@@ -64,7 +64,7 @@ export function doValidation(
     config.kind === "master" ? config : sibling?.kind === "master" ? sibling : undefined;
   const context = createRuleContext(main, master, settings.version ?? NEWEST_VERSION);
   const findings = [
-    ...(config.kind === "main" ? checkMainSyntax(config) : checkMasterSyntax(config)),
+    ...(config.kind === "main" ? checkMainSyntax(context) : checkMasterSyntax(config)),
     ...SEMANTIC_RULES.flatMap((check) => check(context)).filter(
       (finding) => finding.file === config.kind,
     ),
@@ -97,6 +97,7 @@ const SEMANTIC_RULES: ((context: RuleContext) => Finding[])[] = [
   checkStartup,
 ];
 
+const SUPPRESSION_MARK = "postfix-lint:";
 const SUPPRESSION = /^\s*#\s*postfix-lint:\s*(disable-next-line|disable)\s+(.+?)\s*$/;
 
 /**
@@ -107,12 +108,17 @@ const SUPPRESSION = /^\s*#\s*postfix-lint:\s*(disable-next-line|disable)\s+(.+?)
 function suppressions(config: ParsedConfig): (finding: Finding) => boolean {
   const fileWide = new Set<string>();
   const ranges: { start: number; end: number; rules: Set<string> }[] = [];
+  // Only comments that contain the mark can match: most files have none, and a
+  // long file has too many comments to try the pattern on each.
+  const marks = occurrences(config.text, SUPPRESSION_MARK);
+  if (marks.length === 0) return () => false;
   const entries = config.blocks.filter(isEntry);
   const comments = [
     ...config.blocks.filter((block) => !isEntry(block)),
     ...entries.flatMap((entry) => entry.innerComments),
   ];
   for (const comment of comments) {
+    if (!containsMark(marks, comment.start, comment.end - SUPPRESSION_MARK.length)) continue;
     const match = SUPPRESSION.exec(config.text.slice(comment.start, comment.end));
     if (!match) continue;
     const rules = new Set(match[2].split(/[\s,]+/).filter(Boolean));
@@ -129,6 +135,25 @@ function suppressions(config: ParsedConfig): (finding: Finding) => boolean {
       (range) =>
         range.rules.has(finding.rule) && finding.start >= range.start && finding.start <= range.end,
     );
+}
+
+/** The offsets where `word` occurs in `text`, ascending. */
+function occurrences(text: string, word: string): number[] {
+  const found: number[] = [];
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) found.push(at);
+  return found;
+}
+
+/** Whether an offset in the ascending `marks` lies in [from, to]. */
+function containsMark(marks: number[], from: number, to: number): boolean {
+  let low = 0;
+  let high = marks.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (marks[mid] < from) low = mid + 1;
+    else high = mid;
+  }
+  return low < marks.length && marks[low] <= to;
 }
 
 const LSP_SEVERITY: Record<RuleSeverity, DiagnosticSeverity> = {

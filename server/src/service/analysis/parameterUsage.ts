@@ -2,11 +2,11 @@ import { bracedWords } from "../parser/bracedWords";
 import {
   type PostfixVersion,
   builtinParameterNames,
+  builtinParameterSet,
   dbmsParameterNames,
   defaultValue,
   getParameter,
-  isBuiltinParameter,
-  isKnownParameter,
+  knownParameterSet,
   serviceParameterDefault,
   serviceParameterNames,
 } from "../data/parameters";
@@ -25,20 +25,49 @@ import { type MacroError, evaluateExpansion, parseExpansion } from "../parser/ex
  */
 
 /** One master.cf entry as postconf sees it. */
-export interface ServiceScope {
+export interface ServiceScope<Value = string> {
   service: string;
   type: string;
   /** The command's base name, e.g. `smtpd`. */
   command: string;
   /** The `-o` settings of this service/type; entries with the same service/type share them. */
-  settings?: Map<string, string>;
+  settings?: Map<string, Value>;
 }
 
-export interface ConfigDictionaries {
-  main: Map<string, string>;
-  services: ServiceScope[];
+/** Name → value dictionaries; a value is a raw string unless a ValueReader says otherwise. */
+export interface ConfigDictionaries<Value = string> {
+  main: Map<string, Value>;
+  services: ServiceScope<Value>[];
   /** The mail server's host name; Postfix derives myhostname and mydomain from it. */
   hostname?: string;
+}
+
+/** How the analysis reads the values of its dictionaries. */
+export interface ValueReader<Value> {
+  /** The raw value. */
+  text(value: Value): string;
+  /** Calls `visit` with each name the value references, scanning both branches of `?` and `:`. */
+  forEachReference(value: Value, visit: (name: string) => void): void;
+  /**
+   * Where the analysis keeps the user-defined (and legacy database) names of
+   * main.cf that postconf accepts, `value` being the name's value in main. A
+   * value that can hold the mark itself saves a lookup by name per reference.
+   */
+  markUserDefined(name: string, value: Value): void;
+  isUserDefined(name: string, value: Value): boolean;
+}
+
+/** Raw strings, scanned here; the user-defined names are kept in a set. */
+function rawValues(): ValueReader<string> {
+  const userNames = new Set<string>();
+  return {
+    text: (value) => value,
+    forEachReference: (value, visit) => {
+      for (const reference of parseExpansion(value).references) visit(reference.name);
+    },
+    markUserDefined: (name) => userNames.add(name),
+    isUserDefined: (name) => userNames.has(name),
+  };
 }
 
 export type ParameterClass = "builtin" | "legacy" | "service" | "user";
@@ -60,8 +89,12 @@ export interface ParameterUsage {
   classOf(name: string): ParameterClass | undefined;
   isKnown(name: string): boolean;
   serviceNames: Set<string>;
-  /** User-defined (and legacy database) names that postconf accepts in main.cf. */
-  userNames: Set<string>;
+  /**
+   * Names that a scanned value references but that are neither a parameter nor
+   * set in main.cf or in the referencing service's settings. Any other reference
+   * names something postconf can look up.
+   */
+  unsetReferences: Set<string>;
   /** The first expansion error postconf meets, which makes it stop. */
   expansionFailure?: ExpansionFailure;
   /** A parameter's raw value in main.cf, else its default (postconf's lookup). */
@@ -80,7 +113,23 @@ export function analyzeParameterUsage(
   dictionaries: ConfigDictionaries,
   version: PostfixVersion,
 ): ParameterUsage {
+  return analyzeDictionaries(dictionaries, version, rawValues());
+}
+
+/**
+ * analyzeParameterUsage for dictionaries of any kind of value, such as parsed
+ * settings whose `$` references are known already (a long main.cf is then not
+ * scanned twice).
+ */
+export function analyzeDictionaries<Value>(
+  dictionaries: ConfigDictionaries<Value>,
+  version: PostfixVersion,
+  reader: ValueReader<Value>,
+): ParameterUsage {
   const { main, services } = dictionaries;
+  const textOf = (value: Value | undefined) =>
+    value === undefined ? undefined : reader.text(value);
+  const mainText = (name: string) => textOf(main.get(name));
   const serviceDefaults = new Map<string, string | undefined>();
   for (const scope of services) {
     for (const name of serviceParameterNames(scope.service, scope.command, version)) {
@@ -95,27 +144,39 @@ export function analyzeParameterUsage(
   /** The unexpanded default, as postconf -d shows it. */
   const defaultOf = (name: string) =>
     serviceDefaults.has(name) ? serviceDefaults.get(name) : defaultValue(name, version);
-  const userNames = new Set<string>();
-  const classOf = (name: string): ParameterClass | undefined => {
-    if (isBuiltinParameter(name, version)) return "builtin";
-    if (serviceNames.has(name)) return "service";
-    if (isKnownParameter(name, version)) return "legacy";
-    if (userNames.has(name)) return "user";
-    return undefined;
+  const classes = releaseClasses(version);
+  /** The class a name has whatever main.cf says. */
+  const fixedClassOf = (name: string): ParameterClass | undefined => {
+    const parameterClass = classes.get(name);
+    return parameterClass !== "builtin" && serviceNames.has(name) ? "service" : parameterClass;
   };
+  const isUserDefined = (name: string) => {
+    const value = main.get(name);
+    return value !== undefined && reader.isUserDefined(name, value);
+  };
+  const classOf = (name: string): ParameterClass | undefined =>
+    fixedClassOf(name) ?? (isUserDefined(name) ? "user" : undefined);
   let expansionFailure: ExpansionFailure | undefined;
 
-  /** pcf_flag_user_parameter(): a referenced name with a value becomes valid. */
-  const flag = (name: string, scope: ServiceScope | undefined) => {
-    if (scope?.settings?.has(name)) return; // valid only inside that service
-    if (main.has(name) && classOf(name) === undefined) userNames.add(name);
+  const unsetReferences = new Set<string>();
+
+  /**
+   * pcf_flag_user_parameter(): a referenced name with a value becomes valid.
+   * Returns false when the name is neither a parameter nor set in the scope or main.cf.
+   */
+  const flag = (name: string, scope: ServiceScope<Value> | undefined): boolean => {
+    if (scope?.settings?.has(name) || fixedClassOf(name) !== undefined) return true;
+    const value = main.get(name);
+    if (value === undefined) return false;
+    reader.markUserDefined(name, value);
+    return true;
   };
 
   /** mail_conf_lookup_eval(): a main.cf value expanded through main.cf alone. */
   const mainOnly = (name: string, phase: ExpansionFailure["phase"]): string | undefined => {
-    const value = main.get(name);
+    const value = mainText(name);
     if (value === undefined) return undefined;
-    const expansion = evaluateExpansion(value, (other) => main.get(other));
+    const expansion = evaluateExpansion(value, mainText);
     if (expansion.error) expansionFailure ??= { phase, name, error: expansion.error };
     return expansion.value;
   };
@@ -139,10 +200,10 @@ export function analyzeParameterUsage(
     return COMPUTED_DEFAULT;
   };
 
-  const lookupIn = (scope: ServiceScope | undefined) => (name: string) => {
+  const lookupIn = (scope: ServiceScope<Value> | undefined) => (name: string) => {
     if (scope && name === "process_name") return scope.command;
     if (scope && name === "service_name") return scope.service;
-    const value = scope?.settings?.get(name) ?? main.get(name);
+    const value = textOf(scope?.settings?.get(name) ?? main.get(name));
     if (value !== undefined) return value;
     const parameterClass = classOf(name);
     if (parameterClass === "builtin" || parameterClass === "service") {
@@ -153,22 +214,27 @@ export function analyzeParameterUsage(
 
   /** pcf_scan_user_parameter_namespace() for one dictionary. */
   const scanNamespace = (
-    settings: Map<string, string>,
-    scope: ServiceScope | undefined,
+    settings: Map<string, Value>,
+    scope: ServiceScope<Value> | undefined,
     phase: ExpansionFailure["phase"],
   ) => {
-    const classes = settings.get("smtpd_restriction_classes");
+    const flagReference = (name: string) => {
+      if (!flag(name, scope)) unsetReferences.add(name);
+    };
+    const classes = textOf(settings.get("smtpd_restriction_classes"));
     if (classes !== undefined) {
       const expanded = evaluateExpansion(classes, lookupIn(scope)).value;
       for (const name of splitList(expanded)) flag(name, scope);
     }
-    for (const [name, value] of settings) {
-      const parameterClass = classOf(name);
-      if (READ_ONLY_PARAMETERS.has(name)) continue;
-      if (getParameter(name)?.type === "raw" && parameterClass === "builtin") continue;
-      for (const reference of parseExpansion(value).references) flag(reference.name, scope);
-      if (parameterClass !== "builtin" && parameterClass !== "service") continue;
-      const expansion = evaluateExpansion(value, lookupIn(scope));
+    // forEach, not for-of: a long main.cf would allocate an entry pair per name.
+    settings.forEach((value, name) => {
+      // Only the built-in and per-service classes matter here, and they are fixed.
+      const parameterClass = fixedClassOf(name);
+      if (READ_ONLY_PARAMETERS.has(name)) return;
+      if (parameterClass === "builtin" && getParameter(name)?.type === "raw") return;
+      reader.forEachReference(value, flagReference);
+      if (parameterClass !== "builtin" && parameterClass !== "service") return;
+      const expansion = evaluateExpansion(reader.text(value), lookupIn(scope));
       if (expansion.error) {
         expansionFailure ??= {
           phase,
@@ -176,16 +242,16 @@ export function analyzeParameterUsage(
           scope: scope ? `${scope.service}/${scope.type}` : undefined,
           error: expansion.error,
         };
-        continue;
+        return;
       }
       for (const table of legacyTableReferences(expansion.value)) {
         for (const candidate of dbmsParameterNames(table.type, table.name, version))
           flag(candidate, scope);
       }
-    }
+    });
   };
 
-  const scanned = new Set<Map<string, string>>();
+  const scanned = new Set<Map<string, Value>>();
   for (const scope of services) {
     if (!scope.settings || scanned.has(scope.settings)) continue;
     scanned.add(scope.settings);
@@ -209,10 +275,28 @@ export function analyzeParameterUsage(
     classOf,
     isKnown: (name) => classOf(name) !== undefined,
     serviceNames,
-    userNames,
+    unsetReferences,
     expansionFailure,
     lookup: lookupIn(undefined),
   };
+}
+
+const releaseClassesByVersion = new Map<PostfixVersion, Map<string, "builtin" | "legacy">>();
+
+/**
+ * The built-in and legacy names of a release, with their class: one lookup
+ * classifies a name, and a long main.cf has many names. Fixed per release.
+ */
+function releaseClasses(version: PostfixVersion): Map<string, "builtin" | "legacy"> {
+  let classes = releaseClassesByVersion.get(version);
+  if (!classes) {
+    const builtin = builtinParameterSet(version);
+    classes = new Map();
+    for (const name of knownParameterSet(version))
+      classes.set(name, builtin.has(name) ? "builtin" : "legacy");
+    releaseClassesByVersion.set(version, classes);
+  }
+  return classes;
 }
 
 const defaultReferencesByVersion = new Map<PostfixVersion, [string, string[]][]>();

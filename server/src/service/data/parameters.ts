@@ -296,7 +296,8 @@ export function isBuiltinParameter(
   name: string,
   version: PostfixVersion = NEWEST_VERSION,
 ): boolean {
-  return inVersionRange(PARAMETERS.get(name)?.builtin, version);
+  // A name with no such range never looks at the version (which may then be invalid).
+  return PARAMETERS.get(name)?.builtin !== undefined && builtinParameterSet(version).has(name);
 }
 
 /**
@@ -306,7 +307,41 @@ export function isBuiltinParameter(
  */
 export function isKnownParameter(name: string, version: PostfixVersion = NEWEST_VERSION): boolean {
   const facts = PARAMETERS.get(name);
-  return inVersionRange(facts?.builtin, version) || inVersionRange(facts?.legacy, version);
+  return (
+    (facts?.builtin !== undefined || facts?.legacy !== undefined) &&
+    knownParameterSet(version).has(name)
+  );
+}
+
+/** The names isBuiltinParameter accepts in a release: a set, for callers that ask about many names. */
+export function builtinParameterSet(version: PostfixVersion = NEWEST_VERSION): ReadonlySet<string> {
+  return namesOfLine(version).builtin;
+}
+
+/** The names isKnownParameter accepts in a release: a set, for callers that ask about many names. */
+export function knownParameterSet(version: PostfixVersion = NEWEST_VERSION): ReadonlySet<string> {
+  return namesOfLine(version).known;
+}
+
+/**
+ * Built-in and known names per release line. A long main.cf asks about every
+ * name several times, so a set lookup replaces the version comparisons.
+ */
+const namesByLine = new Map<PostfixVersion, { builtin: Set<string>; known: Set<string> }>();
+
+function namesOfLine(version: PostfixVersion): { builtin: Set<string>; known: Set<string> } {
+  const line = effectiveLine(version);
+  let names = namesByLine.get(line);
+  if (!names) {
+    names = { builtin: new Set(), known: new Set() };
+    for (const facts of PARAMETERS.values()) {
+      const builtin = inVersionRange(facts.builtin, line);
+      if (builtin) names.builtin.add(facts.name);
+      if (builtin || inVersionRange(facts.legacy, line)) names.known.add(facts.name);
+    }
+    namesByLine.set(line, names);
+  }
+  return names;
 }
 
 /** The names `postconf -d` of that release prints for an empty master.cf, sorted. */

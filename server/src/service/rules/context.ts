@@ -1,7 +1,12 @@
-import { mainEntries, masterEntries } from "../analysis/configModel";
-import { type ParameterUsage, analyzeParameterUsage } from "../analysis/parameterUsage";
+import { masterEntries } from "../analysis/configModel";
+import {
+  type ParameterClass,
+  type ParameterUsage,
+  type ValueReader,
+  analyzeDictionaries,
+} from "../analysis/parameterUsage";
 import { type PostfixVersion, defaultValue, getParameter } from "../data/parameters";
-import type { ConfigKind, ParsedConfig } from "../parser/document";
+import { type ConfigKind, type ParsedConfig, isEntry } from "../parser/document";
 import { evaluateExpansion } from "../parser/expansion";
 import type { MainEntry, ParameterSetting } from "../parser/mainCf";
 import type { MasterEntry } from "../parser/masterCf";
@@ -23,10 +28,25 @@ export interface ServiceView {
   settings: Map<string, ParameterSetting>;
 }
 
+/** Settings by name (a read-only map). */
+export interface SettingsByName {
+  readonly size: number;
+  get(name: string): ParameterSetting | undefined;
+  has(name: string): boolean;
+  values(): IterableIterator<ParameterSetting>;
+}
+
 /** Where an effective value comes from. */
 export interface SettingSource {
   setting: ParameterSetting;
   file: ConfigKind;
+}
+
+/** A setting in effect, with the service whose `-o` it is (none for main.cf). */
+export interface PlacedSetting extends SettingSource {
+  service?: ServiceView;
+  /** usage.classOf() of its name, which several rules ask for every setting. */
+  parameterClass: ParameterClass | undefined;
 }
 
 export interface RuleContext {
@@ -35,8 +55,24 @@ export interface RuleContext {
   master?: ParsedConfig;
   mainEntries: MainEntry[];
   /** main.cf settings; the last assignment of a name wins. */
-  mainSettings: Map<string, ParameterSetting>;
+  mainSettings: SettingsByName;
+  /** For a main.cf setting that assigns a name again: the assignment before it. */
+  earlierAssignment(setting: ParameterSetting): ParameterSetting | undefined;
   services: ServiceView[];
+  /**
+   * Every setting in effect: main.cf's in mainSettings order, then each service's
+   * `-o` settings. Listed once here because many rules scan them all.
+   */
+  settings: PlacedSetting[];
+  /**
+   * Those of `settings` whose names are parameters rather than user-defined
+   * (built-in, legacy or per-service), in the same order.
+   */
+  parameterSettings: PlacedSetting[];
+  /** The settings in effect of these names: main.cf's, then each service's (for rules about a few names). */
+  settingsNamed(names: readonly string[]): PlacedSetting[];
+  /** The main.cf entry that holds a setting. */
+  mainEntryOf(setting: ParameterSetting): MainEntry | undefined;
   usage: ParameterUsage;
   /** Where the value in effect for a service (or globally) is set, if it is set at all. */
   sourceOf(name: string, service?: ServiceView): SettingSource | undefined;
@@ -49,15 +85,39 @@ export interface RuleContext {
 /** A stand-in for defaults computed from the host (myhostname and the like). */
 const COMPUTED_DEFAULT = "localhost";
 
+/**
+ * The context's records for the parameter analysis: their `$` references are
+ * parsed already, and a user-defined name is marked as the record's class.
+ */
+const PLACED_SETTINGS: ValueReader<PlacedSetting> = {
+  text: (record) => record.setting.value.text,
+  forEachReference: (record, visit) => {
+    // An index loop: for-of would allocate per reference until V8 optimizes this.
+    const references = record.setting.macros.references;
+    for (let i = 0; i < references.length; i++) visit(references[i].name.text);
+  },
+  markUserDefined: (_name, record) => {
+    record.parameterClass = "user";
+  },
+  isUserDefined: (_name, record) => record.parameterClass === "user",
+};
+
 export function createRuleContext(
   main: ParsedConfig | undefined,
   master: ParsedConfig | undefined,
   version: PostfixVersion,
 ): RuleContext {
-  const entries = mainEntries(main);
-  const mainSettings = new Map<string, ParameterSetting>();
-  for (const entry of entries)
-    if (entry.setting) mainSettings.set(entry.setting.name.text, entry.setting);
+  const { entries, mainRecords, earlierAssignments } = readMain(main);
+  const mainSettings: SettingsByName = {
+    get size() {
+      return mainRecords.size;
+    },
+    get: (name) => mainRecords.get(name)?.setting,
+    has: (name) => mainRecords.has(name),
+    values: function* () {
+      for (const record of mainRecords.values()) yield record.setting;
+    },
+  };
 
   const services: ServiceView[] = masterEntries(master)
     .filter((entry) => !entry.problem)
@@ -74,21 +134,38 @@ export function createRuleContext(
         settings,
       };
     });
+  const serviceRecords = services.map((service) => {
+    const records = new Map<string, PlacedSetting>();
+    for (const [name, setting] of service.settings)
+      records.set(name, { setting, file: "master", service, parameterClass: undefined });
+    return records;
+  });
 
-  const usage = analyzeParameterUsage(
+  const usage = analyzeDictionaries(
     {
-      main: new Map([...mainSettings].map(([name, setting]) => [name, setting.value.text])),
-      services: services.map((service) => ({
+      main: mainRecords,
+      services: services.map((service, index) => ({
         service: service.name,
         type: service.type,
         command: service.command,
-        settings: new Map(
-          [...service.settings].map(([name, setting]) => [name, setting.value.text]),
-        ),
+        settings: serviceRecords[index],
       })),
     },
     version,
+    PLACED_SETTINGS,
   );
+
+  const { settings, parameterSettings } = classify([mainRecords, ...serviceRecords], usage);
+  const settingsNamed = (names: readonly string[]): PlacedSetting[] => {
+    const named: PlacedSetting[] = [];
+    for (const records of [mainRecords, ...serviceRecords]) {
+      for (const name of names) {
+        const record = records.get(name);
+        if (record) named.push(record);
+      }
+    }
+    return named;
+  };
 
   const sourceOf = (name: string, service?: ServiceView): SettingSource | undefined => {
     const local = service?.settings.get(name);
@@ -119,10 +196,83 @@ export function createRuleContext(
     master,
     mainEntries: entries,
     mainSettings,
+    earlierAssignment: (setting) => earlierAssignments.get(setting),
     services,
+    settings,
+    parameterSettings,
+    settingsNamed,
+    mainEntryOf: (setting) => entryAt(entries, setting),
     usage,
     sourceOf,
     valueOf,
     isSet: (name, service) => sourceOf(name, service) !== undefined,
   };
+}
+
+/**
+ * main.cf's entries, and one record per name holding its last assignment. The
+ * parameter analysis marks user-defined names on these records and rules read
+ * them, so a long main.cf is looked up by name as rarely as possible.
+ */
+function readMain(main: ParsedConfig | undefined): {
+  entries: MainEntry[];
+  mainRecords: Map<string, PlacedSetting>;
+  /** For a setting that assigns a name again: the assignment before it. */
+  earlierAssignments: Map<ParameterSetting, ParameterSetting>;
+} {
+  const entries: MainEntry[] = [];
+  const mainRecords = new Map<string, PlacedSetting>();
+  const earlierAssignments = new Map<ParameterSetting, ParameterSetting>();
+  const blocks = main?.blocks ?? [];
+  // An index loop: for-of would allocate per block until V8 optimizes this.
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i];
+    if (!isEntry(block)) continue;
+    const entry = block as MainEntry;
+    entries.push(entry);
+    const setting = entry.setting;
+    if (!setting) continue;
+    const record = mainRecords.get(setting.name.text);
+    if (record) {
+      earlierAssignments.set(setting, record.setting);
+      record.setting = setting;
+    } else {
+      mainRecords.set(setting.name.text, { setting, file: "main", parameterClass: undefined });
+    }
+  }
+  return { entries, mainRecords, earlierAssignments };
+}
+
+/**
+ * The records in order, with their classes: the analysis has marked the
+ * user-defined names of main.cf, usage.classOf() gives the others.
+ */
+function classify(
+  recordMaps: Map<string, PlacedSetting>[],
+  usage: ParameterUsage,
+): { settings: PlacedSetting[]; parameterSettings: PlacedSetting[] } {
+  const settings: PlacedSetting[] = [];
+  const parameterSettings: PlacedSetting[] = [];
+  for (const records of recordMaps) {
+    records.forEach((record) => {
+      record.parameterClass ??= usage.classOf(record.setting.name.text);
+      settings.push(record);
+      if (record.parameterClass !== undefined && record.parameterClass !== "user")
+        parameterSettings.push(record);
+    });
+  }
+  return { settings, parameterSettings };
+}
+
+/** The entry holding `setting`, by binary search: entries are in document order. */
+function entryAt(entries: MainEntry[], setting: ParameterSetting): MainEntry | undefined {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (entries[mid].start <= setting.name.start) low = mid + 1;
+    else high = mid;
+  }
+  const entry = entries[low - 1];
+  return entry?.setting === setting ? entry : undefined;
 }

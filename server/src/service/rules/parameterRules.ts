@@ -10,7 +10,7 @@ import type { ConfigKind } from "../parser/document";
 import type { Span } from "../parser/logicalLines";
 import type { ParameterSetting } from "../parser/mainCf";
 import { READ_ONLY_PARAMETERS, splitList } from "../analysis/parameterUsage";
-import type { RuleContext, ServiceView } from "./context";
+import type { PlacedSetting, RuleContext, ServiceView } from "./context";
 import type { Finding, Fix } from "./findings";
 
 /**
@@ -19,53 +19,48 @@ import type { Finding, Fix } from "./findings";
  * daemons on values of the wrong type (pitfall P05), which postconf lets through.
  */
 
-interface PlacedSetting {
-  setting: ParameterSetting;
-  file: ConfigKind;
-  service?: ServiceView;
-}
-
-/** Every effective setting: main.cf's (last of each name) and each service's `-o`. */
-function allSettings(context: RuleContext): PlacedSetting[] {
-  return [
-    ...[...context.mainSettings.values()].map((setting) => ({ setting, file: "main" as const })),
-    ...context.services.flatMap((service) =>
-      [...service.settings.values()].map((setting) => ({
-        setting,
-        file: "master" as const,
-        service,
-      })),
-    ),
-  ];
-}
-
 export function checkParameters(context: RuleContext): Finding[] {
   const findings: Finding[] = [];
-  for (const placed of allSettings(context)) {
+  let mainReferences: Set<string> | undefined;
+  // Only -o settings with unknown names need them: collected on first use.
+  const referencedInMain = () =>
+    (mainReferences ??= referencedNames(context.mainSettings.values()));
+  // One pass over the settings (a long main.cf has many); undefined references go last.
+  const undefinedFindings: Finding[] = [];
+  for (const placed of context.settings) {
+    const facts = getParameter(placed.setting.name.text);
     const finding =
-      unknownName(context, placed) ??
+      unknownName(context, placed, referencedInMain) ??
       readOnly(placed) ??
-      deprecated(context, placed) ??
-      wrongType(context.version, placed);
+      deprecated(context, placed, facts) ??
+      wrongType(context.version, placed, facts);
     if (finding) findings.push(finding);
+    undefinedReferences(context, placed, undefinedFindings);
   }
-  findings.push(...undefinedReferences(context));
+  findings.push(...undefinedFindings, ...undefinedRestrictionClasses(context));
   return findings;
+}
+
+/** The names the values of `settings` reference as `$name`. */
+function referencedNames(settings: Iterable<ParameterSetting>): Set<string> {
+  const names = new Set<string>();
+  for (const setting of settings)
+    for (const reference of setting.macros.references) names.add(reference.name.text);
+  return names;
 }
 
 function unknownName(
   context: RuleContext,
-  { setting, file, service }: PlacedSetting,
+  { setting, file, service, parameterClass }: PlacedSetting,
+  referencedInMain: () => Set<string>,
 ): Finding | undefined {
   const name = setting.name.text;
-  if (context.usage.isKnown(name) || READ_ONLY_PARAMETERS.has(name)) return undefined;
+  if (parameterClass !== undefined || READ_ONLY_PARAMETERS.has(name)) return undefined;
   // A name set with -o is valid there when that service's own values, or main.cf
   // values (which every service sees), reference it.
-  const references = (settings: Iterable<ParameterSetting>) =>
-    [...settings].some((s) => s.macros.references.some((r) => r.name.text === name));
   if (
     service &&
-    (references(service.settings.values()) || references(context.mainSettings.values()))
+    (referencedNames(service.settings.values()).has(name) || referencedInMain().has(name))
   ) {
     return undefined;
   }
@@ -98,10 +93,13 @@ function readOnly({ setting, file }: PlacedSetting): Finding | undefined {
   };
 }
 
-function deprecated(context: RuleContext, placed: PlacedSetting): Finding | undefined {
+function deprecated(
+  context: RuleContext,
+  placed: PlacedSetting,
+  facts: ParameterFacts | undefined,
+): Finding | undefined {
   const { setting, file } = placed;
   const name = setting.name.text;
-  const facts = getParameter(name);
   if (!facts || facts.status === "current") return undefined;
   const removed = facts.status === "removed";
   if (!removed && !warnsAsDeprecated(name, context.version)) return undefined;
@@ -178,10 +176,13 @@ const BOOLEAN_FIXES: Record<string, string> = {
 };
 
 /** P05: values the daemons refuse at start-up although postconf accepts them. */
-function wrongType(version: PostfixVersion, { setting, file }: PlacedSetting): Finding | undefined {
+function wrongType(
+  version: PostfixVersion,
+  { setting, file }: PlacedSetting,
+  facts: ParameterFacts | undefined,
+): Finding | undefined {
   const name = setting.name.text;
   const value = setting.value.text;
-  const facts = getParameter(name);
   if (!facts?.type || value.includes("$") || !isKnownParameter(name, version)) return undefined;
   const at = { file, ...setting.value };
   switch (facts.type) {
@@ -265,33 +266,33 @@ function outOfRange(
  * master.cf only a name set in main.cf or in the same service. The names listed
  * in smtpd_restriction_classes must be set the same way.
  */
-function undefinedReferences(context: RuleContext): Finding[] {
-  const findings: Finding[] = [];
-  for (const { setting, file, service } of allSettings(context)) {
-    const name = setting.name.text;
-    // postconf skips these values: read-only settings are dropped, raw ones not expanded.
-    if (READ_ONLY_PARAMETERS.has(name) || isRawBuiltin(context, name)) continue;
-    for (const reference of setting.macros.references) {
-      const referenced = reference.name.text;
-      if (isDefined(context, referenced, service)) continue;
-      findings.push({
-        rule: "undefined-reference",
-        file,
-        ...reference,
-        message: undefinedMessage(referenced, reference.test),
-      });
-    }
+function undefinedReferences(
+  context: RuleContext,
+  { setting, file, service, parameterClass }: PlacedSetting,
+  findings: Finding[],
+): void {
+  // Any reference that can be undefined is among those the analysis could not resolve.
+  if (context.usage.unsetReferences.size === 0) return;
+  const name = setting.name.text;
+  // postconf skips these values: read-only settings are dropped, raw ones not expanded.
+  if (READ_ONLY_PARAMETERS.has(name)) return;
+  if (parameterClass === "builtin" && getParameter(name)?.type === "raw") return;
+  for (const reference of setting.macros.references) {
+    const referenced = reference.name.text;
+    // The analysis scanned these same values: a name it saw resolve is defined.
+    if (!context.usage.unsetReferences.has(referenced)) continue;
+    if (isDefined(context, referenced, service)) continue;
+    findings.push({
+      rule: "undefined-reference",
+      file,
+      ...reference,
+      message: undefinedMessage(referenced, reference.test),
+    });
   }
-  findings.push(...undefinedRestrictionClasses(context));
-  return findings;
-}
-
-function isRawBuiltin(context: RuleContext, name: string): boolean {
-  return context.usage.classOf(name) === "builtin" && getParameter(name)?.type === "raw";
 }
 
 function isDefined(context: RuleContext, name: string, service: ServiceView | undefined): boolean {
-  if (context.usage.classOf(name) !== undefined || context.mainSettings.has(name)) return true;
+  if (context.mainSettings.has(name) || context.usage.isKnown(name)) return true;
   if (service) return service.settings.has(name);
   return context.services.some((other) => other.settings.has(name));
 }

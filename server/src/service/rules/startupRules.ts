@@ -80,11 +80,12 @@ export function checkStartup(context: RuleContext): Finding[] {
   if (compatibility) findings.push(compatibility);
   findings.push(...inetProtocols(context));
   findings.push(...inetInterfaces(context));
-  for (const scoped of expandedSettings(context)) {
+  const expanded = expandedSettings(context);
+  for (const scoped of expanded) {
     const evaluated = evaluate(context, scoped.setting.value.text, scoped.service);
     const error = evaluated.error;
     if (error?.code === "nesting") {
-      const loop = expansionLoop(context, scoped, evaluated.trace);
+      const loop = expansionLoop(context, expanded, scoped, evaluated.trace);
       if (loop) findings.push(loop);
     } else if (error?.code === "malformed-level") {
       if (!compatibility) findings.push(levelOperand(scoped, error));
@@ -101,24 +102,14 @@ export function checkStartup(context: RuleContext): Finding[] {
  * those Postfix never expands.
  */
 function expandedSettings(context: RuleContext): Scoped[] {
-  const expands = (name: string) => {
-    const parameterClass = context.usage.classOf(name);
+  return context.parameterSettings.filter(({ setting, parameterClass }) => {
+    const name = setting.name.text;
     return (
       (parameterClass === "builtin" || parameterClass === "service") &&
       !READ_ONLY_PARAMETERS.has(name) &&
       getParameter(name)?.type !== "raw"
     );
-  };
-  return [
-    ...[...context.mainSettings.values()]
-      .filter((setting) => expands(setting.name.text))
-      .map((setting) => ({ setting, file: "main" as const })),
-    ...context.services.flatMap((service) =>
-      [...service.settings.values()]
-        .filter((setting) => expands(setting.name.text))
-        .map((setting) => ({ setting, file: "master" as const, service })),
-    ),
-  ];
+  });
 }
 
 /** The raw value Postfix finds for a name: the service's -o, main.cf, else the default. */
@@ -155,7 +146,12 @@ function settingSpan(setting: ParameterSetting): Span {
  * The loop is reported on each built-in setting that is part of it, and on a
  * built-in setting that leads into a loop of user-defined names.
  */
-function expansionLoop(context: RuleContext, scoped: Scoped, trace: string[]): Finding | undefined {
+function expansionLoop(
+  context: RuleContext,
+  expanded: Scoped[],
+  scoped: Scoped,
+  trace: string[],
+): Finding | undefined {
   const { setting, service } = scoped;
   const name = setting.name.text;
   const members = loopMembers(context, trace, service);
@@ -163,9 +159,7 @@ function expansionLoop(context: RuleContext, scoped: Scoped, trace: string[]): F
     (member) =>
       member !== name &&
       (service ? service.settings.has(member) : context.mainSettings.has(member)) &&
-      expandedSettings(context).some(
-        (other) => other.setting.name.text === member && other.service === service,
-      ),
+      expanded.some((other) => other.setting.name.text === member && other.service === service),
   );
   if (!members.includes(name) && reportedElsewhere) return undefined;
   const chain = members.length > 0 ? [...members, members[0]].join(" → ") : name;

@@ -1,9 +1,10 @@
-import { mainEntries, masterEntries } from "../analysis/configModel";
+import { masterEntries } from "../analysis/configModel";
 import type { ParsedConfig } from "../parser/document";
 import type { Span } from "../parser/logicalLines";
 import type { MainEntry, ValueSyntaxError } from "../parser/mainCf";
 import type { MasterEntry } from "../parser/masterCf";
 import { isSpace } from "../text/chars";
+import type { RuleContext } from "./context";
 import type { Finding, Fix } from "./findings";
 
 /**
@@ -11,37 +12,46 @@ import type { Finding, Fix } from "./findings";
  * files (a missing '=', bad master.cf fields, '$' syntax errors, ...).
  */
 
-/** Problems Postfix reports while reading main.cf. */
-export function checkMainSyntax(config: ParsedConfig): Finding[] {
+/** Problems Postfix reports while reading main.cf (the context's main file). */
+export function checkMainSyntax(context: RuleContext): Finding[] {
+  const config = context.main!;
   const findings: Finding[] = [];
-  const seen = new Map<string, MainEntry>();
-  const lineOf = lineNumbers(config.text);
-  for (const entry of mainEntries(config)) {
-    findings.push(...lineProblems(entry));
+  // Their messages name line numbers, which take a scan of the text: done once, at the end.
+  const duplicates: { finding: Finding; earlier: MainEntry }[] = [];
+  const entries = context.mainEntries;
+  // An index loop: for-of would allocate per entry until V8 optimizes this.
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (entry.nulOffset !== undefined || entry.problem) findings.push(...lineProblems(entry));
     const setting = entry.setting;
     if (!setting) continue;
-    const name = setting.name.text;
-    const earlier = seen.get(name);
-    if (earlier?.setting && earlier.setting.value.text !== setting.value.text) {
-      const finding: Finding = {
-        rule: "duplicate-parameter",
-        ...setting.name,
-        message: `${name} is already set on line ${lineOf(earlier.start)} (to "${earlier.setting.value.text}"); this later value replaces it.`,
-      };
-      // Removing the earlier entry changes nothing Postfix sees; keep comments inside it.
-      if (earlier.innerComments.length === 0) {
-        finding.fix = {
-          title: `Remove the earlier ${name} on line ${lineOf(earlier.start)}`,
-          edits: [
-            { start: earlier.start, end: lineEndAfter(config.text, earlier.end), newText: "" },
-          ],
-        };
-      }
+    const earlierSetting = context.earlierAssignment(setting);
+    const earlier = earlierSetting && context.mainEntryOf(earlierSetting);
+    if (earlier && earlierSetting.value.text !== setting.value.text) {
+      const finding: Finding = { rule: "duplicate-parameter", ...setting.name, message: "" };
       findings.push(finding);
+      duplicates.push({ finding, earlier });
     }
-    seen.set(name, entry);
     if (setting.macros.error) findings.push(macroFinding(setting.macros.error));
-    findings.push(...hashWords(config.text, entry, setting.value));
+    // The value holds every character of its segments, so without a '#' there is none to find.
+    if (setting.value.text.includes("#"))
+      findings.push(...hashWords(config.text, entry, setting.value));
+  }
+  const lineOf = lineNumbersAt(
+    config.text,
+    duplicates.map(({ earlier }) => earlier.start),
+  );
+  for (const { finding, earlier } of duplicates) {
+    const { name, value } = earlier.setting!;
+    const line = lineOf(earlier.start);
+    finding.message = `${name.text} is already set on line ${line} (to "${value.text}"); this later value replaces it.`;
+    // Removing the earlier entry changes nothing Postfix sees; keep comments inside it.
+    if (earlier.innerComments.length === 0) {
+      finding.fix = {
+        title: `Remove the earlier ${name.text} on line ${line}`,
+        edits: [{ start: earlier.start, end: lineEndAfter(config.text, earlier.end), newText: "" }],
+      };
+    }
   }
   return findings;
 }
@@ -324,18 +334,15 @@ function braceFinding(span: Span, problem: "missing-close" | "text-after-close")
   };
 }
 
-/** Postfix's line numbers (counting "\n" only), from one scan of the text. */
-export function lineNumbers(text: string): (offset: number) => number {
-  const breaks: number[] = [];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) breaks.push(i);
-  return (offset) => {
-    let low = 0;
-    let high = breaks.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (breaks[mid] < offset) low = mid + 1;
-      else high = mid;
-    }
-    return low + 1;
-  };
+/** Postfix's line numbers (counting "\n" only) of some offsets, from one scan up to the last. */
+function lineNumbersAt(text: string, offsets: number[]): (offset: number) => number {
+  const lines = new Map<number, number>();
+  let line = 1;
+  let lineBreak = text.indexOf("\n");
+  for (const offset of [...offsets].sort((a, b) => a - b)) {
+    for (; lineBreak >= 0 && lineBreak < offset; lineBreak = text.indexOf("\n", lineBreak + 1))
+      line++;
+    lines.set(offset, line);
+  }
+  return (offset) => lines.get(offset)!;
 }

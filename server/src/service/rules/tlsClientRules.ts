@@ -524,7 +524,7 @@ function insertAfter(
   const text = fileText(context, after.file);
   const newline = newlineOf(text);
   if (after.file === "main") {
-    const entry = context.mainEntries.find((candidate) => candidate.setting === after.setting);
+    const entry = context.mainEntryOf(after.setting);
     if (!entry) return undefined;
     const lineEnd = text.indexOf("\n", entry.end);
     return lineEnd < 0
@@ -541,7 +541,7 @@ function insertAfter(
 function removeSetting(context: RuleContext, source: SettingSource): FixEdit | undefined {
   const text = fileText(context, source.file);
   if (source.file === "main") {
-    const entry = context.mainEntries.find((candidate) => candidate.setting === source.setting);
+    const entry = context.mainEntryOf(source.setting);
     if (!entry) return undefined;
     const lineEnd = text.indexOf("\n", entry.end);
     return { start: entry.start, end: lineEnd < 0 ? text.length : lineEnd + 1, newText: "" };
@@ -746,13 +746,7 @@ const IGNORED: { names: string[]; since: string; why: string }[] = [
 
 function ignoredParameters(context: RuleContext, report: Report): void {
   const version = context.version;
-  const sources: SettingSource[] = [
-    ...[...context.mainSettings.values()].map((setting) => ({ setting, file: "main" as const })),
-    ...context.services.flatMap((service) =>
-      [...service.settings.values()].map((setting) => ({ setting, file: "master" as const })),
-    ),
-  ];
-  for (const source of sources) {
+  for (const source of context.settingsNamed(IGNORED.flatMap((group) => group.names))) {
     const name = source.setting.name.text;
     const group = IGNORED.find((candidate) => candidate.names.includes(name));
     if (!group || compareVersions(version, group.since) < 0) continue;
@@ -1344,16 +1338,10 @@ const DSA_CERTIFICATES = [
 ];
 
 function dsaCertificates(context: RuleContext, report: Report): void {
-  const sources: SettingSource[] = [
-    ...[...context.mainSettings.values()].map((setting) => ({ setting, file: "main" as const })),
-    ...context.services.flatMap((service) =>
-      [...service.settings.values()].map((setting) => ({ setting, file: "master" as const })),
-    ),
-  ];
   const newDefaults = compareVersions(context.version, "3.8") >= 0;
-  for (const source of sources) {
+  for (const source of context.settingsNamed(DSA_CERTIFICATES)) {
     const name = source.setting.name.text;
-    if (!DSA_CERTIFICATES.includes(name) || !isKnownParameter(name, context.version)) continue;
+    if (!isKnownParameter(name, context.version)) continue;
     if (!source.setting.value.text.trim()) continue;
     report.add(
       "tls-dsa-certificate",

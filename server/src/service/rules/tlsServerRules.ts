@@ -1,5 +1,4 @@
 import { defaultValue, isKnownParameter } from "../data/parameters";
-import type { ConfigKind } from "../parser/document";
 import type { ParameterSetting } from "../parser/mainCf";
 import type { MasterEntry, MasterOption } from "../parser/masterCf";
 import type { Span } from "../parser/logicalLines";
@@ -549,7 +548,7 @@ function insertLineAfter(text: string, end: number, line: string): FixEdit {
 }
 
 function mainEntryEnd(context: RuleContext, setting: ParameterSetting): number | undefined {
-  return context.mainEntries.find((entry) => entry.setting === setting)?.end;
+  return context.mainEntryOf(setting)?.end;
 }
 
 /** `-o name=value`, or the braced form when the value has whitespace. */
@@ -593,7 +592,7 @@ function replaceValue(source: SettingSource, newValue: string): FixEdit {
 /** Removes a whole setting: its main.cf line, or its `-o` with the blank before it. */
 function removeSetting(context: RuleContext, source: SettingSource): FixEdit | undefined {
   if (source.file === "main") {
-    const entry = context.mainEntries.find((e) => e.setting === source.setting);
+    const entry = context.mainEntryOf(source.setting);
     if (!entry || !context.main || entry.innerComments.length > 0) return undefined;
     const text = context.main.text;
     const newline = text.indexOf("\n", entry.end);
@@ -904,20 +903,10 @@ function keyFiles(context: RuleContext, report: Report): void {
     ["smtpd_tls_cert_file", "smtpd_tls_key_file"],
     ["smtpd_tls_eccert_file", "smtpd_tls_eckey_file"],
   ];
-  const placed: { source: SettingSource; service?: ServiceView }[] = [
-    ...[...context.mainSettings.values()].map((setting) => ({
-      source: { setting, file: "main" as ConfigKind },
-    })),
-    ...context.services.flatMap((service) =>
-      [...service.settings.values()].map((setting) => ({
-        source: { setting, file: "master" as ConfigKind },
-        service,
-      })),
-    ),
-  ];
-  for (const { source, service } of placed) {
+  for (const source of context.settingsNamed(pairs.map(([cert]) => cert))) {
     const pair = pairs.find(([cert]) => cert === source.setting.name.text);
     if (!pair) continue;
+    const service = source.service;
     const [certName, keyName] = pair;
     const path = context.valueOf(certName, service).trim();
     const chainName = certName.replace(/_(ec)?cert_file$/, "_chain_files");

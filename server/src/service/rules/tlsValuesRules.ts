@@ -1,4 +1,9 @@
-import { compareVersions, defaultValue, isKnownParameter } from "../data/parameters";
+import {
+  compareVersions,
+  defaultValue,
+  isKnownParameter,
+  knownParameterSet,
+} from "../data/parameters";
 import type { ConfigKind } from "../parser/document";
 import { parseCompatibilityLevel } from "../parser/expansion";
 import { type LogicalLine, type Span, logicalSpan } from "../parser/logicalLines";
@@ -197,19 +202,25 @@ interface Placed {
   option?: MasterOption;
 }
 
-/** The settings in effect: main.cf's last assignment of each name, and each service's `-o`. */
+/**
+ * The settings in effect whose names the release knows: main.cf's last assignment
+ * of each name, and each service's `-o`. (Rules here are about known parameters only.)
+ */
 function placedSettings(context: RuleContext): Placed[] {
   const placed: Placed[] = [];
+  const known = knownParameterSet(context.version);
   const mainText = context.main?.text ?? "";
-  for (const entry of context.mainEntries) {
-    const setting = entry.setting;
-    if (!setting || context.mainSettings.get(setting.name.text) !== setting) continue;
+  const mainKnown = context.parameterSettings
+    .filter((record) => record.file === "main" && known.has(record.setting.name.text))
+    .map((record) => record.setting)
+    .sort((a, b) => a.name.start - b.name.start); // document order
+  for (const setting of mainKnown) {
     placed.push({
       setting,
       name: setting.name.text,
       value: setting.value.text,
       file: "main",
-      line: entry,
+      line: context.mainEntryOf(setting)!,
       text: mainText,
     });
   }
@@ -217,7 +228,8 @@ function placedSettings(context: RuleContext): Placed[] {
   for (const service of context.services) {
     for (const option of service.entry.options) {
       const setting = option.setting;
-      if (!setting || service.settings.get(setting.name.text) !== setting) continue;
+      if (!setting || !known.has(setting.name.text)) continue;
+      if (service.settings.get(setting.name.text) !== setting) continue;
       placed.push({
         setting,
         name: setting.name.text,
@@ -383,9 +395,8 @@ export function checkTlsValues(context: RuleContext): Finding[] {
   const findings: Finding[] = [];
   const placed = placedSettings(context);
   let lmtpUnix: boolean | undefined;
-  const lmtpExempt = () => (lmtpUnix ??= lmtpMayUseUnixSockets(context, placed));
+  const lmtpExempt = () => (lmtpUnix ??= lmtpMayUseUnixSockets(context));
   for (const p of placed) {
-    if (!isKnownParameter(p.name, context.version)) continue;
     if (p.value.includes("$") || /(^|\s)#/.test(p.value)) continue;
     const name = p.name;
     if (LEVEL_PARAMETER.test(name)) findings.push(...checkLevel(context, p));
@@ -396,7 +407,7 @@ export function checkTlsValues(context: RuleContext): Finding[] {
     else if (TIMEOUT_PARAMETER.test(name)) findings.push(...checkTimeout(context, p));
     else if (CERT_MATCH_PARAMETER.test(name)) findings.push(...checkCertMatch(context, p));
     else if (name === "relay_clientcerts") findings.push(...checkRelayClientcerts(context, p));
-    else if (DIGEST_PARAMETER.test(name)) findings.push(...checkDigest(context, p, placed));
+    else if (DIGEST_PARAMETER.test(name)) findings.push(...checkDigest(context, p));
     else if (name === "tls_dane_digests") findings.push(...checkDaneDigests(p));
     else if (name === "smtpd_tls_session_cache_database") findings.push(...checkServerCache(p));
     else if (LOGLEVEL_PARAMETER.test(name)) findings.push(...checkLoglevel(context, p));
@@ -524,14 +535,18 @@ function checkGrade(context: RuleContext, p: Placed, lmtpExempt: () => boolean):
  * Whether LMTP may deliver over UNIX-domain sockets, where the null grade makes
  * sense: a visible `lmtp:unix:` destination, or a transport table we cannot read.
  */
-function lmtpMayUseUnixSockets(context: RuleContext, placed: Placed[]): boolean {
+function lmtpMayUseUnixSockets(context: RuleContext): boolean {
   if (context.valueOf("transport_maps").trim() !== "") return true;
   const transports = new Set(["lmtp"]);
   for (const service of context.services)
     if (service.command === "lmtp") transports.add(service.name);
-  return placed.some((p) =>
-    [...p.value.matchAll(/(?:^|[\s,{=])([\w.-]+):unix:/g)].some((m) => transports.has(m[1])),
-  );
+  return context.settings.some(({ setting }) => {
+    const value = setting.value.text;
+    return (
+      value.includes(":unix:") &&
+      [...value.matchAll(/(?:^|[\s,{=])([\w.-]+):unix:/g)].some((m) => transports.has(m[1]))
+    );
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -1206,7 +1221,7 @@ function matchingBrace(text: string, open: number): number {
   return text.length;
 }
 
-function checkDigest(context: RuleContext, p: Placed, placed: Placed[]): Finding[] {
+function checkDigest(context: RuleContext, p: Placed): Finding[] {
   const findings: Finding[] = [];
   const digest = p.value.trim().toLowerCase();
   if (digest === "md5" || digest === "sha1") {
@@ -1224,10 +1239,10 @@ function checkDigest(context: RuleContext, p: Placed, placed: Placed[]): Finding
   const family = /^(smtp|lmtp)_tls_fingerprint_digest$/.exec(p.name)?.[1];
   if (family && p.service) {
     const matchName = `${family}_tls_fingerprint_cert_match`;
-    const main = placed.find((other) => other.file === "main" && other.name === matchName);
-    if (main && !p.service.settings.has(matchName) && !main.value.includes("$")) {
+    const main = context.mainSettings.get(matchName)?.value.text;
+    if (main !== undefined && !p.service.settings.has(matchName) && !main.includes("$")) {
       const problem = fingerprintProblems(
-        words(main.value, COMMA_SPACE),
+        words(main, COMMA_SPACE),
         digest,
         !atLeast(context.version, "3.6"),
       );
