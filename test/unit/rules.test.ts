@@ -115,6 +115,16 @@ describe("start-up checks (postconf and the daemons stop on these)", () => {
     expect(message(diagnostics, "expansion-loop")).toContain("(a → b → a)");
   });
 
+  it("reports a loop through a comparison operand, on which Postfix itself crashes", () => {
+    // postconf 3.7 dies with a segmentation fault on both; we must not throw.
+    const self = "compatibility_level = ${{$compatibility_level} <level {3.6} ? {3.6} : {2}}\n";
+    const selfLoop = diagnose("main", self).diagnostics;
+    expect(at(selfLoop, "expansion-loop")).toEqual([0]);
+    expect(message(selfLoop, "expansion-loop")).toContain("segmentation fault");
+    const mutual = "smtpd_banner = ${{$mail_name} == {x} ? {a} : {b}}\nmail_name = $smtpd_banner\n";
+    expect(at(diagnose("main", mutual).diagnostics, "expansion-loop")).toEqual([0, 1]);
+  });
+
   it("reports a loop of built-in parameters on each member, also through a default", () => {
     const { diagnostics } = diagnose("main", "myhostname = $mydomain\nmydomain = $myhostname\n");
     expect(at(diagnostics, "expansion-loop")).toEqual([0, 1]);

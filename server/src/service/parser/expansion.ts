@@ -50,6 +50,7 @@ export type MacroErrorCode =
   | "unexpected-input"
   | "unknown-function"
   | "nesting"
+  | "operand-nesting"
   | "malformed-level";
 
 export interface MacroError {
@@ -93,7 +94,7 @@ const RIGHT_CURLY = 0x7d;
 export function parseExpansion(text: string, from = 0, to = text.length): Expansion {
   const result: Expansion = { references: [], functions: [] };
   if (hasNoMacros(text, from, to)) return result;
-  const state: MacroState = { level: 0, result };
+  const state: MacroState = { level: 0, operands: 0, result };
   new MacroScanner(text, state).parse(from, to);
   return result;
 }
@@ -102,7 +103,12 @@ export function evaluateExpansion(text: string, lookup: MacroLookup): Evaluation
   // Without `$` the text is all literal (and not deep enough to fail).
   if (hasNoMacros(text)) return { value: text };
   const result: Expansion = { references: [], functions: [] };
-  const state: MacroState = { level: 0, result, evaluation: { lookup, output: [] } };
+  const state: MacroState = {
+    level: 0,
+    operands: 0,
+    result,
+    evaluation: { lookup, output: [] },
+  };
   new MacroScanner(text, state).parse(0, text.length);
   const evaluation: Evaluation = { value: state.evaluation!.output.join("") };
   if (result.error) evaluation.error = result.error;
@@ -119,6 +125,8 @@ export function hasNoMacros(text: string, from = 0, to = text.length): boolean {
 interface MacroState {
   /** Active callbacks, as mac_expand counts them. */
   level: number;
+  /** Relational operands being expanded, one inside the other. */
+  operands: number;
   result: Expansion;
   /** Present when evaluating: where to look values up and where the result goes. */
   evaluation?: { lookup: MacroLookup; output: string[] };
@@ -456,8 +464,24 @@ class MacroScanner {
     return { value: holds(operator, outcome) ? TRUE_VALUE : "", next: right.next };
   }
 
-  /** Operands are expanded by a fresh mac_expand() call, so nesting counts from zero. */
+  /**
+   * Operands are expanded by a fresh mac_expand() call, so nesting counts from zero.
+   * Postfix has no limit here: a value whose operand refers back to it, such as
+   * `x = ${{$x} == {1} ? {a} : {b}}`, recurses until postconf and the daemons crash
+   * (a segmentation fault). We stop at the usual depth and report it instead.
+   */
   private operand(payload: Payload): string {
+    if (this.state.operands >= MAX_NESTING) {
+      const text = this.slice(payload.start, payload.end);
+      this.fail(
+        "operand-nesting",
+        payload.start,
+        payload.end,
+        `relational operand nested over ${MAX_NESTING} levels deep: "${text}"`,
+      );
+      return "";
+    }
+    this.state.operands++;
     const savedLevel = this.state.level;
     const savedOutput = this.state.evaluation?.output;
     this.state.level = 0;
@@ -466,6 +490,7 @@ class MacroScanner {
     const value = this.state.evaluation?.output.join("") ?? "";
     this.state.level = savedLevel;
     if (this.state.evaluation) this.state.evaluation.output = savedOutput!;
+    this.state.operands--;
     return value;
   }
 

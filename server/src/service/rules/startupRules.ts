@@ -84,8 +84,8 @@ export function checkStartup(context: RuleContext): Finding[] {
   for (const scoped of expanded) {
     const evaluated = evaluate(context, scoped.setting.value.text, scoped.service);
     const error = evaluated.error;
-    if (error?.code === "nesting") {
-      const loop = expansionLoop(context, expanded, scoped, evaluated.trace);
+    if (error?.code === "nesting" || error?.code === "operand-nesting") {
+      const loop = expansionLoop(context, expanded, scoped, evaluated.trace, error.code);
       if (loop) findings.push(loop);
     } else if (error?.code === "malformed-level") {
       if (!compatibility) findings.push(levelOperand(scoped, error));
@@ -151,6 +151,7 @@ function expansionLoop(
   expanded: Scoped[],
   scoped: Scoped,
   trace: string[],
+  code: "nesting" | "operand-nesting",
 ): Finding | undefined {
   const { setting, service } = scoped;
   const name = setting.name.text;
@@ -163,9 +164,14 @@ function expansionLoop(
   );
   if (!members.includes(name) && reportedElsewhere) return undefined;
   const chain = members.length > 0 ? [...members, members[0]].join(" → ") : name;
+  // Inside a {left} == {right} operand Postfix has no depth limit: it crashes.
+  const outcome =
+    code === "nesting"
+      ? `Postfix gives up ("unreasonable macro call nesting") and stops`
+      : "Through a comparison operand, postconf and the daemons recurse until they crash (segmentation fault)";
   const message = members.includes(name)
-    ? `${name} refers back to itself through $ references (${chain}), so its value never finishes expanding. Postfix gives up ("unreasonable macro call nesting") and stops. Break the loop.`
-    : `Expanding ${name} runs into a loop of $ references (${chain}) that never finishes. Postfix gives up ("unreasonable macro call nesting") and stops. Break the loop.`;
+    ? `${name} refers back to itself through $ references (${chain}), so its value never finishes expanding. ${outcome}. Break the loop.`
+    : `Expanding ${name} runs into a loop of $ references (${chain}) that never finishes. ${outcome}. Break the loop.`;
   return { rule: "expansion-loop", file: scoped.file, ...settingSpan(setting), message };
 }
 

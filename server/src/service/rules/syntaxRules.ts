@@ -110,6 +110,8 @@ const MACRO_MESSAGES: Record<ValueSyntaxError["code"], string> = {
   "unexpected-input": "Unexpected text after the expression.",
   "unknown-function": "Unknown function; Postfix knows only domain_to_ascii.",
   nesting: "More than 100 nested expansions; Postfix gives up.",
+  "operand-nesting":
+    "Comparison operands nested more than 100 levels deep. Postfix sets no limit here and may run out of stack and crash.",
   "malformed-level": "A compatibility level must look like 3.6 or 3.6.1.",
 };
 
@@ -118,7 +120,10 @@ function macroFinding(error: ValueSyntaxError): Finding {
     rule: "macro-syntax",
     start: error.start,
     end: Math.max(error.end, error.start + 1),
-    message: `${MACRO_MESSAGES[error.code]} Postfix reports a macro processing error.`,
+    message:
+      error.code === "operand-nesting"
+        ? MACRO_MESSAGES[error.code]
+        : `${MACRO_MESSAGES[error.code]} Postfix reports a macro processing error.`,
   };
 }
 
