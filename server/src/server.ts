@@ -7,7 +7,12 @@ import {
   createConnection,
 } from "vscode-languageserver/node";
 import { configKindOf } from "./service/configKind";
-import { type ParsedConfig, parseConfig, updateConfig } from "./service/parser/document";
+import {
+  type ConfigKind,
+  type ParsedConfig,
+  parseConfig,
+  updateConfig,
+} from "./service/parser/document";
 import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { doCodeActions } from "./service/codeActions";
@@ -15,7 +20,7 @@ import { doComplete } from "./service/completion";
 import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
-import { MAX_ANALYSED_LENGTH, doValidation, tooLargeDiagnostic } from "./service/validation";
+import { MAX_ANALYSED_LENGTH, tooLargeDiagnostic, validationSteps } from "./service/validation";
 import { EditableText } from "./service/text/editableText";
 
 /**
@@ -60,23 +65,56 @@ export function startServer(connection: Connection): void {
     };
   }
 
-  const validateNow = (uri: string) => {
+  /** The validation pass running per document; a newer one makes it stop. */
+  const runningValidations = new Map<string, object>();
+
+  /**
+   * Validates a document in steps, answering other requests in between: at 100k
+   * lines a pass takes tens of ms, and hover or completion should not wait for it.
+   * A pass stops when its document or the sibling it reads changes (the change
+   * schedules a new pass) or a newer pass starts.
+   */
+  const validate = async (uri: string) => {
     pendingValidations.delete(uri);
     const document = documents.get(uri);
     if (!document) return;
+    const { version } = document;
     if (document.tooLarge) {
       const diagnostics = [tooLargeDiagnostic(document.text.length)];
-      void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+      void connection.sendDiagnostics({ uri, version, diagnostics });
       return;
     }
-    const diagnostics = doValidation(
+    const pass = {};
+    runningValidations.set(uri, pass);
+    const siblingUri = siblingUriOf(uri, document.config.kind);
+    const siblingVersion = documents.get(siblingUri)?.version;
+    const steps = validationSteps(
       document.config,
       document.text,
       settings,
       siblingOf(uri, document),
     );
-    void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+    const current = () =>
+      runningValidations.get(uri) === pass &&
+      documents.get(uri) === document &&
+      document.version === version &&
+      documents.get(siblingUri)?.version === siblingVersion;
+    try {
+      for (let step = steps.next(); ; step = steps.next()) {
+        if (step.done) {
+          void connection.sendDiagnostics({ uri, version, diagnostics: step.value });
+          return;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        if (!current()) return;
+      }
+    } finally {
+      if (runningValidations.get(uri) === pass) runningValidations.delete(uri);
+    }
   };
+
+  const siblingUriOf = (uri: string, kind: ConfigKind) =>
+    uri.replace(/[^/]*$/, `${kind === "main" ? "master" : "main"}.cf`);
 
   /**
    * The other file of the same config directory (master.cf beside main.cf and the
@@ -85,7 +123,7 @@ export function startServer(connection: Connection): void {
   const diskSiblings = new Map<string, { mtimeMs: number; size: number; config: ParsedConfig }>();
   const siblingOf = (uri: string, document: OpenDocument): ParsedConfig | undefined => {
     const kind = document.config.kind === "main" ? "master" : "main";
-    const siblingUri = uri.replace(/[^/]*$/, `${kind}.cf`);
+    const siblingUri = siblingUriOf(uri, document.config.kind);
     if (siblingUri === uri) return undefined;
     const open = documents.get(siblingUri);
     if (open) return open.config;
@@ -109,10 +147,7 @@ export function startServer(connection: Connection): void {
     scheduleValidation(uri);
     const document = documents.get(uri);
     if (!document) return;
-    const siblingUri = uri.replace(
-      /[^/]*$/,
-      `${document.config.kind === "main" ? "master" : "main"}.cf`,
-    );
+    const siblingUri = siblingUriOf(uri, document.config.kind);
     if (siblingUri !== uri && documents.has(siblingUri)) scheduleValidation(siblingUri);
   };
 
@@ -120,10 +155,9 @@ export function startServer(connection: Connection): void {
     clearTimeout(pendingValidations.get(uri));
     pendingValidations.set(
       uri,
-      setTimeout(
-        guard("validation", undefined, () => validateNow(uri)),
-        VALIDATION_DELAY_MS,
-      ),
+      setTimeout(() => {
+        validate(uri).catch((error) => log("postfix-lsp: validation failed", error));
+      }, VALIDATION_DELAY_MS),
     );
   };
 

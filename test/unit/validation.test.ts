@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
 import { LineIndex } from "../../server/src/service/text/lineIndex";
-import { type ValidationSettings, doValidation } from "../../server/src/service/validation";
+import {
+  type ValidationSettings,
+  doValidation,
+  validationSteps,
+} from "../../server/src/service/validation";
 
 /** Diagnostics as `rule@line:column "covered text"`, 1-based, for readable expectations. */
 function check(kind: ConfigKind, text: string, settings?: ValidationSettings): string[] {
@@ -72,5 +76,24 @@ describe("master.cf diagnostics", () => {
     const text =
       "smtp      inet  n       -       y       -       -       smtpd\npickup    unix  n       -       y       60      1       pickup\ntlsmgr    unix  -       -       y       1000?   1       tlsmgr\nmaildrop  unix  -       n       n       -       -       pipe\n  flags=DRXhu user=vmail argv=/usr/bin/maildrop -d ${recipient}\n";
     expect(check("master", text)).toEqual([]);
+  });
+});
+
+describe("validation in steps", () => {
+  it("pauses between rule modules and ends with doValidation's diagnostics", () => {
+    const text =
+      "smtpd_tls_security_level = encrypt\nfoo = bar # note\nsmtp_tls_mandatory_protocols = SSLv3\n";
+    const config = parseConfig("main", text);
+    const steps = validationSteps(config, new LineIndex(text), { version: "3.7" });
+    let pauses = 0;
+    let step = steps.next();
+    while (!step.done) {
+      pauses++;
+      step = steps.next();
+    }
+    // After the rule context, the syntax rules, each of the five modules, and before sorting.
+    expect(pauses).toBe(7);
+    expect(step.value).toEqual(doValidation(config, new LineIndex(text), { version: "3.7" }));
+    expect(step.value.map((d) => d.code)).toContain("comment-after-value");
   });
 });

@@ -59,16 +59,36 @@ export function doValidation(
   settings: ValidationSettings = {},
   sibling?: ParsedConfig,
 ): Diagnostic[] {
+  const steps = validationSteps(config, mapper, settings, sibling);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * doValidation() in steps: it pauses after building the rule context and after
+ * each rule module, so that a server can answer hover and completion requests in
+ * between, and drop a pass whose document changed meanwhile. Every step reads the
+ * config, so none may run after the config was updated.
+ */
+export function* validationSteps(
+  config: ParsedConfig,
+  mapper: PositionMapper,
+  settings: ValidationSettings = {},
+  sibling?: ParsedConfig,
+): Generator<void, Diagnostic[], void> {
   const main = config.kind === "main" ? config : sibling?.kind === "main" ? sibling : undefined;
   const master =
     config.kind === "master" ? config : sibling?.kind === "master" ? sibling : undefined;
   const context = createRuleContext(main, master, settings.version ?? NEWEST_VERSION);
-  const findings = [
-    ...(config.kind === "main" ? checkMainSyntax(context) : checkMasterSyntax(config)),
-    ...SEMANTIC_RULES.flatMap((check) => check(context)).filter(
-      (finding) => finding.file === config.kind,
-    ),
-  ];
+  yield;
+  const findings = config.kind === "main" ? checkMainSyntax(context) : checkMasterSyntax(config);
+  for (const check of SEMANTIC_RULES) {
+    yield;
+    for (const finding of check(context)) if (finding.file === config.kind) findings.push(finding);
+  }
+  yield;
   const suppressed = suppressions(config);
   const diagnostics: Diagnostic[] = [];
   for (const finding of findings.sort((a, b) => a.start - b.start)) {
