@@ -184,3 +184,34 @@ describe("PieceText", () => {
     );
   });
 });
+
+describe("many edits with reads in between", () => {
+  // Past 512 pending offset corrections, edits and reads fold the smallest ones
+  // into the blocks; the short sequences above never get there.
+  it("keeps every read equal to a fresh parse over 1,000 edits of a 3,000-line file", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
+        let state = seed;
+        const random = (n: number) => {
+          state = (state * 1103515245 + 12345) & 0x7fffffff;
+          return state % n;
+        };
+        let text = Array.from({ length: 3000 }, (_, i) => `p${i} = v${i}`).join("\n") + "\n";
+        let config = parseConfig("main", text);
+        for (let i = 0; i < 1000; i++) {
+          const start = random(text.length);
+          const end = Math.min(text.length, start + random(3));
+          const newText = ["x", "", "\n", " ", "\n  y"][random(5)];
+          config = updateConfig(config, { start, end, newText });
+          text = text.slice(0, start) + newText + text.slice(end);
+          const offset = random(text.length + 1);
+          const fresh = parseConfig("main", text);
+          expect(entryAt(config, offset)).toEqual(entryAt(fresh, offset));
+          expect(lastEntryBefore(config, offset)).toEqual(lastEntryBefore(fresh, offset));
+        }
+        expect(config).toEqual(parseConfig("main", text));
+      }),
+      { numRuns: 2, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
+    );
+  });
+});

@@ -583,6 +583,8 @@ function applySmallestShift(document: IncrementalDocument): void {
  * block with true offsets: the block then lags 0, its neighbours as before.
  */
 function settleBlock(document: IncrementalDocument, index: number): Block {
+  // Make room first: trimming afterwards could pick this block's new run and undo it.
+  while (document.shifts.length > MAX_PENDING_SHIFTS - 2) applySmallestShift(document);
   const { shifts, blocks } = document;
   const run = lastIndexWhere(shifts.length, (i) => shifts[i].from <= index);
   const lag = run >= 0 ? shifts[run].delta : 0;
@@ -603,7 +605,6 @@ function settleBlock(document: IncrementalDocument, index: number): Block {
     previous = pending.delta;
   }
   shifts.length = kept;
-  while (shifts.length > MAX_PENDING_SHIFTS) applySmallestShift(document);
   return blocks[index];
 }
 
