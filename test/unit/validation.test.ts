@@ -91,8 +91,9 @@ describe("validation in steps", () => {
       pauses++;
       step = steps.next();
     }
-    // After the rule context, the syntax rules, each of the five modules, and before sorting.
-    expect(pauses).toBe(7);
+    // After settling the config, twice inside the rule context, after it, after the
+    // syntax rules and after each of the five modules.
+    expect(pauses).toBe(10);
     expect(step.value).toEqual(doValidation(config, new LineIndex(text), { version: "3.7" }));
     expect(step.value.map((d) => d.code)).toContain("comment-after-value");
   });

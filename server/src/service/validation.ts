@@ -3,7 +3,7 @@ import { DiagnosticSeverity } from "vscode-languageserver-types";
 import type { PositionMapper } from "./languageTypes";
 import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
 import { type ParsedConfig, isEntry } from "./parser/document";
-import { type RuleContext, createRuleContext } from "./rules/context";
+import { type RuleContext, ruleContextSteps } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
 import { checkParameters } from "./rules/parameterRules";
 import { checkStartup } from "./rules/startupRules";
@@ -81,7 +81,9 @@ export function* validationSteps(
   const main = config.kind === "main" ? config : sibling?.kind === "main" ? sibling : undefined;
   const master =
     config.kind === "master" ? config : sibling?.kind === "master" ? sibling : undefined;
-  const context = createRuleContext(main, master, settings.version ?? NEWEST_VERSION);
+  // After edits, the first read of a config's blocks shifts them into place: a step of its own.
+  if (config.blocks.length + (sibling?.blocks.length ?? 0) > 0) yield;
+  const context = yield* ruleContextSteps(main, master, settings.version ?? NEWEST_VERSION);
   yield;
   const findings = config.kind === "main" ? checkMainSyntax(context) : checkMasterSyntax(config);
   for (const check of SEMANTIC_RULES) {
