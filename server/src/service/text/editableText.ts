@@ -1,5 +1,6 @@
 import type { Position, Range } from "vscode-languageserver-types";
 import type { PositionMapper } from "../languageTypes";
+import { lineBreakEnds } from "./lineIndex";
 
 /**
  * An open document's text that takes LSP edits in time independent of its size,
@@ -216,15 +217,5 @@ function piecesOf(text: string, pieceSize: number): Piece[] {
 }
 
 function pieceOf(text: string): Piece {
-  const lineStarts: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === CR) {
-      if (text.charCodeAt(i + 1) === LF) i++;
-      lineStarts.push(i + 1);
-    } else if (code === LF) {
-      lineStarts.push(i + 1);
-    }
-  }
-  return { text, lineStarts };
+  return { text, lineStarts: lineBreakEnds(text) };
 }

@@ -54,15 +54,28 @@ export class LineIndex {
 }
 
 function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x0d) {
-      if (text.charCodeAt(i + 1) === 0x0a) i++;
-      starts.push(i + 1);
-    } else if (code === 0x0a) {
-      starts.push(i + 1);
+  const starts = lineBreakEnds(text);
+  starts.unshift(0);
+  return starts;
+}
+
+/** The offsets just after each line break ("\n", "\r\n" or a lone "\r"), ascending. */
+export function lineBreakEnds(text: string): number[] {
+  const ends: number[] = [];
+  // indexOf() scans much faster than a loop over the characters; most texts have no "\r".
+  let lf = text.indexOf("\n");
+  let cr = text.indexOf("\r");
+  while (lf >= 0 || cr >= 0) {
+    if (cr < 0 || (lf >= 0 && lf < cr)) {
+      ends.push(lf + 1);
+      lf = text.indexOf("\n", lf + 1);
+    } else {
+      // "\r\n" is one line break, a lone "\r" another.
+      const end = lf === cr + 1 ? lf + 1 : cr + 1;
+      ends.push(end);
+      if (end > cr + 1) lf = text.indexOf("\n", end);
+      cr = text.indexOf("\r", cr + 1);
     }
   }
-  return starts;
+  return ends;
 }
