@@ -42,7 +42,13 @@ export async function startServer(serverPath) {
       textDocument: {
         synchronization: { dynamicRegistration: false },
         hover: { contentFormat: ["markdown", "plaintext"] },
-        completion: { completionItem: { snippetSupport: true } },
+        // As VS Code declares it: documentation comes per item, on completionItem/resolve.
+        completion: {
+          completionItem: {
+            snippetSupport: true,
+            resolveSupport: { properties: ["documentation", "detail", "additionalTextEdits"] },
+          },
+        },
         publishDiagnostics: { versionSupport: true },
       },
     },

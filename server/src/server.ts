@@ -1,4 +1,5 @@
 import {
+  type CompletionItem,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -16,7 +17,7 @@ import {
 import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { doCodeActions } from "./service/codeActions";
-import { doComplete } from "./service/completion";
+import { doComplete, resolveCompletion } from "./service/completion";
 import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
@@ -46,6 +47,7 @@ export function startServer(connection: Connection): void {
   let settings: ServerSettings = readSettings(undefined);
   let canPullConfiguration = false;
   let snippetSupport = false;
+  let resolvesDocumentation = false;
 
   const log = (message: string, error?: unknown) => {
     const detail =
@@ -174,15 +176,21 @@ export function startServer(connection: Connection): void {
   connection.onInitialize(
     guard("initialize", { capabilities: {} }, (params: InitializeParams): InitializeResult => {
       canPullConfiguration = params.capabilities.workspace?.configuration === true;
-      snippetSupport =
-        params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+      const completionItem = params.capabilities.textDocument?.completion?.completionItem;
+      snippetSupport = completionItem?.snippetSupport === true;
+      // Clients that resolve documentation item by item get lists without it.
+      resolvesDocumentation =
+        completionItem?.resolveSupport?.properties.includes("documentation") === true;
       // Clients without workspace/configuration (some Neovim setups) pass settings here.
       if (params.initializationOptions) settings = readSettings(params.initializationOptions);
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
           hoverProvider: true,
-          completionProvider: { triggerCharacters: ["$", "{", "=", ":", ",", " "] },
+          completionProvider: {
+            triggerCharacters: ["$", "{", "=", ":", ",", " "],
+            resolveProvider: true,
+          },
           codeActionProvider: { codeActionKinds: ["quickfix"] },
         },
         serverInfo: { name: "postfix-lsp" },
@@ -215,9 +223,20 @@ export function startServer(connection: Connection): void {
       return doComplete(document.config, document.text, position, {
         version: settings.version,
         snippetSupport,
+        deferDocumentation: resolvesDocumentation,
       });
     }),
   );
+
+  // On failure the item goes back as it came (guard() has no per-call fallback).
+  connection.onCompletionResolve((item: CompletionItem) => {
+    try {
+      return resolveCompletion(item);
+    } catch (error) {
+      log("postfix-lsp: completionResolve failed", error);
+      return item;
+    }
+  });
 
   connection.onCodeAction(
     guard("codeAction", [], ({ textDocument, context }) => {

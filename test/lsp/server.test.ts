@@ -204,3 +204,49 @@ describe("language server over stdio", () => {
     expect((await nextDiagnostics(uri, 2)).diagnostics).toEqual([]);
   });
 });
+
+describe("a client that resolves completion items", () => {
+  it("gets lists without parameter docs, and the docs on completionItem/resolve", async () => {
+    const child = spawn("node", [join(ROOT, "dist/server.js"), "--stdio"], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const client = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
+    client.listen();
+    try {
+      const init = (await client.sendRequest("initialize", {
+        processId: process.pid,
+        rootUri: null,
+        capabilities: {
+          textDocument: {
+            completion: { completionItem: { resolveSupport: { properties: ["documentation"] } } },
+          },
+        },
+      })) as { capabilities: { completionProvider?: { resolveProvider?: boolean } } };
+      expect(init.capabilities.completionProvider?.resolveProvider).toBe(true);
+      await client.sendNotification("initialized", {});
+      const uri = "file:///srv/resolve/main.cf";
+      await client.sendNotification("textDocument/didOpen", {
+        textDocument: { uri, languageId: "postfix-main", version: 1, text: "smtpd_tls_\n" },
+      });
+      const list = (await client.sendRequest("textDocument/completion", {
+        textDocument: { uri },
+        position: { line: 0, character: 10 },
+      })) as { items: { label: string; documentation?: unknown }[] };
+      const item = list.items.find((candidate) => candidate.label === "smtpd_tls_security_level");
+      expect(item).toBeDefined();
+      expect(list.items.some((candidate) => candidate.documentation !== undefined)).toBe(false);
+      const resolved = (await client.sendRequest("completionItem/resolve", item)) as {
+        documentation?: { value: string };
+      };
+      expect(resolved.documentation?.value).toMatch(/STARTTLS/);
+    } finally {
+      await client.sendRequest("shutdown").catch(() => undefined);
+      await client.sendNotification("exit").catch(() => undefined);
+      client.dispose();
+      child.kill();
+    }
+  });
+});

@@ -6,7 +6,7 @@ import {
   type MarkupContent,
   type TextEdit,
 } from "vscode-languageserver-types";
-import { doComplete } from "../../server/src/service/completion";
+import { doComplete, resolveCompletion } from "../../server/src/service/completion";
 import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
 import { LineIndex } from "../../server/src/service/text/lineIndex";
 
@@ -492,6 +492,33 @@ describe("robustness", () => {
         }
       }
       expect(bad.slice(0, 5)).toEqual([]);
+    }
+  });
+});
+
+describe("documentation resolved item by item", () => {
+  it("leaves parameter docs out of the list and adds the same docs on resolve", () => {
+    const text = "smtp_tls_sec\n";
+    const index = new LineIndex(text);
+    const config = parseConfig("main", text);
+    const position = { line: 0, character: 12 };
+    const eager = doComplete(config, index, position, { version: "3.7" }).items;
+    const lazy = doComplete(config, index, position, {
+      version: "3.7",
+      deferDocumentation: true,
+    }).items;
+    expect(lazy.map((item) => item.label)).toEqual(eager.map((item) => item.label));
+    expect(lazy.every((item) => item.documentation === undefined)).toBe(true);
+    const label = "smtp_tls_security_level";
+    const resolved = resolveCompletion(lazy.find((item) => item.label === label)!);
+    expect(docOf(resolved)).toBe(docOf(eager.find((item) => item.label === label)!));
+    expect(docOf(resolved)).toContain("postconf(5)");
+  });
+
+  it("returns an item with unknown or malformed data unchanged", () => {
+    for (const data of [undefined, 42, { parameter: 1 }, { parameter: "nope", version: "3.7" }]) {
+      const item: CompletionItem = { label: "x", data };
+      expect(resolveCompletion(item)).toEqual(item);
     }
   });
 });
