@@ -136,7 +136,9 @@ function runPrint(options: Options): number {
     options.print === "master"
       ? output.lines.map((line) => line.replace(/ {2,}/g, " "))
       : output.lines;
-  if (lines.length > 0) process.stdout.write(lines.join("\n") + "\n");
+  // The final "\n" joined in, not appended: writing a joined-then-appended string
+  // would copy the whole output once more.
+  if (lines.length > 0) process.stdout.write([...lines, ""].join("\n"));
   if (output.fatal) {
     process.stderr.write(`postfix-lint: fatal: ${output.fatal}\n`);
     return 1;

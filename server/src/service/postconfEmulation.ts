@@ -43,12 +43,13 @@ export interface EmulatedOutput {
 export function printMainSettings(config: ConfigPair, version: PostfixVersion): EmulatedOutput {
   const { dictionaries, usage, fatal } = readLikePostconf(config, version, "main first");
   if (fatal) return { lines: [], fatal };
-  const names: string[] = [];
-  for (const name of dictionaries.main.keys()) {
-    if (usage.isKnown(name) && !READ_ONLY_PARAMETERS.has(name)) names.push(name);
-  }
-  const { main } = dictionaries;
-  return { lines: sortInByteOrder(names).map((name) => printSetting(name, main.get(name)!)) };
+  const lines: string[] = [];
+  // forEach, not for-of: a long main.cf would allocate an entry pair per name.
+  dictionaries.main.forEach((value, name) => {
+    if (usage.isKnown(name) && !READ_ONLY_PARAMETERS.has(name))
+      lines.push(printSetting(name, value));
+  });
+  return { lines: sortSettingLines(lines, config.main?.text ?? "") };
 }
 
 /** `postconf -M`: one line per master.cf entry, fields in postconf's columns. */
@@ -67,10 +68,10 @@ export function printServiceSettings(config: ConfigPair, version: PostfixVersion
   const lines: string[] = [];
   for (const scope of dictionaries.services) {
     if (!scope.settings) continue;
-    const namespace = `${scope.service}/${scope.type}`;
-    for (const name of sortInByteOrder([...scope.settings.keys()])) {
-      lines.push(printSetting(name, scope.settings.get(name)!, `${namespace}/`));
-    }
+    const prefix = `${scope.service}/${scope.type}/`;
+    const scopeLines: string[] = [];
+    scope.settings.forEach((value, name) => scopeLines.push(printSetting(name, value, prefix)));
+    lines.push(...sortSettingLines(scopeLines, config.master?.text ?? ""));
   }
   return { lines };
 }
@@ -226,7 +227,8 @@ function printSetting(name: string, value: string, prefix = ""): string {
   // Most settings are in pcf_print_line()'s form already, and looking at the parts
   // is cheaper than splitting the line. A name holds no blanks (split_nameval()
   // ends it at the first); an empty value would leave a trailing blank.
-  if (value !== "" && !NOT_PRINT_FORM.test(value) && !NOT_PRINT_FORM.test(prefix)) {
+  const plainPrefix = prefix === "" || !NOT_PRINT_FORM.test(prefix);
+  if (value !== "" && plainPrefix && !NOT_PRINT_FORM.test(value)) {
     return `${prefix}${name} = ${value}`;
   }
   return printLine(`${prefix}${name} = ${value}`);
@@ -237,23 +239,37 @@ const NOT_PRINT_FORM = /[\t\r\n]|^ | $| {2}/;
 
 /** pcf_print_line(): words separated by single spaces, no leading or trailing blanks. */
 function printLine(text: string): string {
-  return text
-    .split(/[ \t\r\n]+/)
-    .filter((word) => word.length > 0)
-    .join(" ");
+  const spaced = text.replace(BLANKS_RUN, " ");
+  const start = spaced.startsWith(" ") ? 1 : 0;
+  const end = spaced.length > start && spaced.endsWith(" ") ? spaced.length - 1 : spaced.length;
+  return spaced.slice(start, end);
+}
+
+const BLANKS_RUN = /[ \t\r\n]+/g;
+
+/**
+ * Sorts printed settings (`name = value`, all with the same prefix) in strcmp()
+ * order of their names, as postconf sorts them; `source` is the text the names
+ * and prefixes were taken from. The lines themselves sort that way unless a name
+ * holds a character below the blank that follows it. And strcmp() compares UTF-8
+ * bytes, which order like code points: JavaScript's own string order compares
+ * UTF-16 units, which differs only when a surrogate pair meets U+E000–U+FFFF.
+ * Without such characters in the source, the built-in sort of the lines does it:
+ * much faster than a comparison function, or than comparing names cut out of the
+ * file. (One search of the source costs less than one per line.)
+ */
+function sortSettingLines(lines: string[], source: string): string[] {
+  if (!NOT_PLAIN_ORDER.test(source)) return lines.sort();
+  const nameOf = (line: string) => line.slice(0, line.indexOf(" "));
+  return lines.sort((a, b) => byteOrder(nameOf(a), nameOf(b)));
 }
 
 /**
- * Sorts in strcmp() order: UTF-8 bytes order like code points. JavaScript's own
- * string order compares UTF-16 units, which differs only when a surrogate pair meets
- * U+E000–U+FFFF, so without surrogates the built-in sort (much faster than a
- * comparison function) gives the same order.
+ * Characters that make lines sort unlike their names: controls below the blank
+ * (other than whitespace, which names lack) and surrogates. Written as what is
+ * not one of them.
  */
-function sortInByteOrder(names: string[]): string[] {
-  return names.some((name) => SURROGATE.test(name)) ? names.sort(byteOrder) : names.sort();
-}
-
-const SURROGATE = /[\ud800-\udfff]/;
+const NOT_PLAIN_ORDER = /[^\t-\r -\ud7ff\ue000-\uffff]/;
 
 function byteOrder(a: string, b: string): number {
   const length = Math.min(a.length, b.length);

@@ -1,7 +1,6 @@
 import { bracedWords } from "../parser/bracedWords";
 import {
   type PostfixVersion,
-  builtinParameterNames,
   builtinParameterSet,
   dbmsParameterNames,
   defaultValue,
@@ -10,7 +9,7 @@ import {
   serviceParameterDefault,
   serviceParameterNames,
 } from "../data/parameters";
-import { type MacroError, evaluateExpansion, parseExpansion } from "../parser/expansion";
+import { type MacroError, evaluateExpansion, forEachReferenceName } from "../parser/expansion";
 
 /**
  * Which parameter names Postfix accepts, decided the way postconf decides it
@@ -62,9 +61,7 @@ function rawValues(): ValueReader<string> {
   const userNames = new Set<string>();
   return {
     text: (value) => value,
-    forEachReference: (value, visit) => {
-      for (const reference of parseExpansion(value).references) visit(reference.name);
-    },
+    forEachReference: forEachReferenceName,
     markUserDefined: (name) => userNames.add(name),
     isUserDefined: (name) => userNames.has(name),
   };
@@ -144,12 +141,16 @@ export function analyzeDictionaries<Value>(
   /** The unexpanded default, as postconf -d shows it. */
   const defaultOf = (name: string) =>
     serviceDefaults.has(name) ? serviceDefaults.get(name) : defaultValue(name, version);
-  const classes = releaseClasses(version);
-  /** The class a name has whatever main.cf says. */
-  const fixedClassOf = (name: string): ParameterClass | undefined => {
-    const parameterClass = classes.get(name);
-    return parameterClass !== "builtin" && serviceNames.has(name) ? "service" : parameterClass;
-  };
+  /**
+   * The class a name has whatever main.cf says: the release's class, except that
+   * a name derived from a service is "service" unless it is built in. One table,
+   * as every name of a long main.cf and every reference is looked up.
+   */
+  const fixedClasses = new Map<string, ParameterClass>(releaseClasses(version));
+  for (const name of serviceNames) {
+    if (fixedClasses.get(name) !== "builtin") fixedClasses.set(name, "service");
+  }
+  const fixedClassOf = (name: string): ParameterClass | undefined => fixedClasses.get(name);
   const isUserDefined = (name: string) => {
     const value = main.get(name);
     return value !== undefined && reader.isUserDefined(name, value);
@@ -265,7 +266,7 @@ export function analyzeDictionaries<Value>(
   for (const name of serviceNames) {
     const value = defaultOf(name);
     if (main.has(name) || !value?.includes("$")) continue;
-    for (const reference of parseExpansion(value).references) flag(reference.name, undefined);
+    forEachReferenceName(value, (reference) => flag(reference, undefined));
   }
   // Converting the defaults computes myhostname and mydomain when main.cf lacks them.
   for (const name of ["myhostname", "mydomain"]) if (!main.has(name)) computedDefault(name);
@@ -309,10 +310,12 @@ function builtinDefaultReferences(version: PostfixVersion): [string, string[]][]
   let list = defaultReferencesByVersion.get(version);
   if (!list) {
     list = [];
-    for (const name of builtinParameterNames(version)) {
+    for (const name of builtinParameterSet(version)) {
       const value = defaultValue(name, version);
       if (getParameter(name)?.type === "raw" || !value?.includes("$")) continue;
-      list.push([name, parseExpansion(value).references.map((reference) => reference.name)]);
+      const references: string[] = [];
+      forEachReferenceName(value, (reference) => references.push(reference));
+      list.push([name, references]);
     }
     defaultReferencesByVersion.set(version, list);
   }

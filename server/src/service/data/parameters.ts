@@ -409,9 +409,27 @@ export function serviceSuffixRules(
   command: string,
   version: PostfixVersion = NEWEST_VERSION,
 ): ServiceSuffixRule[] {
+  return [...rulesForCommand(command, version)];
+}
+
+/** The master.cf programs that some suffix rule names. */
+const SERVICE_PROGRAMS = new Set(SERVICE_RULES.flatMap((rule) => rule.commands));
+const NO_RULES: readonly ServiceSuffixRule[] = Object.freeze([]);
+/** serviceSuffixRules per version and program: asked for every name of every master.cf entry. */
+const rulesByVersionAndProgram = new Map<string, readonly ServiceSuffixRule[]>();
+
+function rulesForCommand(command: string, version: PostfixVersion): readonly ServiceSuffixRule[] {
   // postconf compares only the first word of the command field, exactly.
   const program = command.trim().split(/\s+/)[0] ?? "";
-  return SERVICE_RULES.filter((r) => r.commands.includes(program) && inVersionRange(r, version));
+  // Other programs get no rules (and are not remembered: the editor sees many).
+  if (!SERVICE_PROGRAMS.has(program)) return NO_RULES;
+  const key = `${version} ${program}`;
+  let rules = rulesByVersionAndProgram.get(key);
+  if (!rules) {
+    rules = SERVICE_RULES.filter((r) => r.commands.includes(program) && inVersionRange(r, version));
+    rulesByVersionAndProgram.set(key, rules);
+  }
+  return rules;
 }
 
 /**
@@ -425,7 +443,7 @@ export function serviceParameterNames(
   command: string,
   version: PostfixVersion = NEWEST_VERSION,
 ): string[] {
-  const names = serviceSuffixRules(command, version).map((r) => serviceName + r.suffix);
+  const names = rulesForCommand(command, version).map((r) => serviceName + r.suffix);
   return [...new Set(names)].sort();
 }
 
@@ -444,7 +462,7 @@ export function serviceParameterDefault(
 ): string | undefined {
   if (!name.startsWith(serviceName)) return undefined;
   const suffix = name.slice(serviceName.length);
-  const rule = serviceSuffixRules(command, version).find((r) => r.suffix === suffix);
+  const rule = rulesForCommand(command, version).find((r) => r.suffix === suffix);
   if (!rule) return undefined;
   return isBuiltinParameter(name, version) ? defaultValue(name, version) : rule.defaultValue;
 }

@@ -99,6 +99,43 @@ export function parseExpansion(text: string, from = 0, to = text.length): Expans
   return result;
 }
 
+/**
+ * The names parseExpansion() would report as references, in the same order (up to
+ * the first syntax error, like parseExpansion), handed to `visit` one by one: for
+ * callers that need only the names, such as the postconf emulation's scan of
+ * every value, this saves building a reference object per `$`.
+ */
+export function forEachReferenceName(
+  text: string,
+  visit: (name: string) => void,
+  from = 0,
+  to = text.length,
+): void {
+  // Most references are a bare `$name`, read here without a scanner. At the top
+  // level each `$` is read on its own, so the first `${` or `$(` can hand the rest
+  // of the text to the scanner.
+  let dollar = text.indexOf("$", from);
+  while (dollar >= 0 && dollar < to) {
+    const next = dollar + 1 < to ? text.charCodeAt(dollar + 1) : -1;
+    if (next === DOLLAR) {
+      dollar = text.indexOf("$", dollar + 2);
+      continue;
+    }
+    if (next === LEFT_CURLY || next === LEFT_PAREN) {
+      const result: Expansion = { references: [], functions: [] };
+      const state: MacroState = { level: 0, operands: 0, result, visitName: visit };
+      new MacroScanner(text, state).parse(dollar, to);
+      return;
+    }
+    let end = dollar + 1;
+    while (end < to && isNameChar(text.charCodeAt(end))) end++;
+    // An empty name is a syntax error, which ends the scan.
+    if (end === dollar + 1) return;
+    visit(text.slice(dollar + 1, end));
+    dollar = text.indexOf("$", end);
+  }
+}
+
 export function evaluateExpansion(text: string, lookup: MacroLookup): Evaluation {
   // Without `$` the text is all literal (and not deep enough to fail).
   if (hasNoMacros(text)) return { value: text };
@@ -130,6 +167,8 @@ interface MacroState {
   result: Expansion;
   /** Present when evaluating: where to look values up and where the result goes. */
   evaluation?: { lookup: MacroLookup; output: string[] };
+  /** When scanning for names only: receives each reference's name instead of `result`. */
+  visitName?: (name: string) => void;
 }
 
 interface Payload {
@@ -551,6 +590,8 @@ class MacroScanner {
     form: ReferenceForm,
     test: string,
   ): void {
+    const visitName = this.state.visitName;
+    if (visitName) return visitName(this.slice(nameStart, nameEnd));
     const reference: MacroReference = {
       name: this.slice(nameStart, nameEnd),
       nameStart,

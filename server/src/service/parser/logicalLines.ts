@@ -70,7 +70,8 @@ interface PhysicalLineVisitor {
 }
 
 /**
- * The grouping rules shared by the readers below. `from` must be the start of a
+ * The grouping rules, line by line (forEachLogicalLineText applies the same rules
+ * with regular expressions). `from` must be the start of a
  * line; `to` must be the start of a head line or the end of the text, so that no
  * logical line crosses it. It runs once per line of the document: only
  * indexOf() and the first characters of each line are looked at.
@@ -112,7 +113,13 @@ export function readLogicalLines(text: string, from: number, to: number, sink: L
 /**
  * Calls `visit` with the text of each logical line in [from, to) (as Postfix sees
  * it, continuation lines joined) and the offset where it starts: for readers that
- * need no parse nodes, such as the emulation of postconf.
+ * need no parse nodes, such as the emulation of postconf. `from` and `to` as for
+ * readLogicalLines, whose grouping this gives (a test checks that they agree).
+ *
+ * It looks at no line on its own: regular expressions, which run as native code,
+ * find where each logical line starts and drop the comment and blank lines inside
+ * it. A long main.cf is read once per postfix-lint --print, too briefly for the
+ * JIT to make a loop over its lines fast.
  */
 export function forEachLogicalLineText(
   text: string,
@@ -120,10 +127,37 @@ export function forEachLogicalLineText(
   from = 0,
   to = text.length,
 ): void {
-  const reader = new LineTextReader(text, visit);
-  scanPhysicalLines(text, from, to, reader);
-  reader.finish();
+  // The first logical line starts at the first line that is neither blank nor a
+  // comment, even when it starts with whitespace.
+  SKIPPED_LINES.lastIndex = from;
+  SKIPPED_LINES.test(text);
+  let start = SKIPPED_LINES.lastIndex;
+  while (start < to) {
+    // The logical line runs up to the "\n" before the next head line (or to `to`).
+    HEAD_LINE.lastIndex = start;
+    let end = HEAD_LINE.test(text) ? HEAD_LINE.lastIndex - 2 : to;
+    if (end > to) end = to;
+    const newline = text.indexOf("\n", start);
+    visit(
+      newline < 0 || newline >= end
+        ? text.slice(start, end)
+        : text.slice(start, end).replace(LINE_BREAK_AND_SKIPPED_LINE, ""),
+      start,
+    );
+    start = end + 1;
+  }
 }
+
+// Whitespace as isSpace() has it, without "\n": [\t\v\f\r ].
+/** Blank and comment lines, each with its "\n" (or at the end of the text). */
+const SKIPPED_LINES = /(?:[\t\v\f\r ]*(?:#[^\n]*)?(?:\n|$))*/y;
+/** "\n" and the first character of a head line: neither whitespace nor `#`. */
+const HEAD_LINE = /\n[^\t-\r #]/g;
+/**
+ * Inside a logical line: a line break, with the blank or comment line after it,
+ * if any (the line ends at the next "\n" or the end of the logical line).
+ */
+const LINE_BREAK_AND_SKIPPED_LINE = /\n(?:[\t\v\f\r ]*(?:#[^\n]*)?(?![^\n]))?/g;
 
 /**
  * Builds LogicalLine nodes. The parts of a line are collected in lists reused from
@@ -202,44 +236,6 @@ class LineBuilder implements PhysicalLineVisitor {
     segments.length = 0;
     this.innerComments.length = 0;
     return line;
-  }
-}
-
-/** Joins the segments of each logical line and hands the text on; nothing else is kept. */
-class LineTextReader implements PhysicalLineVisitor {
-  /** The first segment of the current logical line; `end` is -1 when there is none. */
-  private start = 0;
-  private end = -1;
-  /** The segments' texts, when the line has more than one. */
-  private readonly parts: string[] = [];
-
-  constructor(
-    private readonly text: string,
-    private readonly visit: (lineText: string, start: number) => void,
-  ) {}
-
-  head(start: number, end: number): void {
-    this.finish();
-    this.start = start;
-    this.end = end;
-  }
-
-  continuation(start: number, end: number): void {
-    if (this.parts.length === 0) this.parts.push(this.text.slice(this.start, this.end));
-    this.parts.push(this.text.slice(start, end));
-  }
-
-  comment(): void {}
-
-  finish(): void {
-    if (this.end < 0) return;
-    const { parts } = this;
-    this.visit(
-      parts.length === 0 ? this.text.slice(this.start, this.end) : parts.join(""),
-      this.start,
-    );
-    parts.length = 0;
-    this.end = -1;
   }
 }
 
