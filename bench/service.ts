@@ -5,5 +5,4 @@ export { doValidation } from "../server/src/service/validation";
 export { doHover } from "../server/src/service/hover";
 export { LineIndex } from "../server/src/service/text/lineIndex";
 export { printMainSettings } from "../server/src/service/postconfEmulation";
-export { TextDocument } from "vscode-languageserver-textdocument";
 export { EditableText } from "../server/src/service/text/editableText";
