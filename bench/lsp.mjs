@@ -42,11 +42,15 @@ export async function startServer(serverPath) {
       textDocument: {
         synchronization: { dynamicRegistration: false },
         hover: { contentFormat: ["markdown", "plaintext"] },
-        // As VS Code declares it: documentation comes per item, on completionItem/resolve.
+        // As VS Code declares it: documentation comes per item, on completionItem/resolve,
+        // and a list may give one edit range for all its items.
         completion: {
           completionItem: {
             snippetSupport: true,
             resolveSupport: { properties: ["documentation", "detail", "additionalTextEdits"] },
+          },
+          completionList: {
+            itemDefaults: ["commitCharacters", "editRange", "insertTextFormat", "insertTextMode"],
           },
         },
         publishDiagnostics: { versionSupport: true },

@@ -48,6 +48,7 @@ export function startServer(connection: Connection): void {
   let canPullConfiguration = false;
   let snippetSupport = false;
   let resolvesDocumentation = false;
+  let takesDefaultEditRange = false;
 
   const log = (message: string, error?: unknown) => {
     const detail =
@@ -181,6 +182,10 @@ export function startServer(connection: Connection): void {
       // Clients that resolve documentation item by item get lists without it.
       resolvesDocumentation =
         completionItem?.resolveSupport?.properties.includes("documentation") === true;
+      takesDefaultEditRange =
+        params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes(
+          "editRange",
+        ) === true;
       // Clients without workspace/configuration (some Neovim setups) pass settings here.
       if (params.initializationOptions) settings = readSettings(params.initializationOptions);
       return {
@@ -224,6 +229,7 @@ export function startServer(connection: Connection): void {
         version: settings.version,
         snippetSupport,
         deferDocumentation: resolvesDocumentation,
+        itemDefaults: takesDefaultEditRange,
       });
     }),
   );
@@ -231,7 +237,7 @@ export function startServer(connection: Connection): void {
   // On failure the item goes back as it came (guard() has no per-call fallback).
   connection.onCompletionResolve((item: CompletionItem) => {
     try {
-      return resolveCompletion(item);
+      return resolveCompletion(item, settings.version);
     } catch (error) {
       log("postfix-lsp: completionResolve failed", error);
       return item;

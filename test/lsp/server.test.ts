@@ -206,7 +206,7 @@ describe("language server over stdio", () => {
 });
 
 describe("a client that resolves completion items", () => {
-  it("gets lists without parameter docs, and the docs on completionItem/resolve", async () => {
+  it("gets compact lists (no docs, one edit range), and the docs on completionItem/resolve", async () => {
     const child = spawn("node", [join(ROOT, "dist/server.js"), "--stdio"], {
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -221,7 +221,10 @@ describe("a client that resolves completion items", () => {
         rootUri: null,
         capabilities: {
           textDocument: {
-            completion: { completionItem: { resolveSupport: { properties: ["documentation"] } } },
+            completion: {
+              completionItem: { resolveSupport: { properties: ["documentation"] } },
+              completionList: { itemDefaults: ["editRange"] },
+            },
           },
         },
       })) as { capabilities: { completionProvider?: { resolveProvider?: boolean } } };
@@ -234,7 +237,15 @@ describe("a client that resolves completion items", () => {
       const list = (await client.sendRequest("textDocument/completion", {
         textDocument: { uri },
         position: { line: 0, character: 10 },
-      })) as { items: { label: string; documentation?: unknown }[] };
+      })) as {
+        itemDefaults?: { editRange?: unknown };
+        items: { label: string; documentation?: unknown; textEdit?: unknown }[];
+      };
+      expect(list.itemDefaults?.editRange).toEqual({
+        start: { line: 0, character: 0 },
+        end: { line: 0, character: 10 },
+      });
+      expect(list.items.some((candidate) => candidate.textEdit !== undefined)).toBe(false);
       const item = list.items.find((candidate) => candidate.label === "smtpd_tls_security_level");
       expect(item).toBeDefined();
       expect(list.items.some((candidate) => candidate.documentation !== undefined)).toBe(false);

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   type CompletionItem,
   CompletionItemTag,
+  type CompletionList,
   InsertTextFormat,
   type MarkupContent,
+  type Range,
   type TextEdit,
 } from "vscode-languageserver-types";
 import { doComplete, resolveCompletion } from "../../server/src/service/completion";
@@ -510,15 +512,44 @@ describe("documentation resolved item by item", () => {
     expect(lazy.map((item) => item.label)).toEqual(eager.map((item) => item.label));
     expect(lazy.every((item) => item.documentation === undefined)).toBe(true);
     const label = "smtp_tls_security_level";
-    const resolved = resolveCompletion(lazy.find((item) => item.label === label)!);
+    const resolved = resolveCompletion(
+      lazy.find((item) => item.label === label)!,
+      "3.7",
+    );
     expect(docOf(resolved)).toBe(docOf(eager.find((item) => item.label === label)!));
     expect(docOf(resolved)).toContain("postconf(5)");
   });
 
   it("returns an item with unknown or malformed data unchanged", () => {
-    for (const data of [undefined, 42, { parameter: 1 }, { parameter: "nope", version: "3.7" }]) {
+    for (const data of [undefined, 42, { parameter: "smtpd_banner" }, "no_such_parameter"]) {
       const item: CompletionItem = { label: "x", data };
-      expect(resolveCompletion(item)).toEqual(item);
+      expect(resolveCompletion(item, "3.7")).toEqual(item);
+    }
+  });
+});
+
+describe("a default edit range for the list", () => {
+  /** Every item's edit as (range, new text), whichever form the list uses. */
+  const edits = (list: CompletionList) =>
+    list.items.map((item) => {
+      const edit = item.textEdit as TextEdit | undefined;
+      const range = edit?.range ?? (list.itemDefaults?.editRange as Range);
+      return [item.label, range, edit?.newText ?? item.textEditText ?? item.label];
+    });
+
+  it("moves the shared range to itemDefaults and keeps only the new text per item", () => {
+    const text = "smtp_tls_sec\nsmtp_tls_security_level = ma\n";
+    const index = new LineIndex(text);
+    const config = parseConfig("main", text);
+    for (const position of [
+      { line: 0, character: 12 },
+      { line: 1, character: 28 },
+    ]) {
+      const plain = doComplete(config, index, position, { version: "3.7" });
+      const compact = doComplete(config, index, position, { version: "3.7", itemDefaults: true });
+      expect(compact.itemDefaults?.editRange).toBeDefined();
+      expect(compact.items.every((item) => item.textEdit === undefined)).toBe(true);
+      expect(edits(compact)).toEqual(edits(plain));
     }
   });
 });
