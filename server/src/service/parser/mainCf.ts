@@ -56,21 +56,8 @@ export interface MainEntry extends LogicalLine {
 export function parseMainEntry(line: LogicalLine): MainEntry {
   const { text } = line;
   const syntax = mainLineSyntax(text);
-  const nul = text.indexOf("\0");
-  if (nul < 0 && typeof syntax !== "string") {
-    // The common case, built in one piece: adding `setting` afterwards would give
-    // each entry a separate property store.
-    return {
-      kind: "main",
-      start: line.start,
-      end: line.end,
-      segments: line.segments,
-      innerComments: line.innerComments,
-      text,
-      segmentTextStarts: line.segmentTextStarts,
-      setting: settingOf(line, syntax),
-    };
-  }
+  // Built in one piece, `setting` included even when absent: adding it afterwards
+  // would give each entry a separate property store.
   const entry: MainEntry = {
     kind: "main",
     start: line.start,
@@ -79,10 +66,11 @@ export function parseMainEntry(line: LogicalLine): MainEntry {
     innerComments: line.innerComments,
     text,
     segmentTextStarts: line.segmentTextStarts,
+    setting: typeof syntax === "string" ? undefined : settingOf(line, syntax),
   };
+  const nul = text.indexOf("\0");
   if (nul >= 0) entry.nulOffset = logicalToOffset(line, nul);
   if (typeof syntax === "string") entry.problem = syntax;
-  else entry.setting = settingOf(line, syntax);
   return entry;
 }
 
