@@ -47,7 +47,8 @@ export function startServer(connection: Connection): void {
   let settings: ServerSettings = readSettings(undefined);
   let canPullConfiguration = false;
   let snippetSupport = false;
-  let resolvesDocumentation = false;
+  /** Item properties the client asks for with completionItem/resolve. */
+  let resolvedProperties: string[] = [];
   let takesDefaultEditRange = false;
 
   const log = (message: string, error?: unknown) => {
@@ -179,9 +180,8 @@ export function startServer(connection: Connection): void {
       canPullConfiguration = params.capabilities.workspace?.configuration === true;
       const completionItem = params.capabilities.textDocument?.completion?.completionItem;
       snippetSupport = completionItem?.snippetSupport === true;
-      // Clients that resolve documentation item by item get lists without it.
-      resolvesDocumentation =
-        completionItem?.resolveSupport?.properties.includes("documentation") === true;
+      // Clients that resolve items one by one get lists without what they resolve.
+      resolvedProperties = completionItem?.resolveSupport?.properties ?? [];
       takesDefaultEditRange =
         params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes(
           "editRange",
@@ -228,7 +228,10 @@ export function startServer(connection: Connection): void {
       return doComplete(document.config, document.text, position, {
         version: settings.version,
         snippetSupport,
-        deferDocumentation: resolvesDocumentation,
+        deferred: {
+          documentation: resolvedProperties.includes("documentation"),
+          detail: resolvedProperties.includes("detail"),
+        },
         itemDefaults: takesDefaultEditRange,
       });
     }),

@@ -499,7 +499,7 @@ describe("robustness", () => {
 });
 
 describe("documentation resolved item by item", () => {
-  it("leaves parameter docs out of the list and adds the same docs on resolve", () => {
+  it("leaves parameter detail and docs out of the list and adds the same on resolve", () => {
     const text = "smtp_tls_sec\n";
     const index = new LineIndex(text);
     const config = parseConfig("main", text);
@@ -507,17 +507,32 @@ describe("documentation resolved item by item", () => {
     const eager = doComplete(config, index, position, { version: "3.7" }).items;
     const lazy = doComplete(config, index, position, {
       version: "3.7",
-      deferDocumentation: true,
+      deferred: { documentation: true, detail: true },
     }).items;
     expect(lazy.map((item) => item.label)).toEqual(eager.map((item) => item.label));
     expect(lazy.every((item) => item.documentation === undefined)).toBe(true);
+    expect(lazy.every((item) => item.detail === undefined)).toBe(true);
     const label = "smtp_tls_security_level";
+    const original = eager.find((item) => item.label === label)!;
     const resolved = resolveCompletion(
       lazy.find((item) => item.label === label)!,
       "3.7",
     );
-    expect(docOf(resolved)).toBe(docOf(eager.find((item) => item.label === label)!));
+    expect(docOf(resolved)).toBe(docOf(original));
     expect(docOf(resolved)).toContain("postconf(5)");
+    expect(resolved.detail).toBe(original.detail);
+    expect(resolved.detail).toContain("default");
+  });
+
+  it("defers only what the client resolves", () => {
+    const text = "smtp_tls_sec\n";
+    const index = new LineIndex(text);
+    const items = doComplete(parseConfig("main", text), index, index.positionAt(12), {
+      version: "3.7",
+      deferred: { documentation: true },
+    }).items;
+    expect(items.every((item) => item.documentation === undefined)).toBe(true);
+    expect(items.every((item) => typeof item.detail === "string")).toBe(true);
   });
 
   it("returns an item with unknown or malformed data unchanged", () => {
