@@ -568,3 +568,30 @@ describe("a default edit range for the list", () => {
     }
   });
 });
+
+describe("$name completion in a machine-made main.cf", () => {
+  const many = Array.from({ length: 1200 }, (_, i) => `tenant${i}_relay = x`).join("\n");
+
+  it("offers every user-defined name when there are few, as a complete list", () => {
+    const result = complete("main", "a_1 = x\nb_2 = y\nsmtpd_banner = $█\n");
+    expect(result.labels).toEqual(expect.arrayContaining(["a_1", "b_2", "myhostname"]));
+  });
+
+  it("narrows thousands of names by what is typed and asks the editor to come back", () => {
+    const text = `${many}\nsmtpd_banner = $tenant11█\n`;
+    const offset = text.indexOf("█");
+    const plain = text.replace("█", "");
+    const index = new LineIndex(plain);
+    const list = doComplete(parseConfig("main", plain), index, index.positionAt(offset), {
+      version: "3.7",
+    });
+    expect(list.isIncomplete).toBe(true);
+    const tenants = list.items.filter((item) => item.label.startsWith("tenant"));
+    expect(tenants.map((item) => item.label)).toContain("tenant11_relay");
+    expect(tenants.map((item) => item.label)).toContain("tenant1100_relay");
+    expect(tenants.map((item) => item.label)).not.toContain("tenant22_relay");
+    expect(tenants.length).toBeLessThanOrEqual(500);
+    // Built-in parameters are still all offered.
+    expect(list.items.map((item) => item.label)).toContain("myhostname");
+  });
+});

@@ -83,6 +83,8 @@ interface Request {
   version: PostfixVersion;
   snippets: boolean;
   deferred: { documentation?: boolean; detail?: boolean };
+  /** Set when the items are a filtered part of what matches: the editor must ask again. */
+  incomplete: boolean;
 }
 
 /**
@@ -108,8 +110,10 @@ export function doComplete(
     version: effectiveVersion(options.version),
     snippets: options.snippetSupport !== false,
     deferred: options.deferred ?? {},
+    incomplete: false,
   };
-  const list: CompletionList = { isIncomplete: false, items: itemsAt(request) };
+  const items = itemsAt(request);
+  const list: CompletionList = { isIncomplete: request.incomplete, items };
   return options.itemDefaults ? withDefaultEditRange(list) : list;
 }
 
@@ -392,7 +396,17 @@ function referenceItems(
   const range = editRange(request, start, end);
   const current = setting?.name.text;
   const items: CompletionItem[] = [];
-  for (const [name, value] of userDefinedNames(request)) {
+  let names = [...userDefinedNames(request)];
+  if (names.length > MAX_USER_NAMES) {
+    // A machine-made main.cf can set tens of thousands of names: offer those that
+    // can still match what is typed, a few at a time, and have the editor ask again.
+    const typed = request.text.slice(start, Math.max(start, request.offset)).toLowerCase();
+    names = names
+      .filter(([name]) => isSubsequence(typed, name.toLowerCase()))
+      .slice(0, MAX_USER_NAMES);
+    request.incomplete = true;
+  }
+  for (const [name, value] of names) {
     if (name === current) continue;
     items.push({
       label: name,
@@ -418,6 +432,19 @@ function referenceItems(
     items.push(item);
   }
   return items;
+}
+
+/** More user-defined names than this go to the editor only as far as typing narrows them. */
+const MAX_USER_NAMES = 500;
+
+/** Whether the characters of `typed` occur in `name` in order (how editors filter). */
+function isSubsequence(typed: string, name: string): boolean {
+  let at = 0;
+  for (const char of typed) {
+    at = name.indexOf(char, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
 }
 
 /** Names set in this file that the release does not know (with their last value). */
