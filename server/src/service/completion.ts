@@ -42,6 +42,7 @@ import {
   entryAt,
   lastEntryBefore,
   lastMainValue,
+  mainSettingNames,
   settingTexts,
 } from "./parser/document";
 import type { MainEntry, ParameterSetting } from "./parser/mainCf";
@@ -396,17 +397,8 @@ function referenceItems(
   const range = editRange(request, start, end);
   const current = setting?.name.text;
   const items: CompletionItem[] = [];
-  let names = [...userDefinedNames(request)];
-  if (names.length > MAX_USER_NAMES) {
-    // A machine-made main.cf can set tens of thousands of names: offer those that
-    // can still match what is typed, a few at a time, and have the editor ask again.
-    const typed = request.text.slice(start, Math.max(start, request.offset)).toLowerCase();
-    names = names
-      .filter(([name]) => isSubsequence(typed, name.toLowerCase()))
-      .slice(0, MAX_USER_NAMES);
-    request.incomplete = true;
-  }
-  for (const [name, value] of names) {
+  const typed = request.text.slice(start, Math.max(start, request.offset));
+  for (const [name, value] of userDefinedNames(request, typed)) {
     if (name === current) continue;
     items.push({
       label: name,
@@ -447,12 +439,29 @@ function isSubsequence(typed: string, name: string): boolean {
   return true;
 }
 
-/** Names set in this file that the release does not know (with their last value). */
-function userDefinedNames(request: Request): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const { name, value } of settingTexts(request.config)) {
-    if (!/^[A-Za-z0-9_]+$/.test(name) || isKnownParameter(name, request.version)) continue;
-    names.set(name, value);
+/**
+ * Names set in this file that the release does not know, with their last value.
+ * A machine-made main.cf can set tens of thousands: past MAX_USER_NAMES, only
+ * names that can still match `typed` are offered, at most that many, and the list
+ * is marked incomplete so that the editor asks again as typing goes on.
+ */
+function userDefinedNames(request: Request, typed: string): [string, string][] {
+  const { config, version } = request;
+  const values =
+    config.kind === "main"
+      ? undefined
+      : new Map(settingTexts(config).map(({ name, value }) => [name, value]));
+  // main.cf's names come from the name index: a long file is not read line by line.
+  const candidates = values ? [...values.keys()] : mainSettingNames(config);
+  const narrow = candidates.length > MAX_USER_NAMES;
+  if (narrow) request.incomplete = true;
+  const lowerTyped = typed.toLowerCase();
+  const names: [string, string][] = [];
+  for (const name of candidates) {
+    if (narrow && !isSubsequence(lowerTyped, name.toLowerCase())) continue;
+    if (!/^[A-Za-z0-9_]+$/.test(name) || isKnownParameter(name, version)) continue;
+    names.push([name, values ? values.get(name)! : (lastMainValue(config, name) ?? "")]);
+    if (narrow && names.length >= MAX_USER_NAMES) break;
   }
   return names;
 }

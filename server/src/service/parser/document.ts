@@ -163,14 +163,7 @@ export function lastEntryBefore(
 export function lastMainValue(config: ParsedConfig, name: string): string | undefined {
   const document = liveDocument(config);
   const blocks = document ? document.blocks : config.blocks;
-  let index: NameIndex | undefined;
-  if (document) {
-    index = document.names ??= nameIndex(blocks);
-  } else {
-    index = plainNameIndexes.get(config);
-    if (!index) plainNameIndexes.set(config, (index = nameIndex(blocks)));
-  }
-  const entries = index.get(name);
+  const entries = mainNameIndex(config).get(name);
   if (!entries) return undefined;
   // A name set twice: the later line wins. Rare, so find their places then.
   let last = entries[0];
@@ -180,10 +173,24 @@ export function lastMainValue(config: ParsedConfig, name: string): string | unde
   return last.setting?.value.text;
 }
 
+/** The names that main.cf lines set, each once, in no particular order. */
+export function mainSettingNames(config: ParsedConfig): string[] {
+  return [...mainNameIndex(config).keys()];
+}
+
 /** The main.cf entries that set each name, in no particular order. */
 type NameIndex = Map<string, MainEntry[]>;
 
 const plainNameIndexes = new WeakMap<ParsedConfig, NameIndex>();
+
+/** The config's name index: kept up to date by edits, or built once for a plain parse. */
+function mainNameIndex(config: ParsedConfig): NameIndex {
+  const document = liveDocument(config);
+  if (document) return (document.names ??= nameIndex(document.blocks));
+  let index = plainNameIndexes.get(config);
+  if (!index) plainNameIndexes.set(config, (index = nameIndex(config.blocks)));
+  return index;
+}
 
 function nameIndex(blocks: Block[]): NameIndex {
   const index: NameIndex = new Map();
