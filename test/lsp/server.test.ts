@@ -20,6 +20,18 @@ let connection: MessageConnection;
 const published = new Map<string, PublishDiagnosticsParams[]>();
 const waiters: (() => void)[] = [];
 
+/** A server process and a connection to it (not listening yet). */
+function spawnServer(): { child: ChildProcess; connection: MessageConnection } {
+  const child = spawn("node", [join(ROOT, "dist/server.js"), "--stdio"], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const connection = createMessageConnection(
+    new StreamMessageReader(child.stdout!),
+    new StreamMessageWriter(child.stdin!),
+  );
+  return { child, connection };
+}
+
 function nextDiagnostics(uri: string, count: number): Promise<PublishDiagnosticsParams> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
@@ -45,13 +57,7 @@ function nextDiagnostics(uri: string, count: number): Promise<PublishDiagnostics
 
 beforeAll(async () => {
   execFileSync("node", ["scripts/build.mjs"], { cwd: ROOT });
-  server = spawn("node", [join(ROOT, "dist/server.js"), "--stdio"], {
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  connection = createMessageConnection(
-    new StreamMessageReader(server.stdout!),
-    new StreamMessageWriter(server.stdin!),
-  );
+  ({ child: server, connection } = spawnServer());
   connection.onNotification(
     "textDocument/publishDiagnostics",
     (params: PublishDiagnosticsParams) => {
@@ -207,13 +213,7 @@ describe("language server over stdio", () => {
 
 describe("a client that resolves completion items", () => {
   it("gets compact lists (no docs, one edit range), and the docs on completionItem/resolve", async () => {
-    const child = spawn("node", [join(ROOT, "dist/server.js"), "--stdio"], {
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const client = createMessageConnection(
-      new StreamMessageReader(child.stdout!),
-      new StreamMessageWriter(child.stdin!),
-    );
+    const { child, connection: client } = spawnServer();
     client.listen();
     try {
       const init = (await client.sendRequest("initialize", {
