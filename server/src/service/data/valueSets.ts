@@ -68,7 +68,8 @@ export type ValueKind =
 // ---------------------------------------------------------------------------
 // TLS
 
-const TLS_CLIENT_LEVELS: readonly ValueChoice[] = [
+/** The client-side TLS security levels, with the release that added each (rules use these too). */
+export const TLS_CLIENT_LEVELS: readonly ValueChoice[] = [
   { value: "none", detail: "Never use TLS, even when the server offers STARTTLS." },
   {
     value: "may",
@@ -100,7 +101,8 @@ const TLS_CLIENT_LEVELS: readonly ValueChoice[] = [
   },
 ];
 
-const TLS_SERVER_LEVELS: readonly ValueChoice[] = [
+/** The server-side TLS security levels. */
+export const TLS_SERVER_LEVELS: readonly ValueChoice[] = [
   { value: "none", detail: "Do not announce STARTTLS." },
   { value: "may", detail: "Announce STARTTLS; clients may still send in plaintext." },
   {

@@ -4,6 +4,7 @@ import {
   isKnownParameter,
   warnsAsDeprecated,
 } from "../data/parameters";
+import { TLS_CLIENT_LEVELS } from "../data/valueSets";
 import type { ConfigKind } from "../parser/document";
 import type { Span } from "../parser/logicalLines";
 import type { ParameterSetting } from "../parser/mainCf";
@@ -207,16 +208,7 @@ export function checkTlsClient(context: RuleContext): Finding[] {
 // ---------------------------------------------------------------------------
 // Levels
 
-const KNOWN_LEVELS = new Set([
-  "none",
-  "may",
-  "encrypt",
-  "dane",
-  "dane-only",
-  "fingerprint",
-  "verify",
-  "secure",
-]);
+const KNOWN_LEVELS = new Set(TLS_CLIENT_LEVELS.map((level) => level.value));
 /** Levels at which the *_mandatory_* settings are read (dane: when TLSA records exist). */
 const MANDATORY_LEVELS = new Set([
   "encrypt",

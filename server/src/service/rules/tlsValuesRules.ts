@@ -4,6 +4,7 @@ import {
   isKnownParameter,
   knownParameterSet,
 } from "../data/parameters";
+import { TLS_CLIENT_LEVELS, TLS_SERVER_LEVELS } from "../data/valueSets";
 import type { ConfigKind } from "../parser/document";
 import { parseCompatibilityLevel } from "../parser/expansion";
 import { type LogicalLine, type Span, logicalSpan } from "../parser/logicalLines";
@@ -423,23 +424,14 @@ export function checkTlsValues(context: RuleContext): Finding[] {
 
 const LEVEL_PARAMETER =
   /^(?:(?:smtp|lmtp|smtpd|postscreen|tlsproxy)_tls_security_level|tlsproxy_client_(?:security_)?level)$/;
-const CLIENT_LEVELS = [
-  "none",
-  "may",
-  "encrypt",
-  "dane",
-  "dane-only",
-  "fingerprint",
-  "verify",
-  "secure",
-];
-const SERVER_LEVELS = ["none", "may", "encrypt"];
+const CLIENT_LEVELS = TLS_CLIENT_LEVELS.map((level) => level.value);
+const SERVER_LEVELS = TLS_SERVER_LEVELS.map((level) => level.value);
 /** Levels added after the security_level parameters themselves. */
-const LEVEL_SINCE: Record<string, string> = {
-  fingerprint: "2.5",
-  dane: "2.11",
-  "dane-only": "2.11",
-};
+const LEVEL_SINCE: Record<string, string> = Object.fromEntries(
+  [...TLS_CLIENT_LEVELS, ...TLS_SERVER_LEVELS].flatMap((level) =>
+    level.since ? [[level.value, level.since]] : [],
+  ),
+);
 
 function checkLevel(context: RuleContext, p: Placed): Finding[] {
   const word = p.value.trim().toLowerCase();
