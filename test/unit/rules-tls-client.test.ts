@@ -1,28 +1,18 @@
-import { applyCodeAction } from "../support/fixes";
+import { applyFixTo, diagnoseFile } from "../support/diagnose";
 import { describe, expect, it } from "vitest";
-import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
+import type { ConfigKind } from "../../server/src/service/parser/document";
 import { tlsClientRuleDefinitions } from "../../server/src/service/rules/tlsClientRules";
-import { LineIndex } from "../../server/src/service/text/lineIndex";
-import { type ValidationSettings, doValidation } from "../../server/src/service/validation";
+import type { ValidationSettings } from "../../server/src/service/validation";
 
 const CLIENT_RULES = new Set<string>(tlsClientRuleDefinitions.map((rule) => rule.id));
 
 /** Diagnostics of this module's rules for one file, with the sibling file when given. */
-function diagnose(
+const diagnose = (
   kind: ConfigKind,
   text: string,
   sibling?: string,
   settings: ValidationSettings = {},
-) {
-  const index = new LineIndex(text);
-  const siblingConfig =
-    sibling === undefined ? undefined : parseConfig(kind === "main" ? "master" : "main", sibling);
-  const config = parseConfig(kind, text);
-  const diagnostics = doValidation(config, index, settings, siblingConfig).filter((d) =>
-    CLIENT_RULES.has(String(d.code)),
-  );
-  return { config, index, diagnostics, codes: diagnostics.map((d) => d.code) };
-}
+) => diagnoseFile(kind, text, { sibling, settings, rules: CLIENT_RULES });
 
 const main = (text: string, master?: string, version?: string) =>
   diagnose("main", text, master, version ? { version } : {});
@@ -36,17 +26,19 @@ function messageOf(result: ReturnType<typeof diagnose>, code: string): string {
 }
 
 /** Applies the quick-fix whose title matches and returns the new text. */
-function applyFix(
+const applyFix = (
   kind: ConfigKind,
   text: string,
   code: string,
   title: RegExp,
   sibling?: string,
   version?: string,
-): string {
-  const { config, index, diagnostics } = diagnose(kind, text, sibling, version ? { version } : {});
-  return applyCodeAction(config, index, text, diagnostics, code, title);
-}
+) =>
+  applyFixTo(kind, text, code, title, {
+    sibling,
+    settings: version ? { version } : {},
+    rules: CLIENT_RULES,
+  });
 
 /** True when the diagnostic with this code offers a rule fix (not just the suppression). */
 function hasFix(result: ReturnType<typeof diagnose>, code: string): boolean {

@@ -1,30 +1,20 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { applyCodeAction } from "../support/fixes";
+import { applyFixTo, diagnoseFile } from "../support/diagnose";
 import { describe, expect, it } from "vitest";
-import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
+import type { ConfigKind } from "../../server/src/service/parser/document";
 import { tlsServerRuleDefinitions } from "../../server/src/service/rules/tlsServerRules";
-import { LineIndex } from "../../server/src/service/text/lineIndex";
-import { type ValidationSettings, doValidation } from "../../server/src/service/validation";
+import type { ValidationSettings } from "../../server/src/service/validation";
 
 /** The ids of this module's rules; other modules' findings are left out of the comparisons. */
 const OURS = new Set<string>(tlsServerRuleDefinitions.map((rule) => rule.id));
 
-function diagnose(
+const diagnose = (
   kind: ConfigKind,
   text: string,
   sibling?: string,
   settings: ValidationSettings = {},
-) {
-  const index = new LineIndex(text);
-  const siblingConfig =
-    sibling === undefined ? undefined : parseConfig(kind === "main" ? "master" : "main", sibling);
-  const config = parseConfig(kind, text);
-  const diagnostics = doValidation(config, index, settings, siblingConfig).filter(
-    (d) => typeof d.code === "string" && OURS.has(d.code),
-  );
-  return { config, index, diagnostics, codes: diagnostics.map((d) => d.code) };
-}
+) => diagnoseFile(kind, text, { sibling, settings, rules: OURS });
 
 /** Our rule ids reported for main.cf and master.cf, as "main:id" / "master:id". */
 function both(main: string, master?: string, settings: ValidationSettings = {}): string[] {
@@ -41,16 +31,8 @@ function messageOf(kind: ConfigKind, text: string, code: string, sibling?: strin
 }
 
 /** Applies the quick-fix of `code` whose title matches and returns the new text. */
-function applyFix(
-  kind: ConfigKind,
-  text: string,
-  code: string,
-  title: RegExp,
-  sibling?: string,
-): string {
-  const { config, index, diagnostics } = diagnose(kind, text, sibling);
-  return applyCodeAction(config, index, text, diagnostics, code, title);
-}
+const applyFix = (kind: ConfigKind, text: string, code: string, title: RegExp, sibling?: string) =>
+  applyFixTo(kind, text, code, title, { sibling, rules: OURS });
 
 const CERT = "smtpd_tls_chain_files = /etc/postfix/key-and-chain.pem\n";
 const MAY = `smtpd_tls_security_level = may\n${CERT}`;

@@ -1,44 +1,33 @@
-import { applyCodeAction } from "../support/fixes";
+import { applyFixTo, diagnoseFile } from "../support/diagnose";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "vscode-languageserver-types";
-import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
+import type { ConfigKind } from "../../server/src/service/parser/document";
 import { tlsValuesRuleDefinitions } from "../../server/src/service/rules/tlsValuesRules";
 import { LineIndex } from "../../server/src/service/text/lineIndex";
-import { type ValidationSettings, doValidation } from "../../server/src/service/validation";
+import type { ValidationSettings } from "../../server/src/service/validation";
 
 const OWN_RULES = new Set<string>(tlsValuesRuleDefinitions.map((rule) => rule.id));
 
-function diagnose(
+const diagnose = (
   kind: ConfigKind,
   text: string,
   settings: ValidationSettings = {},
   sibling?: string,
-) {
-  const index = new LineIndex(text);
-  const siblingConfig =
-    sibling === undefined ? undefined : parseConfig(kind === "main" ? "master" : "main", sibling);
-  const config = parseConfig(kind, text);
-  const diagnostics = doValidation(config, index, settings, siblingConfig);
-  const own = diagnostics.filter((d) => OWN_RULES.has(String(d.code)));
-  return { config, index, diagnostics: own, codes: own.map((d) => d.code) };
-}
+) => diagnoseFile(kind, text, { sibling, settings, rules: OWN_RULES });
 
 /** The codes of this module's rules for a main.cf text (and an optional master.cf). */
 const mainCodes = (text: string, version?: string, master?: string) =>
   diagnose("main", text, version ? { version } : {}, master).codes;
 
 /** Applies the quick-fix whose title matches to the text and returns the result. */
-function applyFix(
+const applyFix = (
   kind: ConfigKind,
   text: string,
   code: string,
   title: RegExp,
   settings: ValidationSettings = {},
   sibling?: string,
-): string {
-  const { config, index, diagnostics } = diagnose(kind, text, settings, sibling);
-  return applyCodeAction(config, index, text, diagnostics, code, title);
-}
+) => applyFixTo(kind, text, code, title, { sibling, settings, rules: OWN_RULES });
 
 const message = (diagnostics: Diagnostic[], code: string) =>
   diagnostics.find((d) => d.code === code)?.message ?? "";

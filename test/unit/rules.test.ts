@@ -1,35 +1,19 @@
-import { applyCodeAction } from "../support/fixes";
+import { applyFixTo, diagnoseFile } from "../support/diagnose";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "vscode-languageserver-types";
-import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
-import { LineIndex } from "../../server/src/service/text/lineIndex";
-import { type ValidationSettings, doValidation } from "../../server/src/service/validation";
+import type { ConfigKind } from "../../server/src/service/parser/document";
+import type { ValidationSettings } from "../../server/src/service/validation";
 
-function diagnose(
+const diagnose = (
   kind: ConfigKind,
   text: string,
   settings: ValidationSettings = {},
   sibling?: string,
-) {
-  const index = new LineIndex(text);
-  const siblingConfig =
-    sibling === undefined ? undefined : parseConfig(kind === "main" ? "master" : "main", sibling);
-  const config = parseConfig(kind, text);
-  const diagnostics = doValidation(config, index, settings, siblingConfig);
-  return { config, index, diagnostics, codes: diagnostics.map((d) => d.code) };
-}
+) => diagnoseFile(kind, text, { sibling, settings });
 
 /** Applies the quick-fix whose title matches to the text and returns the result. */
-function applyFix(
-  kind: ConfigKind,
-  text: string,
-  code: string,
-  title: RegExp,
-  sibling?: string,
-): string {
-  const { config, index, diagnostics } = diagnose(kind, text, {}, sibling);
-  return applyCodeAction(config, index, text, diagnostics, code, title);
-}
+const applyFix = (kind: ConfigKind, text: string, code: string, title: RegExp, sibling?: string) =>
+  applyFixTo(kind, text, code, title, { sibling });
 
 const message = (diagnostics: Diagnostic[], code: string) =>
   diagnostics.find((d) => d.code === code)?.message;
