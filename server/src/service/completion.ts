@@ -748,13 +748,17 @@ function trailingMainValue(request: Request): CursorContext | undefined {
   }
   // The cursor's own line must be a continuation line: indented.
   if (lines.length > 1 && !/^[ \t]+[ \t\r,]*$/.test(lines[lines.length - 1])) return undefined;
-  return {
-    kind: "value",
-    parameter: setting.name.text,
-    setting,
-    word: { text: "", start: offset, end: offset },
-    entry,
-  };
+  return emptyWordOf(setting, entry, offset);
+}
+
+/** A value context with an empty word at the cursor: a word about to be typed. */
+function emptyWordOf(
+  setting: ParameterSetting,
+  entry: MainEntry | MasterEntry,
+  offset: number,
+): CursorContext {
+  const word = { text: "", start: offset, end: offset };
+  return { kind: "value", parameter: setting.name.text, setting, word, entry };
 }
 
 /** `-o { name = value | }` with the cursor after the value, inside the braces. */
@@ -768,13 +772,7 @@ function trailingBraceValue(request: Request): CursorContext | undefined {
       if (offset <= value.start || offset >= value.end) continue;
       const from = valueEnd(text, setting);
       if (from > offset || !/^[ \t\r\n,]*$/.test(text.slice(from, offset))) continue;
-      return {
-        kind: "value",
-        parameter: setting.name.text,
-        setting,
-        word: { text: "", start: offset, end: offset },
-        entry,
-      };
+      return emptyWordOf(setting, entry, offset);
     }
   }
   return undefined;
