@@ -150,13 +150,8 @@ export function lastEntryBefore(
   config: ParsedConfig,
   offset: number,
 ): MainEntry | MasterEntry | undefined {
-  const document = liveDocument(config);
-  const blocks = document ? document.blocks : config.blocks;
-  const startAt = (i: number) => (document ? startOf(document, i) : blocks[i].start);
-  let index = lastIndexWhere(blocks.length, (i) => startAt(i) < offset);
-  while (index >= 0 && !isEntry(blocks[index])) index--;
-  if (index < 0) return undefined;
-  return (document ? settleBlock(document, index) : blocks[index]) as MainEntry | MasterEntry;
+  return blockBefore(config, (start) => start < offset, true) as
+    MainEntry | MasterEntry | undefined;
 }
 
 /** The value of the last `name = value` line of a main.cf (text only, no offsets). */
@@ -232,16 +227,22 @@ export function settingTexts(config: ParsedConfig): Array<{ name: string; value:
   return settings;
 }
 
-/** The last block whose start satisfies `before` (a prefix of the blocks), settled. */
-function blockBefore(config: ParsedConfig, before: (start: number) => boolean): Block | undefined {
+/**
+ * The last block whose start satisfies `before` (a prefix of the blocks), or with
+ * `entriesOnly` the last such entry; settled.
+ */
+function blockBefore(
+  config: ParsedConfig,
+  before: (start: number) => boolean,
+  entriesOnly = false,
+): Block | undefined {
   const document = liveDocument(config);
-  if (!document) {
-    const { blocks } = config;
-    const index = lastIndexWhere(blocks.length, (i) => before(blocks[i].start));
-    return index >= 0 ? blocks[index] : undefined;
-  }
-  const index = lastIndexWhere(document.blocks.length, (i) => before(startOf(document, i)));
-  return index >= 0 ? settleBlock(document, index) : undefined;
+  const blocks = document ? document.blocks : config.blocks;
+  const startAt = (i: number) => (document ? startOf(document, i) : blocks[i].start);
+  let index = lastIndexWhere(blocks.length, (i) => before(startAt(i)));
+  if (entriesOnly) while (index >= 0 && !isEntry(blocks[index])) index--;
+  if (index < 0) return undefined;
+  return document ? settleBlock(document, index) : blocks[index];
 }
 
 /** The incremental document behind a config that updateConfig returned, if any. */
