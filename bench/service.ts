@@ -2,7 +2,4 @@
 // with the same esbuild settings as the server, so they run the code the server runs.
 export { parseConfig, updateConfig } from "../server/src/service/parser/document";
 export { doValidation } from "../server/src/service/validation";
-export { doHover } from "../server/src/service/hover";
-export { LineIndex } from "../server/src/service/text/lineIndex";
-export { printMainSettings } from "../server/src/service/postconfEmulation";
 export { EditableText } from "../server/src/service/text/editableText";
