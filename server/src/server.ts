@@ -58,13 +58,26 @@ export function startServer(connection: Connection): void {
   };
 
   /** Runs a handler; on failure logs and returns the fallback instead of throwing. */
-  function guard<P extends unknown[], R>(name: string, fallback: R, handler: (...args: P) => R) {
+  function guard<P extends unknown[], R>(
+    name: string,
+    fallback: R,
+    handler: (...args: P) => R,
+  ): (...args: P) => R {
+    return guardWith(name, () => fallback, handler);
+  }
+
+  /** guard() for a fallback that depends on the request's arguments. */
+  function guardWith<P extends unknown[], R>(
+    name: string,
+    fallback: (...args: P) => R,
+    handler: (...args: P) => R,
+  ) {
     return (...args: P): R => {
       try {
         return handler(...args);
       } catch (error) {
         log(`postfix-lsp: ${name} failed`, error);
-        return fallback;
+        return fallback(...args);
       }
     };
   }
@@ -237,15 +250,14 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  // On failure the item goes back as it came (guard() has no per-call fallback).
-  connection.onCompletionResolve((item: CompletionItem) => {
-    try {
-      return resolveCompletion(item, settings.version);
-    } catch (error) {
-      log("postfix-lsp: completionResolve failed", error);
-      return item;
-    }
-  });
+  // On failure the item goes back as it came.
+  connection.onCompletionResolve(
+    guardWith(
+      "completionResolve",
+      (item: CompletionItem) => item,
+      (item: CompletionItem) => resolveCompletion(item, settings.version),
+    ),
+  );
 
   connection.onCodeAction(
     guard("codeAction", [], ({ textDocument, context }) => {
