@@ -148,6 +148,27 @@ export function postconfLines(run: PostconfRun, dir: string, mode: Mode): string
 
 const FATAL_PREFIX = "postconf: fatal: ";
 
+/**
+ * The settings of `postconf -n` and `-P` for a directory, by key (a name, or
+ * service/type/name); `settings` is undefined, and `stderr` says why, when
+ * postconf rejects the configuration.
+ */
+export async function postconfSettings(
+  dir: string,
+): Promise<{ settings?: Map<string, string>; stderr: string }> {
+  const settings = new Map<string, string>();
+  for (const { mode, flag } of MODES.filter((entry) => entry.mode !== "master")) {
+    const run = await runPostconf(dir, flag);
+    if (run.code !== 0) return { stderr: run.stderr };
+    for (const line of postconfLines(run, dir, mode)) {
+      // An empty value prints as "name =", without a trailing space.
+      const [, key, value] = /^(.*?) =(?: (.*))?$/.exec(line)!;
+      settings.set(key, value ?? "");
+    }
+  }
+  return { settings, stderr: "" };
+}
+
 /** The text of postconf's fatal message, without the `postconf: fatal: ` prefix. */
 export function postconfFatal(run: PostconfRun): string | undefined {
   const line = run.stderr.split("\n").find((text) => text.startsWith(FATAL_PREFIX));

@@ -19,8 +19,7 @@ import {
   type OracleCase,
   loadFixtureCases,
   mapLimit,
-  postconfLines,
-  runPostconf,
+  postconfSettings,
   writeCase,
 } from "./harness";
 
@@ -79,20 +78,7 @@ function trialsOf(oracleCase: OracleCase, file: ConfigKind): FixTrial[] {
 
 /** `-n` and `-P` settings, or undefined when postconf rejects the configuration. */
 async function settingsOf(dir: string): Promise<Map<string, string> | undefined> {
-  const settings = new Map<string, string>();
-  for (const [flag, mode] of [
-    ["-n", "main"],
-    ["-P", "services"],
-  ] as const) {
-    const run = await runPostconf(dir, flag);
-    if (run.code !== 0) return undefined;
-    for (const line of postconfLines(run, dir, mode)) {
-      // An empty value prints as "name =", without a trailing space.
-      const [, name, value] = /^(.*?) =(?: (.*))?$/.exec(line)!;
-      settings.set(name, value ?? "");
-    }
-  }
-  return settings;
+  return (await postconfSettings(dir)).settings;
 }
 
 /** A -n key is a name; a -P key is service/type/name, and the edited entry's service counts too. */

@@ -10,7 +10,8 @@ import { doCodeActions } from "../../server/src/service/codeActions";
 import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
 import { LineIndex } from "../../server/src/service/text/lineIndex";
 import { doValidation } from "../../server/src/service/validation";
-import { POSTCONF, postconfLines, runPostconf, writeCase } from "./harness";
+import { applyEdits } from "../support/fixes";
+import { POSTCONF, postconfSettings, writeCase } from "./harness";
 
 interface FixCase {
   name: string;
@@ -130,34 +131,14 @@ function applyPreferredFix(fixCase: FixCase): string {
   );
   const action = actions.find((candidate) => candidate.isPreferred);
   if (!action) throw new Error(`${fixCase.name}: no preferred fix for ${fixCase.rule}`);
-  const edits = [...action.edit!.changes!["file:///x"]].sort(
-    (a, b) => index.offsetAt(b.range.start) - index.offsetAt(a.range.start),
-  );
-  let result = text;
-  for (const edit of edits) {
-    result =
-      result.slice(0, index.offsetAt(edit.range.start)) +
-      edit.newText +
-      result.slice(index.offsetAt(edit.range.end));
-  }
-  return result;
+  return applyEdits(text, index, action.edit!.changes!["file:///x"]);
 }
 
-/** `name = value` lines of -n and -P as a map. */
+/** The -n and -P settings; the test fails when postconf rejects the configuration. */
 async function settingsOf(dir: string): Promise<Map<string, string>> {
-  const settings = new Map<string, string>();
-  for (const [flag, mode] of [
-    ["-n", "main"],
-    ["-P", "services"],
-  ] as const) {
-    const run = await runPostconf(dir, flag);
-    expect(run.code, run.stderr).toBe(0);
-    for (const line of postconfLines(run, dir, mode)) {
-      const split = line.indexOf(" = ");
-      settings.set(line.slice(0, split), line.slice(split + 3));
-    }
-  }
-  return settings;
+  const { settings, stderr } = await postconfSettings(dir);
+  expect(settings, stderr).toBeDefined();
+  return settings!;
 }
 
 const root = mkdtempSync(join(tmpdir(), "quickfix-postconf-"));
