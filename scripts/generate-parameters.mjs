@@ -7,11 +7,15 @@
 // ("codeDefault", as `postconf -d` prints them, for a Linux build with
 // OpenSSL 3 and Berkeley DB; see BUILD_DEFINES).
 //
-// Usage: node scripts/generate-parameters.mjs [--repo PATH] [--check]
-//   --repo PATH  bare git mirror of the public vdukhovni/postfix repository
+// Usage: node scripts/generate-parameters.mjs --repo PATH [--ref REV] [--check]
+//   --repo PATH  a git clone (bare or not) of the public Postfix repository,
+//                vdukhovni/postfix, with its release tags; POSTFIX_SRC is
+//                used when --repo is not given
+//   --ref REV    the commit to read as the newest, untagged release line
+//                (default HEAD); the committed file records the one it used
 //   --check      do not write; exit 1 when the committed file is stale
 //
-// Everything is read through git from the mirror; nothing is built or run.
+// Everything is read through git from the clone; nothing is built or run.
 // The scanners below re-implement, in our own code, the rules that each
 // release's postconf build uses (postconf/extract.awk, auto.awk,
 // extract_cfg.sh, Makefile.in), after reading those rules from the release
@@ -24,7 +28,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const DEFAULT_REPO = "/work/.mirror/vdukhovni+postfix/repo";
 const FIRST_LINE = "2.0";
 const OUTPUT = "server/src/service/data/parameters.generated.json";
 const SRC = "postfix/src";
@@ -34,7 +37,7 @@ const PCF = `${SRC}/postconf`;
 // Command line
 
 function parseArgs(argv) {
-  const options = { repo: DEFAULT_REPO, check: false };
+  const options = { repo: process.env.POSTFIX_SRC || "", ref: "HEAD", check: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--repo") {
@@ -42,15 +45,19 @@ function parseArgs(argv) {
       if (!options.repo) fail("--repo needs a path");
     } else if (arg.startsWith("--repo=")) {
       options.repo = arg.slice("--repo=".length);
+    } else if (arg === "--ref") {
+      options.ref = argv[++i];
+      if (!options.ref) fail("--ref needs a revision");
     } else if (arg === "--check") {
       options.check = true;
     } else if (arg === "-h" || arg === "--help") {
-      console.log("usage: node scripts/generate-parameters.mjs [--repo PATH] [--check]");
+      console.log("usage: node scripts/generate-parameters.mjs --repo PATH [--ref REV] [--check]");
       process.exit(0);
     } else {
       fail(`unknown argument: ${arg}`);
     }
   }
+  if (!options.repo) fail("--repo PATH (or POSTFIX_SRC) must name a clone of vdukhovni/postfix");
   return options;
 }
 
@@ -131,7 +138,7 @@ class Repo {
 
 // ---------------------------------------------------------------------------
 // Releases: newest patch tag of every x.y line; the untagged newest line
-// (a development snapshot) is read from HEAD.
+// (a development snapshot) is read from the commit given with --ref.
 
 function compareVersions(a, b) {
   const pa = a.split(".").map(Number);
@@ -143,7 +150,7 @@ function compareVersions(a, b) {
   return 0;
 }
 
-function selectReleases(repo) {
+function selectReleases(repo, headCommit) {
   const newestPatch = new Map();
   for (const tag of repo.git(["tag", "--list", "v*"]).split("\n")) {
     const match = /^v(\d+)\.(\d+)\.(\d+)$/.exec(tag.trim());
@@ -157,11 +164,11 @@ function selectReleases(repo) {
   const releases = [...newestPatch.entries()].map(([line, { ref }]) => ({ line, ref }));
 
   const headVersion = /#define\s+MAIL_VERSION_NUMBER\s+"(\d+)\.(\d+)/.exec(
-    repo.read("HEAD", `${SRC}/global/mail_version.h`) ?? "",
+    repo.read(headCommit, `${SRC}/global/mail_version.h`) ?? "",
   );
-  if (!headVersion) fail("cannot read MAIL_VERSION_NUMBER at HEAD");
+  if (!headVersion) fail(`cannot read MAIL_VERSION_NUMBER at ${headCommit}`);
   const headLine = `${headVersion[1]}.${headVersion[2]}`;
-  if (!newestPatch.has(headLine)) releases.push({ line: headLine, ref: "HEAD" });
+  if (!newestPatch.has(headLine)) releases.push({ line: headLine, ref: headCommit });
   releases.sort((a, b) => compareVersions(a.line, b.line));
   return releases;
 }
@@ -1303,7 +1310,7 @@ function classifyAdvice(advice, knownNames) {
 }
 
 // ---------------------------------------------------------------------------
-// postconf.proto (HEAD): documented names, default text, "available in".
+// postconf.proto (at --ref): documented names, default text, "available in".
 
 function decodeEntities(text) {
   const map = {
@@ -1375,8 +1382,8 @@ function main() {
     ? path.join(options.repo, ".git")
     : options.repo;
   const repo = new Repo(gitDir);
-  const headCommit = repo.git(["rev-parse", "HEAD"]).trim();
-  const releases = selectReleases(repo);
+  const headCommit = repo.git(["rev-parse", "--verify", `${options.ref}^{commit}`]).trim();
+  const releases = selectReleases(repo, headCommit);
   const lines = releases.map((r) => r.line);
 
   const builtinIn = new Map(); // name -> Set(lines)
@@ -1473,7 +1480,7 @@ function main() {
   }
 
   const newest = lines[lines.length - 1];
-  const docs = readProto(repo, "HEAD");
+  const docs = readProto(repo, headCommit);
   const everKnown = new Set([...builtinIn.keys(), ...legacyIn.keys()]);
 
   const names = new Set([...everKnown, ...docs.keys()]);
@@ -1593,9 +1600,7 @@ function main() {
     source: {
       repository: "vdukhovni/postfix",
       commit: headCommit,
-      releases: Object.fromEntries(
-        releases.map((r) => [r.line, r.ref === "HEAD" ? headCommit : r.ref]),
-      ),
+      releases: Object.fromEntries(releases.map((r) => [r.line, r.ref])),
     },
     versions: lines,
     builtinCounts: counts,

@@ -1,7 +1,7 @@
 // Value sets for completion: the words a parameter (or a master.cf field)
 // accepts, with the release line that introduced each one. The facts come from
 // the Postfix sources (tls_level.c, tls_misc.c, smtpd_check.c, mail_params.h,
-// dict_*.h, master_ent.c) and /work/shared/postfix-facts; the one-line
+// dict_*.h, master_ent.c) and the project's verified TLS facts catalogue; the one-line
 // explanations are our own. Everything here is data plus pure lookups.
 
 import {
