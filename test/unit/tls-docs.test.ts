@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import {
+  NEWEST_VERSION,
+  defaultValue,
+  getParameter,
+} from "../../server/src/service/data/parameters";
 import { parseParameterDocs, resolvedBody } from "../../server/src/service/data/tlsDocs";
 import catalogue from "../data/tls-parameter-names.json";
 
@@ -41,5 +46,29 @@ describe("hand-written TLS parameter docs", () => {
         expect(Number(number), doc.name).toBeLessThanOrEqual(62);
       }
     }
+  });
+});
+
+/** The value a Default line states: `same as \`base\``, `empty`, or the first `code` span. */
+function statedDefault(facts: string): string | undefined {
+  const stated = /^\*\*Default:\*\* (.*?) · /.exec(facts)?.[1] ?? "";
+  const sameAs = /^same as `([a-z0-9_]+)`/i.exec(stated);
+  if (sameAs) return `$${sameAs[1]}`;
+  if (stated.startsWith("empty")) return "";
+  return /`([^`]+)`/.exec(stated)?.[1];
+}
+
+describe("server TLS docs agree with the parameter data generated from the Postfix source", () => {
+  const serverDocs = parseParameterDocs(readFileSync(join(DOCS_DIR, "tls-server.md"), "utf8"));
+
+  it.each([...serverDocs.keys()])("%s: Default and Since", (name) => {
+    const facts = getParameter(name);
+    const range = facts?.builtin;
+    expect(range, `${name} is not a Postfix parameter`).toBeDefined();
+    const doc = serverDocs.get(name)!;
+    // A removed parameter is checked against the last release that had it.
+    const release = range!.until ?? NEWEST_VERSION;
+    expect(statedDefault(doc.facts)).toBe(defaultValue(name, release));
+    expect(doc.facts).toContain(`**Since:** Postfix ${range!.since}`);
   });
 });
