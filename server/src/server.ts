@@ -23,6 +23,15 @@ import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
 import { MAX_ANALYSED_LENGTH, tooLargeDiagnostic, validationSteps } from "./service/validation";
 import { EditableText } from "./service/text/editableText";
+import { LineIndex } from "./service/text/lineIndex";
+import { findDocumentSymbols, findWorkspaceSymbols } from "./service/symbols";
+import { getFoldingRanges, getSelectionRanges } from "./service/folding";
+import {
+  type ConfigFile,
+  findDefinition,
+  findDocumentHighlights,
+  findReferences,
+} from "./service/navigation";
 
 /**
  * The language server binding: keeps one parse per open document, updates it
@@ -159,6 +168,35 @@ export function startServer(connection: Connection): void {
     }
   };
 
+  /** Position mappers for sibling files read from disk, made once per parse. */
+  const diskMappers = new WeakMap<ParsedConfig, LineIndex>();
+
+  /** The sibling as navigation needs it: open buffer or file on disk, with positions. */
+  const siblingFile = (uri: string, document: OpenDocument): ConfigFile | undefined => {
+    const siblingUri = siblingUriOf(uri, document.config.kind);
+    const open = documents.get(siblingUri);
+    if (open) return { uri: siblingUri, config: open.config, mapper: open.text };
+    const config = siblingOf(uri, document);
+    if (!config) return undefined;
+    let mapper = diskMappers.get(config);
+    if (!mapper) diskMappers.set(config, (mapper = new LineIndex(config.text)));
+    return { uri: siblingUri, config, mapper };
+  };
+
+  /** Runs a navigation request on an open document and its sibling. */
+  const withFiles = <R>(
+    uri: string,
+    fallback: R,
+    request: (file: ConfigFile, sibling: ConfigFile | undefined) => R,
+  ): R => {
+    const document = documents.get(uri);
+    if (!document || document.tooLarge) return fallback;
+    return request(
+      { uri, config: document.config, mapper: document.text },
+      siblingFile(uri, document),
+    );
+  };
+
   /** Revalidates a document and, since rules look across files, its open sibling. */
   const scheduleValidationWithSibling = (uri: string) => {
     scheduleValidation(uri);
@@ -210,6 +248,13 @@ export function startServer(connection: Connection): void {
             resolveProvider: true,
           },
           codeActionProvider: { codeActionKinds: ["quickfix"] },
+          documentSymbolProvider: { label: "Postfix" },
+          workspaceSymbolProvider: true,
+          foldingRangeProvider: true,
+          selectionRangeProvider: true,
+          definitionProvider: true,
+          referencesProvider: true,
+          documentHighlightProvider: true,
         },
         serverInfo: { name: "postfix-lsp" },
       };
@@ -265,6 +310,67 @@ export function startServer(connection: Connection): void {
       if (!document) return [];
       return doCodeActions(document.config, document.text, textDocument.uri, context.diagnostics);
     }),
+  );
+
+  connection.onDocumentSymbol(
+    guard("documentSymbol", [], ({ textDocument }) =>
+      withFiles(textDocument.uri, [], (file) => findDocumentSymbols(file.config, file.mapper)),
+    ),
+  );
+
+  connection.onWorkspaceSymbol(
+    guard("workspaceSymbol", [], ({ query }) => {
+      // The open files and their siblings, each once.
+      const files = new Map<string, ConfigFile>();
+      for (const [uri, document] of documents) {
+        if (document.tooLarge) continue;
+        files.set(uri, { uri, config: document.config, mapper: document.text });
+        const sibling = siblingFile(uri, document);
+        if (sibling && !files.has(sibling.uri)) files.set(sibling.uri, sibling);
+      }
+      return findWorkspaceSymbols([...files.values()], query);
+    }),
+  );
+
+  connection.onFoldingRanges(
+    guard("foldingRanges", [], ({ textDocument }) =>
+      withFiles(textDocument.uri, [], (file) => getFoldingRanges(file.config, file.mapper)),
+    ),
+  );
+
+  connection.onSelectionRanges(
+    guard("selectionRanges", [], ({ textDocument, positions }) =>
+      withFiles(textDocument.uri, [], (file) =>
+        getSelectionRanges(file.config, file.mapper, positions),
+      ),
+    ),
+  );
+
+  connection.onDefinition(
+    guard("definition", [], ({ textDocument, position }) =>
+      withFiles(textDocument.uri, [], (file, sibling) =>
+        findDefinition(file, position, sibling, { version: settings.version }),
+      ),
+    ),
+  );
+
+  connection.onReferences(
+    guard("references", [], ({ textDocument, position, context }) =>
+      withFiles(textDocument.uri, [], (file, sibling) =>
+        findReferences(file, position, sibling, {
+          version: settings.version,
+          includeDeclaration: context.includeDeclaration,
+        }),
+      ),
+    ),
+  );
+
+  connection.onDocumentHighlight(
+    guard("documentHighlight", [], ({ textDocument, position }) =>
+      withFiles(textDocument.uri, [], (file, sibling) =>
+        findDocumentHighlights(file, position, sibling, { version: settings.version }),
+      ),
+    ),
   );
 
   // Custom requests behind the client's "Postfix: Look up parameter" command.
