@@ -4,6 +4,8 @@ import {
   type InitializeParams,
   type InitializeResult,
   ProposedFeatures,
+  ResponseError,
+  ErrorCodes,
   TextDocumentSyncKind,
   createConnection,
 } from "vscode-languageserver/node";
@@ -32,6 +34,7 @@ import {
   findDocumentHighlights,
   findReferences,
 } from "./service/navigation";
+import { doRename, prepareRename } from "./service/rename";
 
 /**
  * The language server binding: keeps one parse per open document, updates it
@@ -85,6 +88,8 @@ export function startServer(connection: Connection): void {
       try {
         return handler(...args);
       } catch (error) {
+        // A deliberate answer (a refused rename) goes to the client as it is.
+        if (error instanceof ResponseError) throw error;
         log(`postfix-lsp: ${name} failed`, error);
         return fallback(...args);
       }
@@ -255,6 +260,7 @@ export function startServer(connection: Connection): void {
           definitionProvider: true,
           referencesProvider: true,
           documentHighlightProvider: true,
+          renameProvider: { prepareProvider: true },
         },
         serverInfo: { name: "postfix-lsp" },
       };
@@ -369,6 +375,28 @@ export function startServer(connection: Connection): void {
     guard("documentHighlight", [], ({ textDocument, position }) =>
       withFiles(textDocument.uri, [], (file, sibling) =>
         findDocumentHighlights(file, position, sibling, { version: settings.version }),
+      ),
+    ),
+  );
+
+  // A refused rename answers with an error whose message the editor shows.
+  const orRefusal = <R extends object>(result: R | { error: string }): R => {
+    if ("error" in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
+    return result;
+  };
+
+  connection.onPrepareRename(
+    guard("prepareRename", null, ({ textDocument, position }) =>
+      withFiles(textDocument.uri, null, (file, sibling) =>
+        orRefusal(prepareRename(file, position, sibling, { version: settings.version })),
+      ),
+    ),
+  );
+
+  connection.onRenameRequest(
+    guard("rename", null, ({ textDocument, position, newName }) =>
+      withFiles(textDocument.uri, null, (file, sibling) =>
+        orRefusal(doRename(file, position, newName, sibling, { version: settings.version })),
       ),
     ),
   );

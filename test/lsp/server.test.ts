@@ -268,6 +268,42 @@ describe("navigation over stdio", () => {
     ]);
     rmSync(dir, { recursive: true, force: true });
   });
+  it("renames across the open file and master.cf on disk, and refuses Postfix's own names with a reason", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "postfix-lsp-rename-"));
+    writeFileSync(
+      join(dir, "master.cf"),
+      "smtp inet n - y - - smtpd\n  -o smtpd_banner=$banner_text\n",
+    );
+    const uri = pathToFileURL(join(dir, "main.cf")).href;
+    const masterUri = pathToFileURL(join(dir, "master.cf")).href;
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: {
+        uri,
+        languageId: "postfix-main",
+        version: 1,
+        text: "banner_text = hi\nmyhostname = a\n",
+      },
+    });
+    const prepared = await connection.sendRequest("textDocument/prepareRename", {
+      textDocument: { uri },
+      position: { line: 0, character: 2 },
+    });
+    expect(prepared).toMatchObject({ placeholder: "banner_text" });
+    const edit = (await connection.sendRequest("textDocument/rename", {
+      textDocument: { uri },
+      position: { line: 0, character: 2 },
+      newName: "greeting",
+    })) as { changes: Record<string, { newText: string }[]> };
+    expect(Object.keys(edit.changes).sort()).toEqual([uri, masterUri].sort());
+    const refusal = connection.sendRequest("textDocument/prepareRename", {
+      textDocument: { uri },
+      position: { line: 1, character: 2 },
+    });
+    await expect(refusal).rejects.toMatchObject({
+      message: expect.stringContaining("Postfix parameter"),
+    });
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describe("a client that resolves completion items", () => {

@@ -164,9 +164,13 @@ describe("references and highlights", () => {
     ]);
   });
 
-  it("counts a restriction class in a restriction list as a use", () => {
+  it("counts a restriction class in smtpd_restriction_classes and in a restriction list as uses", () => {
     const marked = main.replace("partners = check", "partn█ers = check");
-    expect(references({ main: marked })).toEqual(["main:2:partners", "main:3:partners"]);
+    expect(references({ main: marked })).toEqual([
+      "main:1:partners",
+      "main:2:partners",
+      "main:3:partners",
+    ]);
   });
 
   it("highlights uses in the current file, assignments as writes", () => {

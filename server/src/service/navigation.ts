@@ -37,13 +37,13 @@ export interface NavigationOptions {
 }
 
 /** The file pair a request works on: the file asked about and its sibling, if any. */
-interface Pair {
+export interface Pair {
   main?: ConfigFile;
   master?: ConfigFile;
   tables: NameTables;
 }
 
-function pairOf(
+export function pairOf(
   file: ConfigFile,
   sibling: ConfigFile | undefined,
   options: NavigationOptions,
@@ -56,7 +56,11 @@ function pairOf(
 }
 
 /** The name use under the cursor, read from the one entry there. */
-function useAt(file: ConfigFile, position: Position, tables: NameTables): NameUse | undefined {
+export function nameUseAt(
+  file: ConfigFile,
+  position: Position,
+  tables: NameTables,
+): NameUse | undefined {
   const offset = file.mapper.offsetAt(position);
   const entry = entryAt(file.config, offset);
   if (!entry) return undefined;
@@ -81,7 +85,7 @@ export function findDefinition(
   options: NavigationOptions,
 ): Location[] {
   const pair = pairOf(file, sibling, options);
-  const use = useAt(file, position, pair.tables);
+  const use = nameUseAt(file, position, pair.tables);
   if (!use) return [];
   if (use.kind === "service") {
     if (!pair.master) return [];
@@ -123,7 +127,7 @@ export function findReferences(
   options: NavigationOptions & { includeDeclaration: boolean },
 ): Location[] {
   const pair = pairOf(file, sibling, options);
-  const use = useAt(file, position, pair.tables);
+  const use = nameUseAt(file, position, pair.tables);
   if (!use) return [];
   return [pair.main, pair.master].flatMap((target) =>
     target
@@ -141,7 +145,7 @@ export function findDocumentHighlights(
   options: NavigationOptions,
 ): DocumentHighlight[] {
   const pair = pairOf(file, sibling, options);
-  const use = useAt(file, position, pair.tables);
+  const use = nameUseAt(file, position, pair.tables);
   if (!use) return [];
   return usesOf(file, use, pair.tables).map((found) => ({
     range: locationOf(file, found.span).range,

@@ -84,33 +84,27 @@ export function entryNameUses(
   tables: NameTables,
   uses: NameUse[] = [],
 ): NameUse[] {
-  const settingUses = (setting: ParameterSetting, role: "assignment" | "option") => {
-    const name = setting.name.text;
+  const parameterUse = (name: string, span: Span, role: NameUse["role"]) => {
     const service = tables.derivedNames.get(name);
     if (service !== undefined) {
       // The service name is the first part of a derived parameter's name.
-      const start = setting.name.start;
-      uses.push({
-        kind: "service",
-        name: service,
-        span: { start, end: start + service.length },
-        role: "read",
-        entry,
-      });
+      const serviceSpan = { start: span.start, end: span.start + service.length };
+      uses.push({ kind: "service", name: service, span: serviceSpan, role: "read", entry });
     }
-    uses.push({ kind: "parameter", name, span: setting.name, role, entry });
+    uses.push({ kind: "parameter", name, span, role, entry });
+  };
+  const settingUses = (setting: ParameterSetting, role: "assignment" | "option") => {
+    const name = setting.name.text;
+    parameterUse(name, setting.name, role);
     for (const reference of setting.macros.references) {
-      uses.push({
-        kind: "parameter",
-        name: reference.name.text,
-        span: reference.name,
-        role: "read",
-        entry,
-      });
+      parameterUse(reference.name.text, reference.name, "read");
     }
     for (const word of valueWords(entry, setting.value)) {
-      if (isRestrictionList(name) && tables.restrictionClasses.has(word.text)) {
-        uses.push({ kind: "parameter", name: word.text, span: word, role: "read", entry });
+      if (name === "smtpd_restriction_classes" && isParameterName(word.text)) {
+        // The declaration of a class: the name of the parameter that holds its list.
+        parameterUse(word.text, word, "read");
+      } else if (isRestrictionList(name) && tables.restrictionClasses.has(word.text)) {
+        parameterUse(word.text, word, "read");
       } else if (takesTransport(name)) {
         const transport = word.text.split(":")[0];
         if (tables.services.has(transport)) {
@@ -129,6 +123,11 @@ export function entryNameUses(
     uses.push({ kind: "service", name: service.text, span: service, role: "service", entry });
   for (const option of entry.options) if (option.setting) settingUses(option.setting, "option");
   return uses;
+}
+
+/** The characters of a name that `$name` can refer to. */
+export function isParameterName(name: string): boolean {
+  return /^[A-Za-z0-9_]+$/.test(name);
 }
 
 function isRestrictionList(name: string): boolean {
