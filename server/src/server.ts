@@ -4,6 +4,8 @@ import {
   type InitializeParams,
   type InitializeResult,
   ProposedFeatures,
+  ResponseError,
+  ErrorCodes,
   TextDocumentSyncKind,
   createConnection,
 } from "vscode-languageserver/node";
@@ -23,6 +25,16 @@ import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
 import { MAX_ANALYSED_LENGTH, tooLargeDiagnostic, validationSteps } from "./service/validation";
 import { EditableText } from "./service/text/editableText";
+import { LineIndex } from "./service/text/lineIndex";
+import { findDocumentSymbols, findWorkspaceSymbols } from "./service/symbols";
+import { getFoldingRanges, getSelectionRanges } from "./service/folding";
+import {
+  type ConfigFile,
+  findDefinition,
+  findDocumentHighlights,
+  findReferences,
+} from "./service/navigation";
+import { doRename, prepareRename } from "./service/rename";
 
 /**
  * The language server binding: keeps one parse per open document, updates it
@@ -76,6 +88,8 @@ export function startServer(connection: Connection): void {
       try {
         return handler(...args);
       } catch (error) {
+        // A deliberate answer (a refused rename) goes to the client as it is.
+        if (error instanceof ResponseError) throw error;
         log(`postfix-lsp: ${name} failed`, error);
         return fallback(...args);
       }
@@ -159,6 +173,35 @@ export function startServer(connection: Connection): void {
     }
   };
 
+  /** Position mappers for sibling files read from disk, made once per parse. */
+  const diskMappers = new WeakMap<ParsedConfig, LineIndex>();
+
+  /** The sibling as navigation needs it: open buffer or file on disk, with positions. */
+  const siblingFile = (uri: string, document: OpenDocument): ConfigFile | undefined => {
+    const siblingUri = siblingUriOf(uri, document.config.kind);
+    const open = documents.get(siblingUri);
+    if (open) return { uri: siblingUri, config: open.config, mapper: open.text };
+    const config = siblingOf(uri, document);
+    if (!config) return undefined;
+    let mapper = diskMappers.get(config);
+    if (!mapper) diskMappers.set(config, (mapper = new LineIndex(config.text)));
+    return { uri: siblingUri, config, mapper };
+  };
+
+  /** Runs a navigation request on an open document and its sibling. */
+  const withFiles = <R>(
+    uri: string,
+    fallback: R,
+    request: (file: ConfigFile, sibling: ConfigFile | undefined) => R,
+  ): R => {
+    const document = documents.get(uri);
+    if (!document || document.tooLarge) return fallback;
+    return request(
+      { uri, config: document.config, mapper: document.text },
+      siblingFile(uri, document),
+    );
+  };
+
   /** Revalidates a document and, since rules look across files, its open sibling. */
   const scheduleValidationWithSibling = (uri: string) => {
     scheduleValidation(uri);
@@ -210,6 +253,14 @@ export function startServer(connection: Connection): void {
             resolveProvider: true,
           },
           codeActionProvider: { codeActionKinds: ["quickfix"] },
+          documentSymbolProvider: { label: "Postfix" },
+          workspaceSymbolProvider: true,
+          foldingRangeProvider: true,
+          selectionRangeProvider: true,
+          definitionProvider: true,
+          referencesProvider: true,
+          documentHighlightProvider: true,
+          renameProvider: { prepareProvider: true },
         },
         serverInfo: { name: "postfix-lsp" },
       };
@@ -265,6 +316,89 @@ export function startServer(connection: Connection): void {
       if (!document) return [];
       return doCodeActions(document.config, document.text, textDocument.uri, context.diagnostics);
     }),
+  );
+
+  connection.onDocumentSymbol(
+    guard("documentSymbol", [], ({ textDocument }) =>
+      withFiles(textDocument.uri, [], (file) => findDocumentSymbols(file.config, file.mapper)),
+    ),
+  );
+
+  connection.onWorkspaceSymbol(
+    guard("workspaceSymbol", [], ({ query }) => {
+      // The open files and their siblings, each once.
+      const files = new Map<string, ConfigFile>();
+      for (const [uri, document] of documents) {
+        if (document.tooLarge) continue;
+        files.set(uri, { uri, config: document.config, mapper: document.text });
+        const sibling = siblingFile(uri, document);
+        if (sibling && !files.has(sibling.uri)) files.set(sibling.uri, sibling);
+      }
+      return findWorkspaceSymbols([...files.values()], query);
+    }),
+  );
+
+  connection.onFoldingRanges(
+    guard("foldingRanges", [], ({ textDocument }) =>
+      withFiles(textDocument.uri, [], (file) => getFoldingRanges(file.config, file.mapper)),
+    ),
+  );
+
+  connection.onSelectionRanges(
+    guard("selectionRanges", [], ({ textDocument, positions }) =>
+      withFiles(textDocument.uri, [], (file) =>
+        getSelectionRanges(file.config, file.mapper, positions),
+      ),
+    ),
+  );
+
+  connection.onDefinition(
+    guard("definition", [], ({ textDocument, position }) =>
+      withFiles(textDocument.uri, [], (file, sibling) =>
+        findDefinition(file, position, sibling, { version: settings.version }),
+      ),
+    ),
+  );
+
+  connection.onReferences(
+    guard("references", [], ({ textDocument, position, context }) =>
+      withFiles(textDocument.uri, [], (file, sibling) =>
+        findReferences(file, position, sibling, {
+          version: settings.version,
+          includeDeclaration: context.includeDeclaration,
+        }),
+      ),
+    ),
+  );
+
+  connection.onDocumentHighlight(
+    guard("documentHighlight", [], ({ textDocument, position }) =>
+      withFiles(textDocument.uri, [], (file, sibling) =>
+        findDocumentHighlights(file, position, sibling, { version: settings.version }),
+      ),
+    ),
+  );
+
+  // A refused rename answers with an error whose message the editor shows.
+  const orRefusal = <R extends object>(result: R | { error: string }): R => {
+    if ("error" in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
+    return result;
+  };
+
+  connection.onPrepareRename(
+    guard("prepareRename", null, ({ textDocument, position }) =>
+      withFiles(textDocument.uri, null, (file, sibling) =>
+        orRefusal(prepareRename(file, position, sibling, { version: settings.version })),
+      ),
+    ),
+  );
+
+  connection.onRenameRequest(
+    guard("rename", null, ({ textDocument, position, newName }) =>
+      withFiles(textDocument.uri, null, (file, sibling) =>
+        orRefusal(doRename(file, position, newName, sibling, { version: settings.version })),
+      ),
+    ),
   );
 
   // Custom requests behind the client's "Postfix: Look up parameter" command.

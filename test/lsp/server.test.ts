@@ -211,6 +211,101 @@ describe("language server over stdio", () => {
   });
 });
 
+describe("navigation over stdio", () => {
+  it("answers symbols, folding, selection, definition, references and highlights, reading master.cf from disk", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "postfix-lsp-navigation-"));
+    writeFileSync(
+      join(dir, "master.cf"),
+      "relay unix - - n - - smtp\n  -o smtp_helo_name=$helo_text\n",
+    );
+    const uri = pathToFileURL(join(dir, "main.cf")).href;
+    const masterUri = pathToFileURL(join(dir, "master.cf")).href;
+    const text = "# Relaying\nhelo_text = mx.example\nrelay_transport = relay:[mx]\n";
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId: "postfix-main", version: 1, text },
+    });
+    const request = (method: string, params: object) =>
+      connection.sendRequest(method, { textDocument: { uri }, ...params });
+    const lineOf = (range: { start: { line: number } }) => range.start.line;
+
+    const symbols = (await request("textDocument/documentSymbol", {})) as {
+      name: string;
+      children?: { name: string }[];
+    }[];
+    expect(symbols.map((s) => [s.name, s.children?.map((c) => c.name)])).toEqual([
+      ["Relaying", ["helo_text", "relay_transport"]],
+    ]);
+    const folds = (await request("textDocument/foldingRange", {})) as { startLine: number }[];
+    expect(folds).toEqual([{ startLine: 0, endLine: 2, kind: "region" }]);
+    const selection = (await request("textDocument/selectionRange", {
+      positions: [{ line: 1, character: 2 }],
+    })) as { range: { start: { line: number; character: number } } }[];
+    expect(selection[0].range.start).toEqual({ line: 1, character: 0 });
+
+    const definition = (await request("textDocument/definition", {
+      position: { line: 2, character: 20 },
+    })) as { uri: string; range: { start: { line: number } } }[];
+    expect(definition.map((d) => [d.uri, lineOf(d.range)])).toEqual([[masterUri, 0]]);
+    const references = (await request("textDocument/references", {
+      position: { line: 1, character: 3 },
+      context: { includeDeclaration: true },
+    })) as { uri: string; range: { start: { line: number } } }[];
+    expect(references.map((r) => [r.uri, lineOf(r.range)])).toEqual([
+      [uri, 1],
+      [masterUri, 1],
+    ]);
+    const highlights = (await request("textDocument/documentHighlight", {
+      position: { line: 1, character: 3 },
+    })) as unknown[];
+    expect(highlights).toHaveLength(1);
+    const found = (await connection.sendRequest("workspace/symbol", { query: "helo" })) as {
+      name: string;
+      location: { uri: string };
+    }[];
+    expect(found.map((s) => [s.name, s.location.uri])).toEqual([
+      ["helo_text", uri],
+      ["smtp_helo_name", masterUri],
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  it("renames across the open file and master.cf on disk, and refuses Postfix's own names with a reason", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "postfix-lsp-rename-"));
+    writeFileSync(
+      join(dir, "master.cf"),
+      "smtp inet n - y - - smtpd\n  -o smtpd_banner=$banner_text\n",
+    );
+    const uri = pathToFileURL(join(dir, "main.cf")).href;
+    const masterUri = pathToFileURL(join(dir, "master.cf")).href;
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: {
+        uri,
+        languageId: "postfix-main",
+        version: 1,
+        text: "banner_text = hi\nmyhostname = a\n",
+      },
+    });
+    const prepared = await connection.sendRequest("textDocument/prepareRename", {
+      textDocument: { uri },
+      position: { line: 0, character: 2 },
+    });
+    expect(prepared).toMatchObject({ placeholder: "banner_text" });
+    const edit = (await connection.sendRequest("textDocument/rename", {
+      textDocument: { uri },
+      position: { line: 0, character: 2 },
+      newName: "greeting",
+    })) as { changes: Record<string, { newText: string }[]> };
+    expect(Object.keys(edit.changes).sort()).toEqual([uri, masterUri].sort());
+    const refusal = connection.sendRequest("textDocument/prepareRename", {
+      textDocument: { uri },
+      position: { line: 1, character: 2 },
+    });
+    await expect(refusal).rejects.toMatchObject({
+      message: expect.stringContaining("Postfix parameter"),
+    });
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe("a client that resolves completion items", () => {
   it("gets compact lists (no docs, one edit range), and the docs on completionItem/resolve", async () => {
     const { child, connection: client } = spawnServer();

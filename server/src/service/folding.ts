@@ -1,0 +1,138 @@
+import {
+  type FoldingRange,
+  FoldingRangeKind,
+  type Position,
+  type SelectionRange,
+} from "vscode-languageserver-types";
+import { bannerGroups } from "./analysis/banners";
+import type { PositionMapper } from "./languageTypes";
+import { type ParsedConfig, configText, entryAt, isEntry } from "./parser/document";
+import type { Span } from "./parser/logicalLines";
+import type { MainEntry, ParameterSetting } from "./parser/mainCf";
+import type { MasterEntry } from "./parser/masterCf";
+
+/**
+ * Folding: logical lines over several physical lines (continued values, master.cf
+ * entries with their `-o` lines), runs of two or more comment lines, and the
+ * groups under a comment banner. Selection ranges grow from the word at the cursor
+ * to its `$reference` or list item, the value, the logical line and the banner group.
+ */
+
+export function getFoldingRanges(config: ParsedConfig, mapper: PositionMapper): FoldingRange[] {
+  const lineOf = (offset: number) => mapper.positionAt(offset).line;
+  const ranges: FoldingRange[] = [];
+  let commentRun: { startLine: number; endLine: number } | undefined;
+  const closeCommentRun = () => {
+    if (commentRun && commentRun.endLine > commentRun.startLine) {
+      ranges.push({ ...commentRun, kind: FoldingRangeKind.Comment });
+    }
+    commentRun = undefined;
+  };
+  for (const block of config.blocks) {
+    const startLine = lineOf(block.start);
+    const endLine = lineOf(block.end);
+    if (isEntry(block)) {
+      closeCommentRun();
+      if (endLine > startLine) ranges.push({ startLine, endLine });
+    } else if (commentRun && startLine === commentRun.endLine + 1) {
+      commentRun.endLine = startLine;
+    } else {
+      closeCommentRun();
+      commentRun = { startLine, endLine: startLine };
+    }
+  }
+  closeCommentRun();
+  for (const group of bannerGroups(config)) {
+    const startLine = lineOf(group.start);
+    const endLine = lineOf(group.end);
+    if (endLine > startLine) ranges.push({ startLine, endLine, kind: FoldingRangeKind.Region });
+  }
+  return ranges;
+}
+
+export function getSelectionRanges(
+  config: ParsedConfig,
+  mapper: PositionMapper,
+  positions: Position[],
+): SelectionRange[] {
+  const groups = bannerGroups(config);
+  return positions.map((position) => {
+    const offset = mapper.offsetAt(position);
+    const entry = entryAt(config, offset);
+    const spans = entry ? entrySpans(config, entry, offset) : [];
+    const group = groups.find((g) => g.start <= offset && offset <= g.end);
+    if (group) spans.push(group);
+    // Innermost first; each parent must hold its child, and an equal span adds nothing.
+    let result: SelectionRange | undefined;
+    for (const span of spans.reverse()) {
+      if (result && sameSpan(span, result, mapper)) continue;
+      result = {
+        range: { start: mapper.positionAt(span.start), end: mapper.positionAt(span.end) },
+        parent: result,
+      };
+    }
+    return result ?? { range: { start: position, end: position } };
+  });
+}
+
+function sameSpan(span: Span, range: SelectionRange, mapper: PositionMapper): boolean {
+  return (
+    mapper.offsetAt(range.range.start) === span.start &&
+    mapper.offsetAt(range.range.end) === span.end
+  );
+}
+
+/** The spans around `offset` inside an entry, innermost first. */
+function entrySpans(config: ParsedConfig, entry: MainEntry | MasterEntry, offset: number): Span[] {
+  const inside = (span: Span) => span.start <= offset && offset <= span.end;
+  const spans: Span[] = [];
+  const settings: { setting: ParameterSetting; whole: Span }[] =
+    entry.kind === "main"
+      ? entry.setting
+        ? [{ setting: entry.setting, whole: entry }]
+        : []
+      : entry.options.flatMap((option) =>
+          option.setting
+            ? [
+                {
+                  setting: option.setting,
+                  whole: {
+                    start: option.flag.start,
+                    end: Math.max(option.flag.end, option.setting.value.end),
+                  },
+                },
+              ]
+            : [],
+        );
+  const found = settings.find(({ whole }) => inside(whole));
+  if (found) {
+    const { setting, whole } = found;
+    if (inside(setting.name)) spans.push(setting.name);
+    else if (inside(setting.value)) {
+      const reference = setting.macros.references.find(inside);
+      if (reference) spans.push(reference.name, reference);
+      else {
+        const item = listItemAt(config, setting.value, offset);
+        if (item) spans.push(item);
+      }
+      spans.push(setting.value);
+    }
+    if (entry.kind === "master") spans.push(whole);
+  } else if (entry.kind === "master") {
+    const word = entry.words.find(inside);
+    if (word) spans.push(word);
+  }
+  spans.push(entry);
+  return spans;
+}
+
+/** The list item (between blanks and commas) around `offset` in a value. */
+function listItemAt(config: ParsedConfig, value: Span, offset: number): Span | undefined {
+  const text = configText(config);
+  const isSeparator = (char: string) => char === "," || /\s/.test(char);
+  let start = offset;
+  while (start > value.start && !isSeparator(text.charAt(start - 1))) start--;
+  let end = offset;
+  while (end < value.end && !isSeparator(text.charAt(end))) end++;
+  return end > start ? { start, end } : undefined;
+}

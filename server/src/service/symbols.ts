@@ -1,0 +1,206 @@
+import {
+  type DocumentSymbol,
+  type Range,
+  SymbolKind,
+  type SymbolInformation,
+} from "vscode-languageserver-types";
+import { masterEntries } from "./analysis/configModel";
+import type { PositionMapper } from "./languageTypes";
+import { type ParsedConfig, isEntry } from "./parser/document";
+import type { Span } from "./parser/logicalLines";
+import type { MainEntry, ParameterSetting } from "./parser/mainCf";
+import { MASTER_FIELD_NAMES, type MasterEntry } from "./parser/masterCf";
+import { type BannerGroup, bannerGroups } from "./analysis/banners";
+
+/**
+ * Document symbols: the Outline, breadcrumbs and "Go to Symbol". main.cf lists every
+ * setting (earlier assignments of a name are marked as overridden, since the last
+ * one wins); master.cf lists every service as `name/type` with its `-o` settings as
+ * children. Comment banners that head a group of entries (`# TLS parameters`)
+ * become containers.
+ */
+
+/** How much of a value the Outline shows. */
+const DETAIL_LENGTH = 80;
+
+export function findDocumentSymbols(
+  config: ParsedConfig,
+  mapper: PositionMapper,
+): DocumentSymbol[] {
+  const rangeOf = (span: Span): Range => ({
+    start: mapper.positionAt(span.start),
+    end: mapper.positionAt(span.end),
+  });
+  const entrySymbols =
+    config.kind === "main"
+      ? mainSymbols(config, rangeOf)
+      : masterEntries(config).flatMap((entry) => masterSymbol(entry, rangeOf) ?? []);
+  return groupUnderBanners(entrySymbols, bannerGroups(config), rangeOf);
+}
+
+/** A symbol with the document span it was made from. */
+interface PlacedSymbol {
+  start: number;
+  symbol: DocumentSymbol;
+}
+
+function mainSymbols(config: ParsedConfig, rangeOf: (span: Span) => Range): PlacedSymbol[] {
+  const entries = config.blocks.filter(
+    (block): block is MainEntry => block.kind === "main" && block.setting !== undefined,
+  );
+  // The last assignment of a name is the one in effect.
+  const lastOf = new Map<string, MainEntry>();
+  for (const entry of entries) lastOf.set(entry.setting!.name.text, entry);
+  return entries.map((entry) => {
+    const setting = entry.setting!;
+    const value = shorten(setting.value.text);
+    return {
+      start: entry.start,
+      symbol: {
+        name: setting.name.text,
+        detail: lastOf.get(setting.name.text) === entry ? value : `overridden later · ${value}`,
+        kind: SymbolKind.Property,
+        range: rangeOf(entry),
+        selectionRange: rangeOf(setting.name),
+      },
+    };
+  });
+}
+
+function masterSymbol(
+  entry: MasterEntry,
+  rangeOf: (span: Span) => Range,
+): PlacedSymbol | undefined {
+  const [service, type] = entry.words;
+  if (!service || entry.problem?.code === "leading-whitespace") return undefined;
+  // The program and its arguments; the -o settings are the children.
+  const command = [
+    entry.words[MASTER_FIELD_NAMES.length - 1]?.text ?? "",
+    ...entry.arguments.map((argument) => argument.word.text),
+  ];
+  return {
+    start: entry.start,
+    symbol: {
+      name: type ? `${service.text}/${type.text}` : service.text,
+      detail: shorten(command.join(" ")),
+      kind: SymbolKind.Module,
+      range: rangeOf(entry),
+      selectionRange: rangeOf(service),
+      children: entry.options.flatMap((option) =>
+        option.setting ? [optionSymbol(option.setting, option.flag, rangeOf)] : [],
+      ),
+    },
+  };
+}
+
+function optionSymbol(
+  setting: ParameterSetting,
+  flag: Span,
+  rangeOf: (span: Span) => Range,
+): DocumentSymbol {
+  return {
+    name: setting.name.text,
+    detail: shorten(setting.value.text),
+    kind: SymbolKind.Property,
+    range: rangeOf({ start: flag.start, end: Math.max(flag.end, setting.value.end) }),
+    selectionRange: rangeOf(setting.name),
+  };
+}
+
+/** Puts each entry symbol inside the banner group that holds it (both come in document order). */
+function groupUnderBanners(
+  placed: PlacedSymbol[],
+  groups: BannerGroup[],
+  rangeOf: (span: Span) => Range,
+): DocumentSymbol[] {
+  const result: DocumentSymbol[] = [];
+  let group = 0;
+  let containerOf = -1;
+  let container: DocumentSymbol | undefined;
+  for (const { start, symbol } of placed) {
+    while (group < groups.length && groups[group].end < start) group++;
+    const current = groups[group];
+    if (!current || start < current.start) {
+      result.push(symbol);
+      continue;
+    }
+    if (containerOf !== group) {
+      container = {
+        name: current.title,
+        kind: SymbolKind.Namespace,
+        range: rangeOf(current),
+        selectionRange: rangeOf(current.banner),
+        children: [],
+      };
+      result.push(container);
+      containerOf = group;
+    }
+    container!.children!.push(symbol);
+  }
+  return result;
+}
+
+function shorten(text: string): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > DETAIL_LENGTH ? `${oneLine.slice(0, DETAIL_LENGTH - 1)}…` : oneLine;
+}
+
+/** Workspace symbols: the settings and services of the given files whose name matches. */
+export function findWorkspaceSymbols(
+  files: { uri: string; config: ParsedConfig; mapper: PositionMapper }[],
+  query: string,
+  limit = 500,
+): SymbolInformation[] {
+  const wanted = query.toLowerCase();
+  const result: SymbolInformation[] = [];
+  for (const file of files) {
+    for (const block of file.config.blocks) {
+      if (!isEntry(block)) continue;
+      for (const [name, span, kind, container] of namedSpans(block)) {
+        if (!matchesQuery(name.toLowerCase(), wanted)) continue;
+        result.push({
+          name,
+          kind,
+          containerName: container,
+          location: {
+            uri: file.uri,
+            range: {
+              start: file.mapper.positionAt(span.start),
+              end: file.mapper.positionAt(span.end),
+            },
+          },
+        });
+        if (result.length >= limit) return result;
+      }
+    }
+  }
+  return result;
+}
+
+/** The names an entry defines: a main.cf setting, or a service and its -o settings. */
+function namedSpans(entry: MainEntry | MasterEntry): [string, Span, SymbolKind, string?][] {
+  if (entry.kind === "main") {
+    return entry.setting ? [[entry.setting.name.text, entry, SymbolKind.Property]] : [];
+  }
+  const [service, type] = entry.words;
+  if (!service || !type || entry.problem?.code === "leading-whitespace") return [];
+  const serviceName = `${service.text}/${type.text}`;
+  return [
+    [serviceName, entry, SymbolKind.Module],
+    ...entry.options.flatMap((option): [string, Span, SymbolKind, string][] =>
+      option.setting
+        ? [[option.setting.name.text, option.setting.name, SymbolKind.Property, serviceName]]
+        : [],
+    ),
+  ];
+}
+
+/** VS Code filters fuzzily itself; other clients get the names whose letters appear in order. */
+function matchesQuery(name: string, query: string): boolean {
+  let from = 0;
+  for (const char of query) {
+    from = name.indexOf(char, from) + 1;
+    if (from === 0) return false;
+  }
+  return true;
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { getFoldingRanges, getSelectionRanges } from "../../server/src/service/folding";
+import type { ConfigKind } from "../../server/src/service/parser/document";
+import { atCursor } from "../support/cursor";
+import { parseConfig } from "../../server/src/service/parser/document";
+import { LineIndex } from "../../server/src/service/text/lineIndex";
+
+function folds(kind: ConfigKind, text: string): string[] {
+  return getFoldingRanges(parseConfig(kind, text), new LineIndex(text)).map(
+    (range) => `${range.startLine}-${range.endLine}${range.kind ? ` ${range.kind}` : ""}`,
+  );
+}
+
+/** The text of each selection range, innermost first. */
+function selections(kind: ConfigKind, marked: string): string[] {
+  const { config, index, position } = atCursor(kind, marked);
+  const result: string[] = [];
+  for (let range = getSelectionRanges(config, index, [position])[0]; range; range = range.parent!) {
+    result.push(
+      config.text.slice(index.offsetAt(range.range.start), index.offsetAt(range.range.end)),
+    );
+  }
+  return result;
+}
+
+describe("folding ranges", () => {
+  it("folds continued values, comment runs and banner groups", () => {
+    const text = [
+      "# A comment",
+      "# over two lines",
+      "",
+      "# TLS",
+      "smtpd_tls_cert_file = /etc/ssl/cert.pem",
+      "smtpd_tls_mandatory_protocols = !SSLv2,",
+      "    !SSLv3",
+      "# single",
+      "myhostname = a",
+      "",
+    ].join("\n");
+    expect(folds("main", text)).toEqual(["0-1 comment", "5-6", "3-8 region"]);
+  });
+
+  it("folds a master.cf entry with its -o lines", () => {
+    const text = "smtp inet n - y - - smtpd\nsubmission inet n - y - - smtpd\n  -o a=b\n  -o c=d\n";
+    expect(folds("master", text)).toEqual(["1-3"]);
+  });
+
+  it("folds nothing in a file of one-line settings", () => {
+    expect(folds("main", "a = 1\nb = 2\n")).toEqual([]);
+  });
+});
+
+describe("selection ranges", () => {
+  it("grows from a $reference to the value and the logical line", () => {
+    expect(selections("main", "smtpd_banner = $myhost█name ESMTP\n")).toEqual([
+      "myhostname",
+      "$myhostname",
+      "$myhostname ESMTP",
+      "smtpd_banner = $myhostname ESMTP",
+    ]);
+  });
+
+  it("grows from a list item to the value, line and banner group", () => {
+    const text = "# Networks\nmynetworks = 127.0.0.0/8,\n  10.0.█0.0/8\nx = 1\n";
+    expect(selections("main", text)).toEqual([
+      "10.0.0.0/8",
+      "127.0.0.0/8,\n  10.0.0.0/8",
+      "mynetworks = 127.0.0.0/8,\n  10.0.0.0/8",
+      "# Networks\nmynetworks = 127.0.0.0/8,\n  10.0.0.0/8\nx = 1",
+    ]);
+  });
+
+  it("in master.cf, grows from an -o value to the option and the entry", () => {
+    expect(
+      selections(
+        "master",
+        "submission inet n - y - - smtpd\n  -o syslog_name=postfix/sub█mission\n",
+      ),
+    ).toEqual([
+      "postfix/submission",
+      "-o syslog_name=postfix/submission",
+      "submission inet n - y - - smtpd\n  -o syslog_name=postfix/submission",
+    ]);
+  });
+
+  it("gives an empty range where there is nothing to select", () => {
+    expect(selections("main", "a = 1\n\n█\n")).toEqual([""]);
+  });
+});

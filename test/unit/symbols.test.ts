@@ -1,0 +1,175 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { DocumentSymbol } from "vscode-languageserver-types";
+import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
+import { findDocumentSymbols, findWorkspaceSymbols } from "../../server/src/service/symbols";
+import { LineIndex } from "../../server/src/service/text/lineIndex";
+
+function symbols(kind: ConfigKind, text: string): DocumentSymbol[] {
+  return findDocumentSymbols(parseConfig(kind, text), new LineIndex(text));
+}
+
+/** name (detail) with children indented, one line each. */
+function outline(list: DocumentSymbol[], depth = 0): string[] {
+  return list.flatMap((symbol) => [
+    `${"  ".repeat(depth)}${symbol.name}${symbol.detail ? ` (${symbol.detail})` : ""}`,
+    ...outline(symbol.children ?? [], depth + 1),
+  ]);
+}
+
+const FIXTURES = join(__dirname, "../fixtures/oracle");
+
+describe("document symbols", () => {
+  it("lists every main.cf setting with its value, marking earlier assignments as overridden", () => {
+    const text = "myhostname = a.example\nrelayhost = [mx]:25\nmyhostname = b.example\n";
+    expect(outline(symbols("main", text))).toEqual([
+      "myhostname (overridden later · a.example)",
+      "relayhost ([mx]:25)",
+      "myhostname (b.example)",
+    ]);
+    const [first] = symbols("main", text);
+    expect(first.selectionRange).toEqual({
+      start: { line: 0, character: 0 },
+      end: { line: 0, character: 10 },
+    });
+  });
+
+  it("gives a continued value one symbol spanning its lines, with the value on one line", () => {
+    const [symbol] = symbols(
+      "main",
+      "mynetworks = 127.0.0.0/8\n    [::1]/128\n# note\n  10.0.0.0/8\n",
+    );
+    expect(symbol.detail).toBe("127.0.0.0/8 [::1]/128 10.0.0.0/8");
+    expect(symbol.range.end).toEqual({ line: 3, character: 12 });
+  });
+
+  it("puts settings under comment banners that head a group", () => {
+    const text = [
+      "compatibility_level = 3.6",
+      "",
+      "# TLS parameters",
+      "smtpd_tls_cert_file = /etc/ssl/cert.pem",
+      "smtpd_tls_security_level = may",
+      "",
+      "#####################",
+      "# Restrictions",
+      "#####################",
+      "smtpd_relay_restrictions = permit_mynetworks reject_unauth_destination",
+      "",
+    ].join("\n");
+    expect(outline(symbols("main", text))).toEqual([
+      "compatibility_level (3.6)",
+      "TLS parameters",
+      "  smtpd_tls_cert_file (/etc/ssl/cert.pem)",
+      "  smtpd_tls_security_level (may)",
+      "Restrictions",
+      "  smtpd_relay_restrictions (permit_mynetworks reject_unauth_destination)",
+    ]);
+  });
+
+  it("takes neither prose, a commented-out setting nor a comment followed by a blank line as a banner", () => {
+    const text = [
+      "# The default is fine for most sites; see the",
+      "# manual for the details.",
+      "myhostname = mail.example",
+      "",
+      "#relayhost = [mx]",
+      "relayhost = [smarthost]",
+      "",
+      "# Nothing below this line",
+      "",
+      "mydomain = example",
+      "",
+    ].join("\n");
+    expect(outline(symbols("main", text))).toEqual([
+      "myhostname (mail.example)",
+      "relayhost ([smarthost])",
+      "mydomain (example)",
+    ]);
+  });
+
+  it("has no banner groups in Debian's main.cf.dist, which explains each setting in prose", () => {
+    const text = readFileSync(join(FIXTURES, "debian-main-cf-dist/main.cf"), "utf8");
+    const list = symbols("main", text);
+    expect(list.every((symbol) => symbol.kind === 7)).toBe(true); // Property: no containers
+    expect(list.length).toBe(
+      parseConfig("main", text).blocks.filter((b) => b.kind === "main").length,
+    );
+  });
+
+  it("lists master.cf services as name/type with the command, and their -o settings as children", () => {
+    const text = [
+      "smtp      inet  n       -       y       -       -       smtpd",
+      "submission inet n       -       y       -       -       smtpd",
+      "  -o syslog_name=postfix/submission",
+      "  -o smtpd_tls_security_level=encrypt",
+      "pickup    unix  n       -       y       60      1       pickup",
+      "",
+    ].join("\n");
+    expect(outline(symbols("master", text))).toEqual([
+      "smtp/inet (smtpd)",
+      "submission/inet (smtpd)",
+      "  syslog_name (postfix/submission)",
+      "  smtpd_tls_security_level (encrypt)",
+      "pickup/unix (pickup)",
+    ]);
+    const submission = symbols("master", text)[1];
+    expect(submission.range).toEqual({
+      start: { line: 1, character: 0 },
+      end: { line: 3, character: 37 },
+    });
+  });
+
+  it("keeps Debian's master.cf flat: its header comment is prose", () => {
+    const text = readFileSync(join(FIXTURES, "debian-master-cf-dist/master.cf"), "utf8");
+    const list = symbols("master", text);
+    expect(list[0].name).toBe("smtp/inet");
+    expect(
+      list.some((symbol) => symbol.name === "pipe/unix" || symbol.name === "maildrop/unix"),
+    ).toBe(true);
+  });
+
+  it("gives every symbol a selection range inside its range (VS Code rejects others)", () => {
+    const text = "# Main\nmyhostname = a\nsmtpd_banner = $myhostname ESMTP\n";
+    const check = (list: DocumentSymbol[]) => {
+      for (const symbol of list) {
+        const { range, selectionRange } = symbol;
+        const before = (a: { line: number; character: number }, b: typeof a) =>
+          a.line < b.line || (a.line === b.line && a.character <= b.character);
+        expect(
+          before(range.start, selectionRange.start) && before(selectionRange.end, range.end),
+        ).toBe(true);
+        check(symbol.children ?? []);
+      }
+    };
+    check(symbols("main", text));
+  });
+});
+
+describe("workspace symbols", () => {
+  it("finds settings and services in the given files by the letters of the query", () => {
+    const main = "smtpd_tls_security_level = may\nmyhostname = a\n";
+    const master = "submission inet n - y - - smtpd\n  -o smtpd_tls_security_level=encrypt\n";
+    const files = [
+      {
+        uri: "file:///etc/postfix/main.cf",
+        config: parseConfig("main", main),
+        mapper: new LineIndex(main),
+      },
+      {
+        uri: "file:///etc/postfix/master.cf",
+        config: parseConfig("master", master),
+        mapper: new LineIndex(master),
+      },
+    ];
+    const found = findWorkspaceSymbols(files, "tlssec");
+    expect(found.map((s) => `${s.name} ${s.containerName ?? ""} ${s.location.uri}`)).toEqual([
+      "smtpd_tls_security_level  file:///etc/postfix/main.cf",
+      "smtpd_tls_security_level submission/inet file:///etc/postfix/master.cf",
+    ]);
+    expect(findWorkspaceSymbols(files, "submission").map((s) => s.name)).toEqual([
+      "submission/inet",
+    ]);
+  });
+});
