@@ -140,7 +140,7 @@ function takesTransport(name: string): boolean {
 }
 
 /** The words of a value (split on blanks and commas), with document positions. */
-function valueWords(line: LogicalLine, value: Token): Token[] {
+export function valueWords(line: LogicalLine, value: Token): Token[] {
   const words: Token[] = [];
   if (value.text.length === 0) return words;
   const base = logicalIndexOf(line, value.start);
@@ -152,7 +152,7 @@ function valueWords(line: LogicalLine, value: Token): Token[] {
 }
 
 /** The index in the logical text of a document offset inside one of the line's segments. */
-function logicalIndexOf(line: LogicalLine, offset: number): number {
+export function logicalIndexOf(line: LogicalLine, offset: number): number {
   const { segments, segmentTextStarts } = line;
   let low = 0;
   let high = segments.length - 1;
