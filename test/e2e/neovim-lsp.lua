@@ -113,6 +113,19 @@ local function run()
   -- Line 3 (0-based 2) is "smtpd_tls_security_level = may # opportunistic".
   result.main.hover = hover_text(main, 2, 5)
 
+  -- Line 6 (0-based 5) is "smtpd_banner = $myhostname ESMTP": go to myhostname's assignment.
+  local definition = request(main, "textDocument/definition", {
+    textDocument = { uri = vim.uri_from_bufnr(main) },
+    position = { line = 5, character = 18 },
+  })
+  if type(definition) == "table" then
+    local location = definition[1] or definition
+    result.main.definition = {
+      file = vim.fn.fnamemodify(vim.uri_to_fname(location.uri), ":t"),
+      line = location.range.start.line,
+    }
+  end
+
   if result.capabilities.codeAction then
     -- As :lua vim.lsp.buf.code_action() does: the cursor on the "#" of line 3, and
     -- the line's diagnostics converted back to LSP form.
@@ -158,6 +171,13 @@ local function run()
   result.master.diagnostics = diagnostics(master)
   -- Line 4 (0-based 3) is "  -o smtpd_tls_security_level=encrypt".
   result.master.hover = hover_text(master, 3, 10)
+  local symbols = request(master, "textDocument/documentSymbol", {
+    textDocument = { uri = vim.uri_from_bufnr(master) },
+  })
+  result.master.symbols = {}
+  for _, symbol in ipairs(symbols or {}) do
+    table.insert(result.master.symbols, symbol.name)
+  end
 
   vim.lsp.stop_client(client_id)
   vim.wait(5000, function()

@@ -31,8 +31,14 @@ interface NeovimResult {
     hover: string | null;
     completion?: string[];
     codeActions?: string[];
+    definition?: { file: string; line: number };
   };
-  master?: { filetype: string; diagnostics: Diagnostic[]; hover: string | null };
+  master?: {
+    filetype: string;
+    diagnostics: Diagnostic[];
+    hover: string | null;
+    symbols?: string[];
+  };
 }
 
 let temp: string;
@@ -139,6 +145,19 @@ describe("Neovim's built-in LSP client with node dist/server.js --stdio", () => 
       "skipped: the server advertises no codeActionProvider (quick-fixes are not implemented yet)",
     );
     expect(result.main?.codeActions?.length).toBeGreaterThan(0);
+  });
+
+  it("goes from $myhostname to its assignment", () => {
+    expect(result.main?.definition).toEqual({ file: "main.cf", line: 1 });
+  });
+
+  it("lists the master.cf services as document symbols", () => {
+    expect(result.master?.symbols).toEqual([
+      "smtp/inet",
+      "submission/inet",
+      "pickup/unix",
+      "tlsmgr/unix",
+    ]);
   });
 
   it("recognises master.cf by its file name (Neovim 0.7 has no Postfix filetype for it)", () => {

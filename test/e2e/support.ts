@@ -24,6 +24,7 @@ export const MAIN_CF = [
   "smtpd_tls_security_level = may # opportunistic",
   "smtpd_tls_cert_file = /etc/ssl/certs/mail.pem",
   "smtpd_tls_key_file = /etc/ssl/private/mail.key",
+  "smtpd_banner = $myhostname ESMTP",
   "",
 ].join("\n");
 

@@ -19,26 +19,34 @@ import type { MasterEntry } from "./parser/masterCf";
  */
 
 export function getFoldingRanges(config: ParsedConfig, mapper: PositionMapper): FoldingRange[] {
+  const text = configText(config);
   const lineOf = (offset: number) => mapper.positionAt(offset).line;
   const ranges: FoldingRange[] = [];
-  let commentRun: { startLine: number; endLine: number } | undefined;
+  // Positions are looked up only where a range starts or ends: at 100k lines,
+  // a lookup for every line would cost more than the rest.
+  let runStart: Span | undefined;
+  let runEnd: Span | undefined;
   const closeCommentRun = () => {
-    if (commentRun && commentRun.endLine > commentRun.startLine) {
-      ranges.push({ ...commentRun, kind: FoldingRangeKind.Comment });
+    if (runStart && runEnd && runEnd !== runStart) {
+      ranges.push({
+        startLine: lineOf(runStart.start),
+        endLine: lineOf(runEnd.start),
+        kind: FoldingRangeKind.Comment,
+      });
     }
-    commentRun = undefined;
+    runStart = runEnd = undefined;
   };
   for (const block of config.blocks) {
-    const startLine = lineOf(block.start);
-    const endLine = lineOf(block.end);
     if (isEntry(block)) {
       closeCommentRun();
-      if (endLine > startLine) ranges.push({ startLine, endLine });
-    } else if (commentRun && startLine === commentRun.endLine + 1) {
-      commentRun.endLine = startLine;
+      if (block.segments.length > 1 || block.innerComments.length > 0) {
+        ranges.push({ startLine: lineOf(block.start), endLine: lineOf(block.end) });
+      }
+    } else if (runEnd && isNextLine(text, runEnd.end, block.start)) {
+      runEnd = block;
     } else {
       closeCommentRun();
-      commentRun = { startLine, endLine: startLine };
+      runStart = runEnd = block;
     }
   }
   closeCommentRun();
@@ -48,6 +56,16 @@ export function getFoldingRanges(config: ParsedConfig, mapper: PositionMapper): 
     if (endLine > startLine) ranges.push({ startLine, endLine, kind: FoldingRangeKind.Region });
   }
   return ranges;
+}
+
+/** Whether `start` begins the line right after the one that ends at `end`. */
+function isNextLine(
+  text: { slice(start: number, end: number): string },
+  end: number,
+  start: number,
+): boolean {
+  const between = text.slice(end, start);
+  return between === "\n" || between === "\r\n";
 }
 
 export function getSelectionRanges(

@@ -4,16 +4,10 @@ import {
   type Location,
   type Position,
 } from "vscode-languageserver-types";
-import {
-  type NameTables,
-  type NameUse,
-  allNameUses,
-  entryNameUses,
-  nameTables,
-} from "./analysis/nameUses";
+import { type NameTables, type NameUse, entryNameUses, nameTables } from "./analysis/nameUses";
 import type { PostfixVersion } from "./data/parameters";
 import type { PositionMapper } from "./languageTypes";
-import { type ParsedConfig, entryAt } from "./parser/document";
+import { type ParsedConfig, entryAt, isEntry, lastMainEntry } from "./parser/document";
 import type { Span } from "./parser/logicalLines";
 
 /**
@@ -89,8 +83,8 @@ export function findDefinition(
   if (!use) return [];
   if (use.kind === "service") {
     if (!pair.master) return [];
-    const entries = allNameUses(pair.master.config, pair.tables).filter(
-      (candidate) => candidate.role === "service" && candidate.name === use.name,
+    const entries = usesOf(pair.master, use, pair.tables).filter(
+      (candidate) => candidate.role === "service",
     );
     // A transport names a unix-type service; prefer those when there are several.
     const unix = entries.filter(
@@ -112,12 +106,9 @@ export function findDefinition(
 
 /** The main.cf assignment in effect (the last one). */
 function lastAssignment(pair: Pair, name: string): NameUse | undefined {
-  if (!pair.main) return undefined;
-  let last: NameUse | undefined;
-  for (const use of allNameUses(pair.main.config, pair.tables)) {
-    if (use.role === "assignment" && use.name === name) last = use;
-  }
-  return last;
+  const entry = pair.main && lastMainEntry(pair.main.config, name);
+  if (!entry?.setting) return undefined;
+  return { kind: "parameter", name, span: entry.setting.name, role: "assignment", entry };
 }
 
 export function findReferences(
@@ -153,8 +144,19 @@ export function findDocumentHighlights(
   }));
 }
 
-function usesOf(file: ConfigFile, wanted: NameUse, tables: NameTables): NameUse[] {
-  return allNameUses(file.config, tables).filter(
-    (use) => use.kind === wanted.kind && use.name === wanted.name,
-  );
+/** The uses of a name in a file, in document order. */
+export function usesOf(
+  file: ConfigFile,
+  wanted: { kind: NameUse["kind"]; name: string },
+  tables: NameTables,
+): NameUse[] {
+  const uses: NameUse[] = [];
+  for (const block of file.config.blocks) {
+    // Every use of a name spells it out, so an entry without its letters has none.
+    if (!isEntry(block) || !block.text.includes(wanted.name)) continue;
+    for (const use of entryNameUses(block, tables)) {
+      if (use.kind === wanted.kind && use.name === wanted.name) uses.push(use);
+    }
+  }
+  return uses;
 }

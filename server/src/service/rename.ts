@@ -1,5 +1,5 @@
 import type { Position, Range, TextEdit, WorkspaceEdit } from "vscode-languageserver-types";
-import { type NameUse, allNameUses, isParameterName } from "./analysis/nameUses";
+import { type NameUse, isParameterName } from "./analysis/nameUses";
 import { isKnownParameter, serviceParameterNames } from "./data/parameters";
 import {
   type ConfigFile,
@@ -7,6 +7,7 @@ import {
   type Pair,
   nameUseAt,
   pairOf,
+  usesOf,
 } from "./navigation";
 import { MASTER_FIELD_NAMES } from "./parser/masterCf";
 
@@ -55,8 +56,7 @@ export function doRename(
   for (const target of [pair.main, pair.master]) {
     if (!target) continue;
     const edits: TextEdit[] = [];
-    for (const found of allNameUses(target.config, pair.tables)) {
-      if (found.kind !== use.kind || found.name !== use.name) continue;
+    for (const found of usesOf(target, use, pair.tables)) {
       edits.push({
         range: {
           start: target.mapper.positionAt(found.span.start),
@@ -73,10 +73,9 @@ export function doRename(
 function refusalOf(use: NameUse, pair: Pair, options: NavigationOptions): string | undefined {
   if (use.kind === "service") {
     if (!pair.master) return `Service ${use.name} cannot be renamed: master.cf is not available.`;
-    const inet = allNameUses(pair.master.config, pair.tables).some(
+    const inet = usesOf(pair.master, use, pair.tables).some(
       (found) =>
         found.role === "service" &&
-        found.name === use.name &&
         found.entry.kind === "master" &&
         found.entry.words[1]?.text === "inet",
     );
@@ -118,9 +117,8 @@ function newNameProblem(
   }
   if (pair.tables.services.has(newName)) return `master.cf already has a service ${newName}.`;
   // The parameters derived from the new name must not be Postfix parameters of their own.
-  for (const entry of allNameUses(pair.master!.config, pair.tables)) {
-    if (entry.role !== "service" || entry.name !== use.name || entry.entry.kind !== "master")
-      continue;
+  for (const entry of usesOf(pair.master!, use, pair.tables)) {
+    if (entry.role !== "service" || entry.entry.kind !== "master") continue;
     const command = entry.entry.words[MASTER_FIELD_NAMES.length - 1]?.text ?? "";
     const clash = serviceParameterNames(newName, command, options.version).find(
       (name) => isKnownParameter(name, options.version) || isUsed(pair, "parameter", name),
@@ -134,8 +132,6 @@ function newNameProblem(
 
 function isUsed(pair: Pair, kind: NameUse["kind"], name: string): boolean {
   return [pair.main, pair.master].some(
-    (file) =>
-      file !== undefined &&
-      allNameUses(file.config, pair.tables).some((use) => use.kind === kind && use.name === name),
+    (file) => file !== undefined && usesOf(file, { kind, name }, pair.tables).length > 0,
   );
 }

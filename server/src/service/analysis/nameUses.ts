@@ -1,5 +1,5 @@
 import { serviceParameterNames, type PostfixVersion } from "../data/parameters";
-import { type ParsedConfig, isEntry, lastMainValue } from "../parser/document";
+import { type ParsedConfig, lastMainValue } from "../parser/document";
 import type { LogicalLine, Span } from "../parser/logicalLines";
 import { logicalSpan } from "../parser/logicalLines";
 import type { MainEntry, ParameterSetting } from "../parser/mainCf";
@@ -69,13 +69,6 @@ export function nameTables(
 export function serviceNameOf(entry: MasterEntry): Token | undefined {
   if (entry.problem?.code === "leading-whitespace") return undefined;
   return entry.words[0];
-}
-
-/** Every use of a name in the file, in document order. */
-export function allNameUses(config: ParsedConfig, tables: NameTables): NameUse[] {
-  const uses: NameUse[] = [];
-  for (const block of config.blocks) if (isEntry(block)) entryNameUses(block, tables, uses);
-  return uses;
 }
 
 /** The uses in one entry, appended to `uses`. */

@@ -157,7 +157,18 @@ export function lastEntryBefore(
 /** The value of the last `name = value` line of a main.cf (text only, no offsets). */
 export function lastMainValue(config: ParsedConfig, name: string): string | undefined {
   const document = liveDocument(config);
-  const blocks = document ? document.blocks : config.blocks;
+  return lastOf(config, name, document ? document.blocks : config.blocks)?.setting?.value.text;
+}
+
+/**
+ * The last main.cf entry that sets `name`, with its offsets: it reads `config.blocks`,
+ * which settles the offsets that edits left pending (one pass after an edit).
+ */
+export function lastMainEntry(config: ParsedConfig, name: string): MainEntry | undefined {
+  return lastOf(config, name, config.blocks);
+}
+
+function lastOf(config: ParsedConfig, name: string, blocks: Block[]): MainEntry | undefined {
   const entries = mainNameIndex(config).get(name);
   if (!entries) return undefined;
   // A name set twice: the later line wins. Rare, so find their places then.
@@ -165,7 +176,7 @@ export function lastMainValue(config: ParsedConfig, name: string): string | unde
   for (let i = 1; i < entries.length; i++) {
     if (blocks.indexOf(entries[i]) > blocks.indexOf(last)) last = entries[i];
   }
-  return last.setting?.value.text;
+  return last;
 }
 
 /** The names that main.cf lines set, each once, in no particular order. */
