@@ -40,11 +40,23 @@ interface OpenDocument {
 }
 
 const VALIDATION_DELAY_MS = 200;
+const MAX_REPORTED_SETTINGS_PROBLEMS = 1000;
 
 export function startServer(connection: Connection): void {
   const documents = new Map<string, OpenDocument>();
   const pendingValidations = new Map<string, ReturnType<typeof setTimeout>>();
   let settings: ServerSettings = readSettings(undefined);
+  /** Settings problems already logged: each is logged once, however often settings are read. */
+  const reportedSettingsProblems = new Set<string>();
+  const applySettings = (section: unknown) => {
+    settings = readSettings(section, (problem) => {
+      if (reportedSettingsProblems.has(problem)) return;
+      // Bounded: a workspace could vary the bad values without end.
+      if (reportedSettingsProblems.size >= MAX_REPORTED_SETTINGS_PROBLEMS) return;
+      reportedSettingsProblems.add(problem);
+      connection.console.warn(`postfix-lsp: ${problem}`);
+    });
+  };
   let canPullConfiguration = false;
   let snippetSupport = false;
   /** Item properties the client asks for with completionItem/resolve. */
@@ -181,7 +193,7 @@ export function startServer(connection: Connection): void {
   const refreshSettings = async () => {
     if (!canPullConfiguration) return;
     try {
-      settings = readSettings(await connection.workspace.getConfiguration("postfix"));
+      applySettings(await connection.workspace.getConfiguration("postfix"));
     } catch (error) {
       log("postfix-lsp: reading settings failed", error);
     }
@@ -200,7 +212,7 @@ export function startServer(connection: Connection): void {
           "editRange",
         ) === true;
       // Clients without workspace/configuration (some Neovim setups) pass settings here.
-      if (params.initializationOptions) settings = readSettings(params.initializationOptions);
+      if (params.initializationOptions) applySettings(params.initializationOptions);
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -220,7 +232,7 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(
     guard("configuration", undefined, (change) => {
       const section = (change.settings as { postfix?: unknown } | undefined)?.postfix;
-      if (section) settings = readSettings(section);
+      if (section) applySettings(section);
       void refreshSettings();
       for (const uri of documents.keys()) scheduleValidation(uri);
     }),
