@@ -23,6 +23,7 @@ import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
 import { MAX_ANALYSED_LENGTH, tooLargeDiagnostic, validationSteps } from "./service/validation";
 import { EditableText } from "./service/text/editableText";
+import { type Exit, TRANSPORT_USAGE, lifecycleReader, transportFromArguments } from "./transport";
 
 /**
  * The language server binding: keeps one parse per open document, updates it
@@ -355,4 +356,17 @@ process.on("unhandledRejection", (reason) =>
   console.error("postfix-lsp: unhandled rejection", reason),
 );
 
-startServer(createConnection(ProposedFeatures.all));
+const transport = transportFromArguments(process.argv.slice(2));
+if (!transport) {
+  process.stderr.write(`postfix-lsp: no transport given.\n${TRANSPORT_USAGE}\n`);
+  process.exit(2);
+}
+// Over stdio, stdout carries the messages: anything logged goes to stderr.
+if (transport.stdio) console.log = console.info = console.debug = console.warn = console.error;
+const exit: Exit = (status, reason) => {
+  if (reason) process.stderr.write(`${reason}\n`);
+  process.exit(status);
+};
+startServer(
+  createConnection(ProposedFeatures.all, lifecycleReader(transport, exit), transport.writer),
+);
