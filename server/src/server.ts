@@ -42,6 +42,8 @@ interface OpenDocument {
 
 const VALIDATION_DELAY_MS = 200;
 const MAX_REPORTED_SETTINGS_PROBLEMS = 1000;
+/** Sent by the VS Code client when the user grants trust: `{ trusted: true }`. */
+const WORKSPACE_TRUST_NOTIFICATION = "postfix/workspaceTrust";
 
 export function startServer(connection: Connection): void {
   const documents = new Map<string, OpenDocument>();
@@ -191,6 +193,24 @@ export function startServer(connection: Connection): void {
     );
   };
 
+  /**
+   * Whether the user trusts the workspace. VS Code says so in
+   * initializationOptions.trusted and sends postfix/workspaceTrust when trust is
+   * granted later. A client that says nothing (Neovim, Emacs, Helix) runs the server
+   * on files its user chose to open, so the default is trusted. Features that read
+   * files the configuration names (certificates, keys, lookup tables) must check it.
+   */
+  const workspaceTrust = { trusted: true };
+  const setTrust = (trusted: unknown) => {
+    if (typeof trusted !== "boolean") return;
+    workspaceTrust.trusted = trusted;
+    connection.console.info(
+      trusted
+        ? "postfix-lsp: the workspace is trusted."
+        : "postfix-lsp: the workspace is not trusted (restricted mode): files named in the configuration (certificates, keys, lookup tables) are not read.",
+    );
+  };
+
   const refreshSettings = async () => {
     if (!canPullConfiguration) return;
     try {
@@ -214,6 +234,8 @@ export function startServer(connection: Connection): void {
         ) === true;
       // Clients without workspace/configuration (some Neovim setups) pass settings here.
       if (params.initializationOptions) applySettings(params.initializationOptions);
+      const { trusted } = (params.initializationOptions ?? {}) as { trusted?: unknown };
+      setTrust(typeof trusted === "boolean" ? trusted : true);
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -230,6 +252,12 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onInitialized(() => void refreshSettings());
+  connection.onNotification(
+    WORKSPACE_TRUST_NOTIFICATION,
+    guard("workspaceTrust", undefined, (params: { trusted?: unknown } | undefined) =>
+      setTrust(params?.trusted),
+    ),
+  );
   connection.onDidChangeConfiguration(
     guard("configuration", undefined, (change) => {
       const section = (change.settings as { postfix?: unknown } | undefined)?.postfix;

@@ -1,7 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Message, type ResponseMessage, StreamMessageReader } from "vscode-jsonrpc/node";
+import {
+  Message,
+  type NotificationMessage,
+  type ResponseMessage,
+  StreamMessageReader,
+} from "vscode-jsonrpc/node";
 
 /**
  * The LSP lifecycle over raw bytes on the server's stdin: what is answered before
@@ -197,5 +202,49 @@ describe("a corrupt stream", () => {
     expect(await server.exited()).toBe(1);
     expect(server.stderr()).toContain("the message stream is corrupt");
     expect(server.stderr().length).toBeLessThan(2000);
+  }, 60_000);
+});
+
+describe("workspace trust", () => {
+  /** The trust the server announced last, from its window/logMessage notifications. */
+  const trustLogged = (server: RawServer) =>
+    server.received
+      .filter((message): message is NotificationMessage => Message.isNotification(message))
+      .filter((message) => message.method === "window/logMessage")
+      .map((message) => (message.params as { message: string }).message)
+      .filter((text) => text.startsWith("postfix-lsp: the workspace is"))
+      .map((text) => (text.includes("not trusted (restricted mode)") ? "restricted" : "trusted"));
+
+  it("starts trusted for a client that says nothing", async () => {
+    const server = startServer();
+    server.send({ id: 1, ...INITIALIZE });
+    await server.response(1);
+    server.send({ id: 2, method: "shutdown" });
+    await server.response(2);
+    expect(trustLogged(server)).toEqual(["trusted"]);
+    server.send({ method: "exit" });
+    expect(await server.exited()).toBe(0);
+  }, 60_000);
+
+  it("takes the trust from initializationOptions and follows postfix/workspaceTrust", async () => {
+    const server = startServer();
+    server.send({
+      id: 1,
+      method: "initialize",
+      params: { ...INITIALIZE.params, initializationOptions: { trusted: false } },
+    });
+    await server.response(1);
+    expect(trustLogged(server)).toEqual(["restricted"]);
+    server.send({ method: "initialized", params: {} });
+    // Malformed notifications change nothing.
+    server.send({ method: "postfix/workspaceTrust", params: { trusted: "yes" } });
+    server.send({ method: "postfix/workspaceTrust" });
+    server.send({ method: "postfix/workspaceTrust", params: { trusted: true } });
+    // A request after the notifications: answered only once they have been handled.
+    server.send({ id: 2, method: "shutdown" });
+    await server.response(2);
+    expect(trustLogged(server)).toEqual(["restricted", "trusted"]);
+    server.send({ method: "exit" });
+    expect(await server.exited()).toBe(0);
   }, 60_000);
 });

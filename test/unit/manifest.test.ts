@@ -48,6 +48,20 @@ describe("package.json contributions", () => {
     expect(rules.additionalProperties.enum).toEqual(SEVERITY_SETTINGS);
   });
 
+  it("supports untrusted workspaces in a limited way, and the client tells the server the trust", () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    expect(untrusted.supported).toBe("limited");
+    expect(untrusted.description).toContain(
+      "Files named in the configuration (certificates, keys, lookup tables) are never read in restricted mode.",
+    );
+    expect(untrusted.restrictedConfigurations).toEqual(["postfix.files.followSymlinksOutside"]);
+    const client = readFileSync(join(ROOT, "client/src/extension.ts"), "utf8");
+    expect(client).toContain("initializationOptions: () => ({ trusted: workspace.isTrusted })");
+    expect(client).toMatch(
+      /onDidGrantWorkspaceTrust\(\s*\(\) => void client\?\.sendNotification\("postfix\/workspaceTrust", \{ trusted: true \}\)/,
+    );
+  });
+
   it("contributes exactly the languages the client selects, and the server recognises them", () => {
     const ids = contributes.languages.map((language: { id: string }) => language.id);
     expect(ids.sort()).toEqual(DOCUMENT_SELECTOR.map((selector) => selector.language).sort());
