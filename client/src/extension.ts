@@ -31,6 +31,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
     synchronize: { configurationSection: "postfix" },
     outputChannel,
     traceOutputChannel: outputChannel,
+    // The server reads fewer files in a workspace the user has not trusted. A function,
+    // so that a restarted server learns the trust of that moment.
+    initializationOptions: () => ({ trusted: workspace.isTrusted }),
   };
   client = new LanguageClient("postfix", "Postfix Language Server", serverOptions, clientOptions);
   context.subscriptions.push(
@@ -39,6 +42,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
       await client?.restart();
     }),
     commands.registerCommand("postfix.lookUpParameter", lookUpParameter),
+    workspace.onDidGrantWorkspaceTrust(
+      () => void client?.sendNotification("postfix/workspaceTrust", { trusted: true }),
+    ),
   );
   await client.start();
 }

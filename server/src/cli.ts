@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { LineIndex } from "./service/text/lineIndex";
-import { NEWEST_VERSION, type PostfixVersion, compareVersions } from "./service/data/parameters";
+import { NEWEST_VERSION, type PostfixVersion } from "./service/data/parameters";
 import { type ConfigKind, type ParsedConfig, parseConfig } from "./service/parser/document";
 import {
   type ConfigPair,
@@ -12,7 +12,7 @@ import {
   printMasterEntries,
   printServiceSettings,
 } from "./service/postconfEmulation";
-import { RULES } from "./service/rules/ruleTable";
+import { readRule, readVersion } from "./settings";
 import {
   MAX_ANALYSED_LENGTH,
   type SeveritySetting,
@@ -55,17 +55,18 @@ function parseArguments(args: string[]): Options {
         throw new UsageError(`unknown format "${format}"`);
       options.format = format;
     } else if (arg === "--postfix-version") {
-      const version = valueOf(++i, arg);
-      if (!/^\d+\.\d+$/.test(version) || compareVersions(version, "2.0") < 0) {
-        throw new UsageError(`invalid Postfix version "${version}" (expected X.Y, e.g. 3.7)`);
-      }
-      options.version = version;
+      // Validated like the editor's setting; a release outside the data is clamped.
+      const problems: string[] = [];
+      const reading = readVersion(valueOf(++i, arg), arg, (problem) => problems.push(problem));
+      if (reading.rejected) throw new UsageError(problems.join(" "));
+      for (const warning of problems) process.stderr.write(`postfix-lint: warning: ${warning}\n`);
+      options.version = reading.version;
     } else if (arg === "--rule") {
-      const match = /^([a-z0-9-]+)=(off|info|warning|error|hint)$/.exec(valueOf(++i, arg));
-      if (!match) throw new UsageError(`--rule expects ID=off|info|warning|error|hint`);
-      if (!RULES.some((rule) => rule.id === match[1]))
-        throw new UsageError(`unknown rule "${match[1]}"`);
-      options.rules[match[1]] = match[2] as SeveritySetting;
+      const [id, ...severity] = valueOf(++i, arg).split("=");
+      const problems: string[] = [];
+      const setting = readRule(id, severity.join("="), arg, (problem) => problems.push(problem));
+      if (!setting) throw new UsageError(problems.join(" "));
+      options.rules[id] = setting;
     } else if (arg === "--kind") {
       const kind = valueOf(++i, arg);
       if (kind !== "main" && kind !== "master")

@@ -35,6 +35,7 @@ import {
   findReferences,
 } from "./service/navigation";
 import { doRename, prepareRename } from "./service/rename";
+import { type Exit, TRANSPORT_USAGE, lifecycleReader, transportFromArguments } from "./transport";
 
 /**
  * The language server binding: keeps one parse per open document, updates it
@@ -52,11 +53,25 @@ interface OpenDocument {
 }
 
 const VALIDATION_DELAY_MS = 200;
+const MAX_REPORTED_SETTINGS_PROBLEMS = 1000;
+/** Sent by the VS Code client when the user grants trust: `{ trusted: true }`. */
+const WORKSPACE_TRUST_NOTIFICATION = "postfix/workspaceTrust";
 
 export function startServer(connection: Connection): void {
   const documents = new Map<string, OpenDocument>();
   const pendingValidations = new Map<string, ReturnType<typeof setTimeout>>();
   let settings: ServerSettings = readSettings(undefined);
+  /** Settings problems already logged: each is logged once, however often settings are read. */
+  const reportedSettingsProblems = new Set<string>();
+  const applySettings = (section: unknown) => {
+    settings = readSettings(section, (problem) => {
+      if (reportedSettingsProblems.has(problem)) return;
+      // Bounded: a workspace could vary the bad values without end.
+      if (reportedSettingsProblems.size >= MAX_REPORTED_SETTINGS_PROBLEMS) return;
+      reportedSettingsProblems.add(problem);
+      connection.console.warn(`postfix-lsp: ${problem}`);
+    });
+  };
   let canPullConfiguration = false;
   let snippetSupport = false;
   /** Item properties the client asks for with completionItem/resolve. */
@@ -221,10 +236,28 @@ export function startServer(connection: Connection): void {
     );
   };
 
+  /**
+   * Whether the user trusts the workspace. VS Code says so in
+   * initializationOptions.trusted and sends postfix/workspaceTrust when trust is
+   * granted later. A client that says nothing (Neovim, Emacs, Helix) runs the server
+   * on files its user chose to open, so the default is trusted. Features that read
+   * files the configuration names (certificates, keys, lookup tables) must check it.
+   */
+  const workspaceTrust = { trusted: true };
+  const setTrust = (trusted: unknown) => {
+    if (typeof trusted !== "boolean") return;
+    workspaceTrust.trusted = trusted;
+    connection.console.info(
+      trusted
+        ? "postfix-lsp: the workspace is trusted."
+        : "postfix-lsp: the workspace is not trusted (restricted mode): files named in the configuration (certificates, keys, lookup tables) are not read.",
+    );
+  };
+
   const refreshSettings = async () => {
     if (!canPullConfiguration) return;
     try {
-      settings = readSettings(await connection.workspace.getConfiguration("postfix"));
+      applySettings(await connection.workspace.getConfiguration("postfix"));
     } catch (error) {
       log("postfix-lsp: reading settings failed", error);
     }
@@ -243,7 +276,9 @@ export function startServer(connection: Connection): void {
           "editRange",
         ) === true;
       // Clients without workspace/configuration (some Neovim setups) pass settings here.
-      if (params.initializationOptions) settings = readSettings(params.initializationOptions);
+      if (params.initializationOptions) applySettings(params.initializationOptions);
+      const { trusted } = (params.initializationOptions ?? {}) as { trusted?: unknown };
+      setTrust(typeof trusted === "boolean" ? trusted : true);
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -268,10 +303,16 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onInitialized(() => void refreshSettings());
+  connection.onNotification(
+    WORKSPACE_TRUST_NOTIFICATION,
+    guard("workspaceTrust", undefined, (params: { trusted?: unknown } | undefined) =>
+      setTrust(params?.trusted),
+    ),
+  );
   connection.onDidChangeConfiguration(
     guard("configuration", undefined, (change) => {
       const section = (change.settings as { postfix?: unknown } | undefined)?.postfix;
-      if (section) settings = readSettings(section);
+      if (section) applySettings(section);
       void refreshSettings();
       for (const uri of documents.keys()) scheduleValidation(uri);
     }),
@@ -477,4 +518,17 @@ process.on("unhandledRejection", (reason) =>
   console.error("postfix-lsp: unhandled rejection", reason),
 );
 
-startServer(createConnection(ProposedFeatures.all));
+const transport = transportFromArguments(process.argv.slice(2));
+if (!transport) {
+  process.stderr.write(`postfix-lsp: no transport given.\n${TRANSPORT_USAGE}\n`);
+  process.exit(2);
+}
+// Over stdio, stdout carries the messages: anything logged goes to stderr.
+if (transport.stdio) console.log = console.info = console.debug = console.warn = console.error;
+const exit: Exit = (status, reason) => {
+  if (reason) process.stderr.write(`${reason}\n`);
+  process.exit(status);
+};
+startServer(
+  createConnection(ProposedFeatures.all, lifecycleReader(transport, exit), transport.writer),
+);

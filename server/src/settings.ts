@@ -1,21 +1,166 @@
-import { NEWEST_VERSION } from "./service/data/parameters";
-import type { ValidationSettings } from "./service/validation";
+import {
+  NEWEST_VERSION,
+  OLDEST_VERSION,
+  type PostfixVersion,
+  effectiveLine,
+} from "./service/data/parameters";
+import { getRule } from "./service/rules/ruleTable";
+import { SEVERITY_SETTINGS, type SeveritySetting, isSeveritySetting } from "./service/validation";
 
-/** The `postfix` settings section. */
+/**
+ * The `postfix` settings section, validated. Settings come from JSON that a
+ * workspace controls (.vscode/settings.json), so every field is checked against a
+ * closed set and a size bound before anything else sees it; what does not pass
+ * is reported and replaced by the default.
+ */
+
+/** Longer `version` strings are not read at all (a release number is a few characters). */
+export const MAX_VERSION_LENGTH = 32;
+/** At most this many `rules` entries are read; there are far fewer rules. */
+export const MAX_RULE_ENTRIES = 256;
+/** A log message quotes at most this much of a value it rejects. */
+const MAX_QUOTED_LENGTH = 40;
+
+/** The value of `version` that stands for the newest covered release. */
+export const AUTO_VERSION = "auto";
+
 export interface ServerSettings {
-  /** The Postfix release to check against, e.g. "3.7". */
-  version: string;
-  rules: NonNullable<ValidationSettings["rules"]>;
+  /** The covered release line to check against, e.g. "3.7": never "auto" nor a patch release. */
+  version: PostfixVersion;
+  /** Severity overrides of known rule ids, in an object without prototype. */
+  rules: Readonly<Record<string, SeveritySetting>>;
 }
 
-/** Reads the settings section, falling back to defaults for what is missing or malformed. */
-export function readSettings(section: unknown): ServerSettings {
-  const raw = (section ?? {}) as { version?: unknown; rules?: unknown };
-  const version =
-    typeof raw.version === "string" && /^\d+\.\d+/.test(raw.version) ? raw.version : NEWEST_VERSION;
-  const rules =
-    typeof raw.rules === "object" && raw.rules !== null
-      ? (raw.rules as ServerSettings["rules"])
-      : {};
-  return { version, rules };
+/** Receives one message per problem found; the first sentence says what was wrong. */
+export type SettingsProblemSink = (problem: string) => void;
+
+/** Reads the settings section: defaults for what is missing, reports for what is malformed. */
+export function readSettings(
+  section: unknown,
+  report: SettingsProblemSink = () => undefined,
+): ServerSettings {
+  const raw = isPlainObject(section) ? section : {};
+  return { version: readVersionSetting(raw.version, report), rules: readRules(raw.rules, report) };
+}
+
+function readVersionSetting(value: unknown, report: SettingsProblemSink): PostfixVersion {
+  if (value === undefined || value === null) return NEWEST_VERSION;
+  const problems: string[] = [];
+  const { version, rejected } = readVersion(value, "postfix.version", (problem) =>
+    problems.push(problem),
+  );
+  const consequence = rejected ? ` Until then postfix-lsp checks against ${version}.` : "";
+  for (const problem of problems) report(problem + consequence);
+  return version;
+}
+
+export interface VersionReading {
+  /** The covered release line to use. */
+  version: PostfixVersion;
+  /** True when the value is no release number at all (the newest is used instead). */
+  rejected: boolean;
+}
+
+/**
+ * Reads a Postfix release as `postconf mail_version` prints it (X.Y or X.Y.Z), or
+ * "auto" (the newest covered release; detecting the host's release is not built).
+ * A patch release maps to its line, since the data is per line. A line the data
+ * does not cover is clamped: newer ones to the newest, older ones to the oldest,
+ * a gap to the line before it; that is reported.
+ */
+export function readVersion(
+  value: unknown,
+  settingName: string,
+  report: SettingsProblemSink,
+): VersionReading {
+  const range = `${OLDEST_VERSION} to ${NEWEST_VERSION}`;
+  // The bound applies before anything else looks at the string.
+  const text =
+    typeof value === "string" && value.length <= MAX_VERSION_LENGTH ? value.trim() : undefined;
+  if (text === AUTO_VERSION) return { version: NEWEST_VERSION, rejected: false };
+  const match = text === undefined ? null : /^(\d{1,3})\.(\d{1,3})(?:\.\d{1,3})?$/.exec(text);
+  if (!match) {
+    report(
+      `${settingName} ${describe(value)} is not a Postfix release number. ` +
+        `Give the release your server runs as X.Y (postconf mail_version), between ${range}, or "${AUTO_VERSION}".`,
+    );
+    return { version: NEWEST_VERSION, rejected: true };
+  }
+  const line = `${Number(match[1])}.${Number(match[2])}`;
+  const version = effectiveLine(line);
+  if (version !== line) {
+    report(
+      `${settingName} ${describe(value)} is not a release line postfix-lsp has data for; checking against ${version} instead. ` +
+        `The data covers ${range}; for a newer release, update postfix-lsp.`,
+    );
+  }
+  return { version, rejected: false };
+}
+
+/** One `rules` entry, or undefined (after a report) when it cannot be used. */
+export function readRule(
+  id: string,
+  severity: unknown,
+  settingName: string,
+  report: SettingsProblemSink,
+): SeveritySetting | undefined {
+  const rule = getRule(id);
+  if (!rule) {
+    report(
+      `${settingName} names an unknown rule ${quote(id)}. ` +
+        `Rule ids are shown with each diagnostic and listed in the README.`,
+    );
+    return undefined;
+  }
+  if (!isSeveritySetting(severity)) {
+    report(
+      `${settingName} sets rule ${quote(id)} to ${describe(severity)}, which is not a severity. ` +
+        `Use one of ${SEVERITY_SETTINGS.join(", ")}.`,
+    );
+    return undefined;
+  }
+  return severity;
+}
+
+function readRules(value: unknown, report: SettingsProblemSink): ServerSettings["rules"] {
+  const rules: Record<string, SeveritySetting> = Object.create(null);
+  if (value === undefined || value === null) return rules;
+  if (!isPlainObject(value)) {
+    report(
+      `postfix.rules is ${describe(value)}, not an object; no rule severity is changed. ` +
+        `Give an object of rule id to severity, e.g. { "duplicate-parameter": "off" }.`,
+    );
+    return rules;
+  }
+  const ids = Object.keys(value);
+  if (ids.length > MAX_RULE_ENTRIES) {
+    report(
+      `postfix.rules has ${ids.length} entries; only the first ${MAX_RULE_ENTRIES} are read. ` +
+        `There are fewer rules than that, so the others cannot all be rule ids.`,
+    );
+  }
+  const ignore = (problem: string) => report(`${problem} Until then the entry is ignored.`);
+  for (const id of ids.slice(0, MAX_RULE_ENTRIES)) {
+    const severity = readRule(id, value[id], "postfix.rules", ignore);
+    if (severity) rules[id] = severity;
+  }
+  return Object.freeze(rules);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A string quoted as JSON and shortened, so that a log line stays short. */
+function quote(text: string): string {
+  return JSON.stringify(
+    text.length > MAX_QUOTED_LENGTH ? `${text.slice(0, MAX_QUOTED_LENGTH)}…` : text,
+  );
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return quote(value);
+  if (typeof value === "number" || typeof value === "boolean" || value === null)
+    return String(value);
+  return Array.isArray(value) ? "an array" : `a value of type ${typeof value}`;
 }

@@ -70,6 +70,33 @@ describe("postfix-lint", () => {
     expect(run(["--rule", "comment-after-value=off", dir]).stdout).toBe("");
   });
 
+  it("validates --postfix-version and --rule as the editor's settings are", () => {
+    const dir = configDir("smtpd_tls_security_level = may # note\n");
+    // A release newer than the data is clamped, with a warning; the check still runs.
+    const newer = run(["--postfix-version", "3.99", dir]);
+    expect(newer.status).toBe(1);
+    expect(newer.stderr).toContain(
+      'postfix-lint: warning: --postfix-version "3.99" is not a release line postfix-lsp has data for',
+    );
+    expect(run(["--postfix-version", "3.7.11", dir]).stderr).toBe("");
+    for (const version of ["latest", "3.7".repeat(100)]) {
+      const rejected = run(["--postfix-version", version, dir]);
+      expect(rejected.status).toBe(2);
+      expect(rejected.stderr).toMatch(
+        /^postfix-lint: --postfix-version ".*" is not a Postfix release number\. /,
+      );
+    }
+    for (const rule of [
+      "comment-after-value=__proto__",
+      "comment-after-value=7",
+      "__proto__=off",
+    ]) {
+      const rejected = run(["--rule", rule, dir]);
+      expect(rejected.status, rule).toBe(2);
+      expect(rejected.stdout).toBe("");
+    }
+  });
+
   it("exits 2 with a clear message on usage and I/O errors", () => {
     expect(run([]).status).toBe(2);
     const missing = run(["/nonexistent/main.cf"]);

@@ -3,7 +3,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DOCUMENT_SELECTOR } from "../../client/src/selector";
 import { configKindOf } from "../../server/src/service/configKind";
-import { readSettings } from "../../server/src/settings";
+import {
+  NEWEST_VERSION,
+  OLDEST_VERSION,
+  SUPPORTED_VERSIONS,
+} from "../../server/src/service/data/parameters";
+import { RULES } from "../../server/src/service/rules/ruleTable";
+import { SEVERITY_SETTINGS } from "../../server/src/service/validation";
+import { MAX_RULE_ENTRIES, MAX_VERSION_LENGTH, readSettings } from "../../server/src/settings";
 
 /** The manifest must agree with the code it describes. */
 
@@ -23,6 +30,36 @@ describe("package.json contributions", () => {
     for (const key of serverKeys)
       expect(properties[`postfix.${key}`].default, key).toEqual(serverDefaults[key]);
     expect(properties["postfix.trace.server"].default).toBe("off");
+  });
+
+  it("gives each setting the schema the server validates it with", () => {
+    const { properties } = contributes.configuration;
+    const version = properties["postfix.version"];
+    const pattern = new RegExp(version.pattern);
+    for (const accepted of [...SUPPORTED_VERSIONS, "3.7.11", "auto"])
+      expect(pattern.test(accepted), accepted).toBe(true);
+    for (const rejected of ["", "3", "latest", "3.7.1.2", "1234.5"])
+      expect(pattern.test(rejected), rejected).toBe(false);
+    expect(version.maxLength).toBe(MAX_VERSION_LENGTH);
+    expect(version.markdownDescription).toContain(`${OLDEST_VERSION} to ${NEWEST_VERSION}`);
+    const rules = properties["postfix.rules"];
+    expect(rules.maxProperties).toBe(MAX_RULE_ENTRIES);
+    expect(rules.propertyNames.enum).toEqual(RULES.map((rule) => rule.id).sort());
+    expect(rules.additionalProperties.enum).toEqual(SEVERITY_SETTINGS);
+  });
+
+  it("supports untrusted workspaces in a limited way, and the client tells the server the trust", () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    expect(untrusted.supported).toBe("limited");
+    expect(untrusted.description).toContain(
+      "Files named in the configuration (certificates, keys, lookup tables) are never read in restricted mode.",
+    );
+    expect(untrusted.restrictedConfigurations).toEqual(["postfix.files.followSymlinksOutside"]);
+    const client = readFileSync(join(ROOT, "client/src/extension.ts"), "utf8");
+    expect(client).toContain("initializationOptions: () => ({ trusted: workspace.isTrusted })");
+    expect(client).toMatch(
+      /onDidGrantWorkspaceTrust\(\s*\(\) => void client\?\.sendNotification\("postfix\/workspaceTrust", \{ trusted: true \}\)/,
+    );
   });
 
   it("contributes exactly the languages the client selects, and the server recognises them", () => {

@@ -17,6 +17,7 @@ import {
   type ParameterFacts,
   type PostfixVersion,
   allParameters,
+  ReleaseMemo,
   defaultValue,
   isKnownParameter,
   releaseLine,
@@ -210,19 +211,16 @@ interface ParameterInfo {
   hasValues: boolean;
 }
 
-const parameterInfoCache = new Map<PostfixVersion, Map<string, ParameterInfo>>();
-
-function knownParameters(version: PostfixVersion): Map<string, ParameterInfo> {
-  let infos = parameterInfoCache.get(version);
-  if (!infos) {
-    infos = new Map();
-    for (const facts of allParameters()) {
-      if (isKnownParameter(facts.name, version))
-        infos.set(facts.name, parameterInfo(facts, version));
-    }
-    parameterInfoCache.set(version, infos);
+const parameterInfoCache = new ReleaseMemo((line) => {
+  const infos = new Map<string, ParameterInfo>();
+  for (const facts of allParameters()) {
+    if (isKnownParameter(facts.name, line)) infos.set(facts.name, parameterInfo(facts, line));
   }
   return infos;
+});
+
+function knownParameters(version: PostfixVersion): Map<string, ParameterInfo> {
+  return parameterInfoCache.get(version);
 }
 
 /** A parameter item's detail and documentation now or, when the client resolves items, later. */

@@ -15,6 +15,20 @@ import { checkMainSyntax, checkMasterSyntax } from "./rules/syntaxRules";
 
 export type SeveritySetting = RuleSeverity | "off";
 
+/** Every value a rule's severity may be set to. */
+export const SEVERITY_SETTINGS: readonly SeveritySetting[] = [
+  "off",
+  "hint",
+  "info",
+  "warning",
+  "error",
+];
+
+/** Whether a value is a severity setting; never true for "__proto__", "constructor" or a number. */
+export function isSeveritySetting(value: unknown): value is SeveritySetting {
+  return typeof value === "string" && (SEVERITY_SETTINGS as readonly string[]).includes(value);
+}
+
 export interface ValidationSettings {
   /** Severity overrides by rule id. */
   rules?: Record<string, SeveritySetting>;
@@ -94,7 +108,7 @@ export function* validationSteps(
   const suppressed = suppressions(config);
   const diagnostics: Diagnostic[] = [];
   for (const finding of findings.sort((a, b) => a.start - b.start)) {
-    const severity = settings.rules?.[finding.rule] ?? getRule(finding.rule)?.severity ?? "error";
+    const severity = severityOf(finding.rule, settings.rules);
     if (severity === "off" || suppressed(finding)) continue;
     const diagnostic: Diagnostic = {
       range: { start: mapper.positionAt(finding.start), end: mapper.positionAt(finding.end) },
@@ -176,6 +190,16 @@ function containsMark(marks: number[], from: number, to: number): boolean {
     else high = mid;
   }
   return low < marks.length && marks[low] <= to;
+}
+
+/**
+ * The severity a rule reports with: its override when that is a severity, else its
+ * default. The override is read as an own property, so that no key or value can
+ * reach Object.prototype (settings come from JSON the workspace controls).
+ */
+function severityOf(rule: string, overrides: ValidationSettings["rules"]): SeveritySetting {
+  const override = overrides && Object.hasOwn(overrides, rule) ? overrides[rule] : undefined;
+  return isSeveritySetting(override) ? override : (getRule(rule)?.severity ?? "error");
 }
 
 const LSP_SEVERITY: Record<RuleSeverity, DiagnosticSeverity> = {

@@ -3,6 +3,7 @@ import {
   type PostfixVersion,
   builtinParameterSet,
   dbmsParameterNames,
+  ReleaseMemo,
   defaultValue,
   getParameter,
   knownParameterSet,
@@ -282,44 +283,40 @@ export function analyzeDictionaries<Value>(
   };
 }
 
-const releaseClassesByVersion = new Map<PostfixVersion, Map<string, "builtin" | "legacy">>();
-
 /**
  * The built-in and legacy names of a release, with their class: one lookup
  * classifies a name, and a long main.cf has many names. Fixed per release.
  */
-function releaseClasses(version: PostfixVersion): Map<string, "builtin" | "legacy"> {
-  let classes = releaseClassesByVersion.get(version);
-  if (!classes) {
-    const builtin = builtinParameterSet(version);
-    classes = new Map();
-    for (const name of knownParameterSet(version))
-      classes.set(name, builtin.has(name) ? "builtin" : "legacy");
-    releaseClassesByVersion.set(version, classes);
-  }
+const releaseClassesByVersion = new ReleaseMemo((line) => {
+  const builtin = builtinParameterSet(line);
+  const classes = new Map<string, "builtin" | "legacy">();
+  for (const name of knownParameterSet(line))
+    classes.set(name, builtin.has(name) ? "builtin" : "legacy");
   return classes;
-}
+});
 
-const defaultReferencesByVersion = new Map<PostfixVersion, [string, string[]][]>();
+function releaseClasses(version: PostfixVersion): Map<string, "builtin" | "legacy"> {
+  return releaseClassesByVersion.get(version);
+}
 
 /**
  * The names each built-in default of a release references (`myorigin` → `myhostname`),
  * for the built-ins whose default references any: fixed per release, so computed once.
  */
-function builtinDefaultReferences(version: PostfixVersion): [string, string[]][] {
-  let list = defaultReferencesByVersion.get(version);
-  if (!list) {
-    list = [];
-    for (const name of builtinParameterSet(version)) {
-      const value = defaultValue(name, version);
-      if (getParameter(name)?.type === "raw" || !value?.includes("$")) continue;
-      const references: string[] = [];
-      forEachReferenceName(value, (reference) => references.push(reference));
-      list.push([name, references]);
-    }
-    defaultReferencesByVersion.set(version, list);
+const defaultReferencesByVersion = new ReleaseMemo((line) => {
+  const list: [string, string[]][] = [];
+  for (const name of builtinParameterSet(line)) {
+    const value = defaultValue(name, line);
+    if (getParameter(name)?.type === "raw" || !value?.includes("$")) continue;
+    const references: string[] = [];
+    forEachReferenceName(value, (reference) => references.push(reference));
+    list.push([name, references]);
   }
   return list;
+});
+
+function builtinDefaultReferences(version: PostfixVersion): [string, string[]][] {
+  return defaultReferencesByVersion.get(version);
 }
 
 /** Splits a list value the way most Postfix lists are split: on commas and whitespace. */

@@ -189,18 +189,21 @@ export function compareVersions(a: PostfixVersion, b: PostfixVersion): number {
   return versionKey(a) - versionKey(b);
 }
 
-/** Versions compared as numbers; memoised because every lookup compares versions. */
+/**
+ * Versions compared as numbers; the covered lines are computed once, because every
+ * lookup compares them. Other strings are computed each time: a table keyed by any
+ * string would grow with every distinct value a caller passes.
+ */
 const versionKeys = new Map<PostfixVersion, number>();
 
 function versionKey(version: PostfixVersion): number {
-  let key = versionKeys.get(version);
-  if (key === undefined) {
-    const [major = 0, minor = 0, patch = 0] = version.split(".").map(Number);
-    key = (major * 1000 + minor) * 1000 + patch;
-    versionKeys.set(version, key);
-  }
-  return key;
+  const key = versionKeys.get(version);
+  if (key !== undefined) return key;
+  const [major = 0, minor = 0, patch = 0] = version.split(".").map(Number);
+  return (major * 1000 + minor) * 1000 + patch;
 }
+
+for (const version of SUPPORTED_VERSIONS) versionKeys.set(version, versionKey(version));
 
 /** "3.7.11" -> "3.7"; anything that is not a version number is returned as-is. */
 export function releaseLine(version: PostfixVersion): PostfixVersion {
@@ -208,31 +211,60 @@ export function releaseLine(version: PostfixVersion): PostfixVersion {
   return match ? `${match[1]}.${match[2]}` : version;
 }
 
+const SUPPORTED_LINES: ReadonlySet<PostfixVersion> = new Set(SUPPORTED_VERSIONS);
+
 /**
  * The covered release line whose data answers for `version`. Patch releases
  * map to their line (the data of a line is its newest patch release); lines
- * newer than the data get the newest, older ones the oldest.
+ * newer than the data get the newest, older ones the oldest. Throws a RangeError
+ * for a string that is not a version. Memo tables keyed by release should key by
+ * this: it has only SUPPORTED_VERSIONS.length values.
  */
-const effectiveLines = new Map<PostfixVersion, PostfixVersion>();
-
-function effectiveLine(version: PostfixVersion): PostfixVersion {
-  let line = effectiveLines.get(version);
-  if (line === undefined) {
-    line = computeEffectiveLine(version);
-    effectiveLines.set(version, line);
-  }
-  return line;
-}
-
-function computeEffectiveLine(version: PostfixVersion): PostfixVersion {
+export function effectiveLine(version: PostfixVersion): PostfixVersion {
+  if (SUPPORTED_LINES.has(version)) return version;
   const line = releaseLine(version);
   if (!/^\d+\.\d+$/.test(line)) throw new RangeError(`not a Postfix version: ${version}`);
   if (compareVersions(line, NEWEST_VERSION) > 0) return NEWEST_VERSION;
   if (compareVersions(line, OLDEST_VERSION) < 0) return OLDEST_VERSION;
-  // A line with no release (there is none today) falls back to the one before it.
+  // A line with no release (2.12, say) falls back to the one before it.
   let best = OLDEST_VERSION;
   for (const known of SUPPORTED_VERSIONS) if (compareVersions(known, line) <= 0) best = known;
   return best;
+}
+
+/**
+ * A value computed once per covered release line: the table is keyed by
+ * effectiveLine, so any number of distinct version strings ("3.7.1", "3.7.2", ...)
+ * share one entry per line and the table never outgrows the list of lines.
+ */
+export class ReleaseMemo<T> {
+  private readonly values = new Map<PostfixVersion, T>();
+
+  constructor(private readonly compute: (line: PostfixVersion) => T) {
+    releaseMemos.push(this);
+  }
+
+  get(version: PostfixVersion): T {
+    const line = effectiveLine(version);
+    let value = this.values.get(line);
+    if (value === undefined) {
+      value = this.compute(line);
+      this.values.set(line, value);
+    }
+    return value;
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+}
+
+const releaseMemos: ReleaseMemo<unknown>[] = [];
+
+/** Entries in all release memos and how many there can be at most (for tests and benchmarks). */
+export function releaseMemoUsage(): { entries: number; bound: number } {
+  const entries = releaseMemos.reduce((sum, memo) => sum + memo.size, 0);
+  return { entries, bound: releaseMemos.length * SUPPORTED_VERSIONS.length };
 }
 
 /** Whether `version` lies inside `range` (in release-line terms). */
@@ -327,21 +359,18 @@ export function knownParameterSet(version: PostfixVersion = NEWEST_VERSION): Rea
  * Built-in and known names per release line. A long main.cf asks about every
  * name several times, so a set lookup replaces the version comparisons.
  */
-const namesByLine = new Map<PostfixVersion, { builtin: Set<string>; known: Set<string> }>();
-
-function namesOfLine(version: PostfixVersion): { builtin: Set<string>; known: Set<string> } {
-  const line = effectiveLine(version);
-  let names = namesByLine.get(line);
-  if (!names) {
-    names = { builtin: new Set(), known: new Set() };
-    for (const facts of PARAMETERS.values()) {
-      const builtin = inVersionRange(facts.builtin, line);
-      if (builtin) names.builtin.add(facts.name);
-      if (builtin || inVersionRange(facts.legacy, line)) names.known.add(facts.name);
-    }
-    namesByLine.set(line, names);
+const namesByLine = new ReleaseMemo((line) => {
+  const names = { builtin: new Set<string>(), known: new Set<string>() };
+  for (const facts of PARAMETERS.values()) {
+    const builtin = inVersionRange(facts.builtin, line);
+    if (builtin) names.builtin.add(facts.name);
+    if (builtin || inVersionRange(facts.legacy, line)) names.known.add(facts.name);
   }
   return names;
+});
+
+function namesOfLine(version: PostfixVersion): { builtin: Set<string>; known: Set<string> } {
+  return namesByLine.get(version);
 }
 
 /** The names `postconf -d` of that release prints for an empty master.cf, sorted. */
@@ -415,19 +444,19 @@ export function serviceSuffixRules(
 /** The master.cf programs that some suffix rule names. */
 const SERVICE_PROGRAMS = new Set(SERVICE_RULES.flatMap((rule) => rule.commands));
 const NO_RULES: readonly ServiceSuffixRule[] = Object.freeze([]);
-/** serviceSuffixRules per version and program: asked for every name of every master.cf entry. */
-const rulesByVersionAndProgram = new Map<string, readonly ServiceSuffixRule[]>();
+/** serviceSuffixRules per release and program: asked for every name of every master.cf entry. */
+const rulesByProgram = new ReleaseMemo(() => new Map<string, readonly ServiceSuffixRule[]>());
 
 function rulesForCommand(command: string, version: PostfixVersion): readonly ServiceSuffixRule[] {
   // postconf compares only the first word of the command field, exactly.
   const program = command.trim().split(/\s+/)[0] ?? "";
   // Other programs get no rules (and are not remembered: the editor sees many).
   if (!SERVICE_PROGRAMS.has(program)) return NO_RULES;
-  const key = `${version} ${program}`;
-  let rules = rulesByVersionAndProgram.get(key);
+  const rulesOfLine = rulesByProgram.get(version);
+  let rules = rulesOfLine.get(program);
   if (!rules) {
     rules = SERVICE_RULES.filter((r) => r.commands.includes(program) && inVersionRange(r, version));
-    rulesByVersionAndProgram.set(key, rules);
+    rulesOfLine.set(program, rules);
   }
   return rules;
 }

@@ -1,6 +1,7 @@
 import {
   type ParameterFacts,
   type PostfixVersion,
+  ReleaseMemo,
   builtinParameterNames,
   getParameter,
   isKnownParameter,
@@ -384,13 +385,11 @@ function searchClosestName(name: string, version: PostfixVersion): string | unde
   return best;
 }
 
-const candidatesByVersion = new Map<PostfixVersion, string[]>();
-
 /** The built-in names of a release: fixed per release, so listed once. */
+const candidatesByVersion = new ReleaseMemo(builtinParameterNames);
+
 function candidateNames(version: PostfixVersion): string[] {
-  let names = candidatesByVersion.get(version);
-  if (!names) candidatesByVersion.set(version, (names = builtinParameterNames(version)));
-  return names;
+  return candidatesByVersion.get(version);
 }
 
 /** Levenshtein distance, giving up (returning `limit`) once it cannot be below it. */
