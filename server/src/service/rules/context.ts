@@ -80,6 +80,8 @@ export interface RuleContext {
   valueOf(name: string, service?: ServiceView): string;
   /** True when the value in effect was set explicitly (main.cf or the service's `-o`). */
   isSet(name: string, service?: ServiceView): boolean;
+  /** True when some service sets `name` with `-o`. */
+  isSetByAnyService(name: string): boolean;
 }
 
 /** A stand-in for defaults computed from the host (myhostname and the like). */
@@ -198,8 +200,10 @@ export function* ruleContextSteps(
     return defaultValue(name, version) ?? usage.lookup(name);
   };
   const cache = new Map<string, string>();
+  // A number per service for the cache key (looked up, not searched: there may be many).
+  const serviceNumbers = new Map(services.map((service, index) => [service, index]));
   const valueOf = (name: string, service?: ServiceView): string => {
-    const key = `${service ? services.indexOf(service) : -1}:${name}`;
+    const key = `${service ? serviceNumbers.get(service) : -1}:${name}`;
     let value = cache.get(key);
     if (value === undefined) {
       value = evaluateExpansion(rawOf(name, service) ?? "", (other) => rawOf(other, service)).value;
@@ -207,6 +211,9 @@ export function* ruleContextSteps(
     }
     return value;
   };
+
+  // Built on first use, as a lookup per name would otherwise go through every service.
+  let serviceSettingNames: Set<string> | undefined;
 
   return {
     version,
@@ -224,6 +231,7 @@ export function* ruleContextSteps(
     sourceOf,
     valueOf,
     isSet: (name, service) => sourceOf(name, service) !== undefined,
+    isSetByAnyService: (name) => (serviceSettingNames ??= settingNamesOf(services)).has(name),
   };
 }
 
@@ -293,4 +301,11 @@ function entryAt(entries: MainEntry[], setting: ParameterSetting): MainEntry | u
   }
   const entry = entries[low - 1];
   return entry?.setting === setting ? entry : undefined;
+}
+
+/** The names that any of the services sets with `-o`. */
+function settingNamesOf(services: ServiceView[]): Set<string> {
+  const names = new Set<string>();
+  for (const service of services) for (const name of service.settings.keys()) names.add(name);
+  return names;
 }
