@@ -9,7 +9,7 @@ import { type PostfixVersion, defaultValue, getParameter } from "../data/paramet
 import { type ConfigKind, type ParsedConfig, isEntry } from "../parser/document";
 import { evaluateExpansion } from "../parser/expansion";
 import type { MainEntry, ParameterSetting } from "../parser/mainCf";
-import type { MasterEntry } from "../parser/masterCf";
+import type { MasterEntry, MasterOption } from "../parser/masterCf";
 
 /**
  * What rules see: both files, parsed, and the effective configuration of each
@@ -82,6 +82,10 @@ export interface RuleContext {
   isSet(name: string, service?: ServiceView): boolean;
   /** True when some service sets `name` with `-o`. */
   isSetByAnyService(name: string): boolean;
+  /** The service and `-o` option that hold a master.cf setting (overridden ones too). */
+  optionHolding(
+    setting: ParameterSetting,
+  ): { service: ServiceView; option: MasterOption } | undefined;
 }
 
 /** A stand-in for defaults computed from the host (myhostname and the like). */
@@ -214,6 +218,8 @@ export function* ruleContextSteps(
 
   // Built on first use, as a lookup per name would otherwise go through every service.
   let serviceSettingNames: Set<string> | undefined;
+  let optionsBySetting:
+    Map<ParameterSetting, { service: ServiceView; option: MasterOption }> | undefined;
 
   return {
     version,
@@ -232,6 +238,7 @@ export function* ruleContextSteps(
     valueOf,
     isSet: (name, service) => sourceOf(name, service) !== undefined,
     isSetByAnyService: (name) => (serviceSettingNames ??= settingNamesOf(services)).has(name),
+    optionHolding: (setting) => (optionsBySetting ??= optionsOf(services)).get(setting),
   };
 }
 
@@ -308,4 +315,18 @@ function settingNamesOf(services: ServiceView[]): Set<string> {
   const names = new Set<string>();
   for (const service of services) for (const name of service.settings.keys()) names.add(name);
   return names;
+}
+
+/** Every `-o` option's setting, with its service and option (the first service, should two share one). */
+function optionsOf(
+  services: ServiceView[],
+): Map<ParameterSetting, { service: ServiceView; option: MasterOption }> {
+  const options = new Map<ParameterSetting, { service: ServiceView; option: MasterOption }>();
+  for (const service of services) {
+    for (const option of service.entry.options) {
+      if (option.setting && !options.has(option.setting))
+        options.set(option.setting, { service, option });
+    }
+  }
+  return options;
 }
