@@ -407,3 +407,54 @@ export function generateMaster(lines, seed, debianMaster) {
   }
   return out.slice(0, lines).join("\n") + "\n";
 }
+
+/**
+ * The `-o` lines of the scaling workloads: built-in smtpd settings in a cycle of
+ * eight, plain and `{ ... }`, some with `$references`; values vary with `i`.
+ */
+function optionLine(i) {
+  switch (i % 8) {
+    case 0:
+      return `  -o syslog_name=postfix/in${i}`;
+    case 1:
+      return `  -o smtpd_tls_security_level=${i % 3 ? "may" : "encrypt"}`;
+    case 2:
+      return `  -o { smtpd_banner = $myhostname ESMTP gateway ${i} }`;
+    case 3:
+      return `  -o smtpd_client_restrictions=check_client_access,cidr:/etc/postfix/clients/${i}.cidr,permit_mynetworks,reject`;
+    case 4:
+      return `  -o smtpd_client_connection_count_limit=${1 + (i % 50)}`;
+    case 5:
+      return `  -o milter_macro_daemon_name=ORIGINATING`;
+    case 6:
+      return `  -o { smtpd_recipient_restrictions = permit_mynetworks, check_recipient_access hash:/etc/postfix/rcpt/${i}, reject_unauth_destination }`;
+    default:
+      return `  -o content_filter=filter${i}:[127.0.0.1]:${10025 + (i % 100)}`;
+  }
+}
+
+/**
+ * A master.cf of `options` `-o` lines under smtpd services of `perService`
+ * options each (all in one service when `perService` is at least `options`).
+ */
+export function generateMasterOptions(options, perService = options) {
+  const lines = [];
+  for (let i = 0; i < options; i++) {
+    if (i % perService === 0) {
+      const port = 10000 + i / perService;
+      lines.push(`${port}     inet  n       -       y       -       -       smtpd`);
+    }
+    lines.push(optionLine(i));
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** A master.cf of `services` smtp client services, each with one `-o` line. */
+export function generateMasterServices(services) {
+  const lines = [];
+  for (let i = 0; i < services; i++) {
+    lines.push(`relay${i}    unix  -       -       y       -       -       smtp`);
+    lines.push(`  -o syslog_name=postfix/relay${i}`);
+  }
+  return lines.join("\n") + "\n";
+}

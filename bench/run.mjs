@@ -27,7 +27,13 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
-import { createRandom, generateMain, generateMaster } from "./generate.mjs";
+import {
+  createRandom,
+  generateMain,
+  generateMaster,
+  generateMasterOptions,
+  generateMasterServices,
+} from "./generate.mjs";
 import { startServer } from "./lsp.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -60,6 +66,10 @@ const PLAN = quick
       diagnosticEdits: 3,
       parseBudgetMs: 150,
       cliRuns: 2,
+      masterOptions: 5000,
+      // Large enough that a parse takes milliseconds, not a timer's noise.
+      scaling: { options: [2000, 8000], services: [1000, 4000], mainLines: [2000, 8000] },
+      scalingRuns: 3,
     }
   : {
       mainSizes: [1000, 10000, 100000],
@@ -70,6 +80,13 @@ const PLAN = quick
       diagnosticEdits: 15,
       parseBudgetMs: 1500,
       cliRuns: 7,
+      masterOptions: 100000,
+      scaling: {
+        options: [1000, 10000, 50000, 200000],
+        services: [1000, 10000, 100000],
+        mainLines: [1000, 10000, 100000],
+      },
+      scalingRuns: 5,
     };
 
 PLAN.edits = Number(option("--edits", PLAN.edits));
@@ -180,6 +197,14 @@ function workloads() {
       kind: "master",
       text: generateMaster(PLAN.masterLines, seed, debianMaster),
       edits: true,
+    },
+    {
+      // The editing target for master.cf: many -o lines, ten per smtpd service.
+      id: `master.cf ${PLAN.masterOptions / 1000}k -o`,
+      kind: "master",
+      text: generateMasterOptions(PLAN.masterOptions, 10),
+      edits: true,
+      options: PLAN.masterOptions,
     },
   ];
   for (const workload of list) {
@@ -375,6 +400,150 @@ function editLoop(S, workload) {
   };
 }
 
+// ---------------------------------------------------------------- scaling
+
+/**
+ * The shapes of the scaling benchmark: the same kind of content at growing sizes,
+ * counted in `unit`s, so that a cost per unit that stays flat shows linear cost.
+ */
+function scalingShapes() {
+  const { options, services, mainLines } = PLAN.scaling;
+  return [
+    ...options.map((n) => ({
+      shape: "-o lines in one service",
+      unit: "-o line",
+      n,
+      kind: "master",
+      text: generateMasterOptions(n),
+    })),
+    ...options.map((n) => ({
+      shape: "-o lines, 10 per service",
+      unit: "-o line",
+      n,
+      kind: "master",
+      text: generateMasterOptions(n, 10),
+    })),
+    ...services.map((n) => ({
+      shape: "services",
+      unit: "service",
+      n,
+      kind: "master",
+      text: generateMasterServices(n),
+    })),
+    ...mainLines.map((n) => ({
+      shape: "main.cf lines",
+      unit: "line",
+      n,
+      kind: "main",
+      text: generateMain(n, seed),
+    })),
+  ];
+}
+
+/**
+ * The least CPU time (user + system, ms) of `runs` runs of `fn`, after one
+ * untimed run: the cost of the work itself. Wall-clock time on a shared machine
+ * adds the time the process waits for a CPU, which swamps the comparison of sizes.
+ */
+function bestCpuMs(fn, runs) {
+  fn();
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    collect(); // not the previous run's garbage
+    const started = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(started);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return round(best);
+}
+
+/**
+ * Parse, full validation, and hover and completion at 200 places spread over the
+ * file (on each place's first word, where a name or field is), for one size of
+ * one shape.
+ */
+function scalingRow(S, { shape, unit, n, kind, text }) {
+  collect();
+  // Validating 100k services takes tens of seconds: fewer runs for the largest sizes.
+  const runs = n >= 50_000 ? 2 : PLAN.scalingRuns;
+  const parseMs = bestCpuMs(() => S.parseConfig(kind, text), runs);
+  collect();
+  const validationMs = bestCpuMs(
+    () => S.doValidation(S.parseConfig(kind, text), new S.EditableText(text), {}),
+    runs,
+  );
+  const config = S.parseConfig(kind, text);
+  const document = new S.EditableText(text);
+  const lines = text.split("\n");
+  const places = [];
+  const step = Math.max(1, Math.floor(lines.length / 200));
+  for (let line = 0; line < lines.length; line += step) {
+    const first = lines[line].search(/[^ \t]/);
+    if (first >= 0) places.push({ line, character: first + (kind === "master" ? 4 : 2) });
+  }
+  const perRequest = (request) => {
+    for (const position of places) request(position); // warm-up
+    const times = [];
+    for (const position of places) {
+      const started = performance.now();
+      request(position);
+      times.push(performance.now() - started);
+    }
+    return summary(times);
+  };
+  const hover = perRequest((position) =>
+    S.doHover(config, document, position, { version: "3.12" }),
+  );
+  const completion = perRequest((position) =>
+    S.doComplete(config, document, position, { version: "3.12" }),
+  );
+  return {
+    shape,
+    unit,
+    n,
+    bytes: Buffer.byteLength(text, "utf8"),
+    parseMs,
+    validationMs,
+    parseUsPerUnit: round((parseMs * 1000) / n),
+    validationUsPerUnit: round((validationMs * 1000) / n),
+    hover,
+    completion,
+  };
+}
+
+/**
+ * Per shape and measure, how much the cost per unit (per request for hover and
+ * completion) grows with the size: the largest ratio of a larger size's cost to a
+ * smaller size's. Linear cost keeps it near 1 (or below, as fixed costs spread);
+ * quadratic cost doubles it with every doubling of the size.
+ */
+function scalingSpread(rows) {
+  const spreads = [];
+  for (const shape of [...new Set(rows.map((row) => row.shape))]) {
+    const mine = rows.filter((row) => row.shape === shape).sort((a, b) => a.n - b.n);
+    const growth = (values) => {
+      let worst = 0;
+      for (let j = 1; j < values.length; j++) {
+        for (let i = 0; i < j; i++) worst = Math.max(worst, values[j] / Math.max(values[i], 1e-9));
+      }
+      return round(worst, 2);
+    };
+    spreads.push({
+      shape,
+      sizes: mine.map((row) => row.n),
+      parse: growth(mine.map((row) => row.parseUsPerUnit)),
+      validation: growth(mine.map((row) => row.validationUsPerUnit)),
+      // Requests take microseconds; below 0.1 ms, differences are timer noise.
+      hover: growth(mine.map((row) => Math.max(row.hover.p50, HOVER_FLOOR_MS))),
+      completion: growth(mine.map((row) => Math.max(row.completion.p50, HOVER_FLOOR_MS))),
+    });
+  }
+  return spreads;
+}
+
+const HOVER_FLOOR_MS = 0.1;
+
 // ---------------------------------------------------------------- over LSP
 
 async function lspWorkload(S, dir, workload, interactive) {
@@ -391,6 +560,7 @@ async function lspWorkload(S, dir, workload, interactive) {
     const result = {
       workload: workload.id,
       lines: workload.lines,
+      options: workload.options,
       openToDiagnosticsMs: round(first.at - opened - VALIDATION_DELAY_MS),
       diagnostics: first.count,
       memoryIdle: roundMemory(idle),
@@ -422,11 +592,14 @@ async function editingSession(S, server, workload) {
   // and the garbage collections that causes in this process would count as latency.
   const document = new S.EditableText(workload.text);
   let version = 1;
-  const headLines = [];
+  // Parameter names: at the start of a main.cf line, or after a master.cf `-o`.
+  const places = [];
   workload.text.split("\n").forEach((line, index) => {
-    if (/^[A-Za-z]/.test(line)) headLines.push(index);
+    if (/^[A-Za-z]/.test(line)) places.push({ line: index, character: 3 });
+    const option = /^\s+-o [a-z]/.exec(line);
+    if (option) places.push({ line: index, character: option[0].length + 2 });
   });
-  const somewhereUseful = () => ({ line: random.pick(headLines), character: 3 });
+  const somewhereUseful = () => random.pick(places);
   const edit = () => {
     const change = randomChange(random, document, document.length);
     version += 1;
@@ -616,6 +789,31 @@ function targets(results) {
       analysis.analysisMs < 200,
     );
   }
+  const masterEditing = results.lsp.find((row) => row.options && row.hoverWhileEditing);
+  if (masterEditing) {
+    const size = `${masterEditing.options / 1000}k -o lines (master.cf)`;
+    add(
+      `edit + hover p99 < 20 ms at ${size} while editing`,
+      `${fixed(masterEditing.hoverWhileEditing.p99)} ms`,
+      masterEditing.hoverWhileEditing.p99 < 20,
+    );
+    if (typeof masterEditing.completionWhileEditing === "object") {
+      add(
+        `edit + completion p99 < 20 ms at ${size} while editing`,
+        `${fixed(masterEditing.completionWhileEditing.p99)} ms`,
+        masterEditing.completionWhileEditing.p99 < 20,
+      );
+    }
+  }
+  for (const spread of results.scalingSpread ?? []) {
+    const worst = Math.max(spread.parse, spread.validation, spread.hover, spread.completion);
+    add(
+      `cost per unit grows at most x2 with size, ${spread.shape} (${spread.sizes.map((n) => `${n / 1000}k`).join(", ")})`,
+      `growth: parse x${fixed(spread.parse)}, validation x${fixed(spread.validation)}, ` +
+        `hover x${fixed(spread.hover)}, completion x${fixed(spread.completion)}`,
+      worst <= 2,
+    );
+  }
   const server = results.bundles["server.js"].bytes;
   add("server bundle < 1 MB", `${fixed(server / 1e6, 3)} MB`, server < 1e6);
   if (cli && typeof cli.ratio === "number") {
@@ -690,10 +888,38 @@ async function main() {
       ]),
     );
 
+    results.scaling = scalingShapes().map((shape) => scalingRow(S, shape));
+    results.scalingSpread = scalingSpread(results.scaling);
+    printTable(
+      "Scaling: cost per unit as the file grows (in-process, warm; parse and validation: least CPU time of the runs; hover and completion: wall time per request at 200 places)",
+      [
+        "shape",
+        "size",
+        "KB",
+        "parse CPU ms",
+        "µs/unit",
+        "parse+validate CPU ms",
+        "µs/unit",
+        "hover p50/p99 ms",
+        "completion p50/p99 ms",
+      ],
+      results.scaling.map((r) => [
+        r.shape,
+        `${r.n.toLocaleString("en")} ${r.unit}s`,
+        fixed(r.bytes / 1000, 1),
+        fixed(r.parseMs, 1),
+        fixed(r.parseUsPerUnit),
+        fixed(r.validationMs, 1),
+        fixed(r.validationUsPerUnit),
+        `${fixed(r.hover.p50, 3)} / ${fixed(r.hover.p99, 3)}`,
+        `${fixed(r.completion.p50, 3)} / ${fixed(r.completion.p99, 3)}`,
+      ]),
+    );
+
     results.lsp = [];
     for (const workload of list) {
       collect();
-      const interactive = workload.edits && workload.kind === "main";
+      const interactive = workload.edits && (workload.kind === "main" || workload.options);
       results.lsp.push(await lspWorkload(S, work, workload, interactive));
     }
     printTable(

@@ -2,4 +2,6 @@
 // with the same esbuild settings as the server, so they run the code the server runs.
 export { parseConfig, updateConfig } from "../server/src/service/parser/document";
 export { doValidation } from "../server/src/service/validation";
+export { doHover } from "../server/src/service/hover";
+export { doComplete } from "../server/src/service/completion";
 export { EditableText } from "../server/src/service/text/editableText";

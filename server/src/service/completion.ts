@@ -9,7 +9,7 @@ import {
   type Position,
   type Range,
 } from "vscode-languageserver-types";
-import { type CursorContext, cursorContext } from "./cursor";
+import { type CursorContext, cursorContext, optionAt } from "./cursor";
 import { parameterDoc, parameterDocBody, valueDoc } from "./data/docs";
 import {
   NEWEST_VERSION,
@@ -763,15 +763,12 @@ function emptyWordOf(
 function trailingBraceValue(request: Request): CursorContext | undefined {
   const { config, text, offset } = request;
   const entry = entryAt(config, offset);
-  if (entry?.kind === "master") {
-    for (const option of entry.options) {
-      const { setting, value } = option;
-      if (!setting || !value || !option.braces) continue;
-      if (offset <= value.start || offset >= value.end) continue;
-      const from = valueEnd(text, setting);
-      if (from > offset || !/^[ \t\r\n,]*$/.test(text.slice(from, offset))) continue;
-      return emptyWordOf(setting, entry, offset);
-    }
-  }
-  return undefined;
+  const option = entry?.kind === "master" ? optionAt(entry, offset) : undefined;
+  const setting = option?.setting;
+  const value = option?.value;
+  if (!entry || !setting || !value || !option.braces) return undefined;
+  if (offset <= value.start || offset >= value.end) return undefined;
+  const from = valueEnd(text, setting);
+  if (from > offset || !/^[ \t\r\n,]*$/.test(text.slice(from, offset))) return undefined;
+  return emptyWordOf(setting, entry, offset);
 }

@@ -1,7 +1,12 @@
 import { type DocumentText, type ParsedConfig, configText, entryAt } from "./parser/document";
 import type { Span } from "./parser/logicalLines";
 import type { MainEntry, ParameterSetting, ValueReference } from "./parser/mainCf";
-import { MASTER_FIELD_NAMES, type MasterEntry, type MasterFieldName } from "./parser/masterCf";
+import {
+  MASTER_FIELD_NAMES,
+  type MasterEntry,
+  type MasterFieldName,
+  type MasterOption,
+} from "./parser/masterCf";
 import type { Token } from "./parser/tokens";
 import { isSpace } from "./text/chars";
 
@@ -126,8 +131,8 @@ function masterContext(config: ParsedConfig, offset: number): CursorContext {
       word: { text: last, start: offset - last.length, end: offset },
     };
   }
-  for (const option of entry.options) {
-    if (option.flag.text !== "-o") continue;
+  const option = optionAt(entry, offset);
+  if (option && option.flag.text === "-o") {
     const setting = option.setting;
     if (setting) {
       if (contains(setting.name, offset)) {
@@ -151,8 +156,7 @@ function masterContext(config: ParsedConfig, offset: number): CursorContext {
     }
   }
   // Right after "-o " at the end of the entry.
-  const before = text.slice(entry.start, offset);
-  if (/(^|\s)-o\s+$/.test(before) && offset >= entry.end) {
+  if (offset >= entry.end && followsOptionFlag(text, entry.start, offset)) {
     return {
       kind: "parameter-name",
       file: "master",
@@ -160,7 +164,8 @@ function masterContext(config: ParsedConfig, offset: number): CursorContext {
       entry,
     };
   }
-  const index = entry.words.findIndex((word) => contains(word, offset));
+  const last = lastIndexStartingBy(entry.words, (word) => word.start, offset);
+  const index = last >= 0 && contains(entry.words[last], offset) ? last : -1;
   if (index >= 0 && index < MASTER_FIELD_NAMES.length) {
     return {
       kind: "master-field",
@@ -175,3 +180,41 @@ function masterContext(config: ParsedConfig, offset: number): CursorContext {
   }
   return { kind: "none" };
 }
+
+/**
+ * The only option of a master.cf entry that can hold `offset`: the last one that
+ * starts at or before it (options are in document order, and an option's value
+ * comes before the next option's flag). Found by binary search, as an entry can
+ * have many thousands of options.
+ */
+export function optionAt(entry: MasterEntry, offset: number): MasterOption | undefined {
+  const index = lastIndexStartingBy(entry.options, (option) => option.flag.start, offset);
+  return index >= 0 ? entry.options[index] : undefined;
+}
+
+/** The last index of `items` (sorted by `startOf`) whose start is at or before `offset`, or -1. */
+function lastIndexStartingBy<T>(items: T[], startOf: (item: T) => number, offset: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (startOf(items[mid]) <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
+}
+
+/**
+ * Whether [from, offset) ends with the word `-o` and whitespace after it. Reads
+ * back from the cursor only, not the whole entry, which can be long.
+ */
+function followsOptionFlag(text: DocumentText, from: number, offset: number): boolean {
+  // JavaScript's \s, as the pattern /(^|\s)-o\s+$/ that this replaces had it.
+  const isBlank = (at: number) => at >= from && WHITESPACE.test(text.charAt(at));
+  let at = offset;
+  while (isBlank(at - 1)) at--;
+  if (at === offset || at - 2 < from || text.slice(at - 2, at) !== "-o") return false;
+  return at - 2 === from || isBlank(at - 3);
+}
+
+const WHITESPACE = /^\s$/;

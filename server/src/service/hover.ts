@@ -90,11 +90,23 @@ function hoverContent(
 }
 
 function optionValue(entry: MasterEntry, name: string): string | undefined {
-  let value: string | undefined;
-  for (const option of entry.options)
-    if (option.setting?.name.text === name) value = option.setting.value.text;
-  return value;
+  let values = optionValues.get(entry);
+  if (!values) {
+    values = new Map();
+    // A later option overrides an earlier one.
+    for (const option of entry.options)
+      if (option.setting) values.set(option.setting.name.text, option.setting.value.text);
+    optionValues.set(entry, values);
+  }
+  return values.get(name);
 }
+
+/**
+ * Each entry's `-o` values by name, built on the first hover over the entry: an
+ * entry can have many thousands of options, and hovers come one per keystroke.
+ * Parse nodes never change their options (edits re-parse into new nodes).
+ */
+const optionValues = new WeakMap<MasterEntry, Map<string, string>>();
 
 const POSTCONF_MANUAL = "https://www.postfix.org/postconf.5.html";
 

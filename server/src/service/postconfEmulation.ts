@@ -49,7 +49,7 @@ export function printMainSettings(config: ConfigPair, version: PostfixVersion): 
     if (usage.isKnown(name) && !READ_ONLY_PARAMETERS.has(name))
       lines.push(printSetting(name, value));
   });
-  return { lines: sortSettingLines(lines, config.main?.text ?? "") };
+  return { lines: sortSettingLines(lines, plainOrderOf(config.main?.text ?? "")) };
 }
 
 /** `postconf -M`: one line per master.cf entry, fields in postconf's columns. */
@@ -66,12 +66,14 @@ export function printServiceSettings(config: ConfigPair, version: PostfixVersion
   const { dictionaries, fatal } = readLikePostconf(config, version, "master first");
   if (fatal) return { lines: [], fatal };
   const lines: string[] = [];
+  // One search of master.cf for all services, not one per service.
+  const plainOrder = plainOrderOf(config.master?.text ?? "");
   for (const scope of dictionaries.services) {
     if (!scope.settings) continue;
     const prefix = `${scope.service}/${scope.type}/`;
     const scopeLines: string[] = [];
     scope.settings.forEach((value, name) => scopeLines.push(printSetting(name, value, prefix)));
-    lines.push(...sortSettingLines(scopeLines, config.master?.text ?? ""));
+    lines.push(...sortSettingLines(scopeLines, plainOrder));
   }
   return { lines };
 }
@@ -249,17 +251,18 @@ const BLANKS_RUN = /[ \t\r\n]+/g;
 
 /**
  * Sorts printed settings (`name = value`, all with the same prefix) in strcmp()
- * order of their names, as postconf sorts them; `source` is the text the names
- * and prefixes were taken from. The lines themselves sort that way unless a name
- * holds a character below the blank that follows it. And strcmp() compares UTF-8
- * bytes, which order like code points: JavaScript's own string order compares
- * UTF-16 units, which differs only when a surrogate pair meets U+E000–U+FFFF.
+ * order of their names, as postconf sorts them; `plainOrder` is plainOrderOf()
+ * the text the names and prefixes were taken from. The lines themselves sort that
+ * way unless a name holds a character below the blank that follows it. And
+ * strcmp() compares UTF-8 bytes, which order like code points: JavaScript's own
+ * string order compares UTF-16 units, which differs only when a surrogate pair
+ * meets U+E000–U+FFFF.
  * Without such characters in the source, the built-in sort of the lines does it:
  * much faster than a comparison function, or than comparing names cut out of the
  * file. (One search of the source costs less than one per line.)
  */
-function sortSettingLines(lines: string[], source: string): string[] {
-  if (!NOT_PLAIN_ORDER.test(source)) return lines.sort();
+function sortSettingLines(lines: string[], plainOrder: boolean): string[] {
+  if (plainOrder) return lines.sort();
   const nameOf = (line: string) => line.slice(0, line.indexOf(" "));
   return lines.sort((a, b) => byteOrder(nameOf(a), nameOf(b)));
 }
@@ -270,6 +273,11 @@ function sortSettingLines(lines: string[], source: string): string[] {
  * not one of them.
  */
 const NOT_PLAIN_ORDER = /[^\t-\r -\ud7ff\ue000-\uffff]/;
+
+/** True when names and prefixes taken from `source` sort like their lines. */
+function plainOrderOf(source: string): boolean {
+  return !NOT_PLAIN_ORDER.test(source);
+}
 
 function byteOrder(a: string, b: string): number {
   const length = Math.min(a.length, b.length);

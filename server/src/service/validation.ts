@@ -143,7 +143,8 @@ const SUPPRESSION = /^\s*#\s*postfix-lint:\s*(disable-next-line|disable)\s+(.+?)
  */
 function suppressions(config: ParsedConfig): (finding: Finding) => boolean {
   const fileWide = new Set<string>();
-  const ranges: { start: number; end: number; rules: Set<string> }[] = [];
+  /** The rules silenced on an entry, by the entry's index in `entries`. */
+  const silenced = new Map<number, Set<string>>();
   // Only comments that contain the mark can match: most files have none, and a
   // long file has too many comments to try the pattern on each.
   const marks = occurrences(config.text, SUPPRESSION_MARK);
@@ -162,15 +163,34 @@ function suppressions(config: ParsedConfig): (finding: Finding) => boolean {
       rules.forEach((rule) => fileWide.add(rule));
       continue;
     }
-    const next = entries.find((entry) => entry.start > comment.end);
-    if (next) ranges.push({ start: next.start, end: next.end, rules });
+    const next = lastIndexWhere(entries, (entry) => entry.start <= comment.end) + 1;
+    if (next >= entries.length) continue;
+    const known = silenced.get(next);
+    if (known) rules.forEach((rule) => known.add(rule));
+    else silenced.set(next, rules);
   }
-  return (finding) =>
-    fileWide.has(finding.rule) ||
-    ranges.some(
-      (range) =>
-        range.rules.has(finding.rule) && finding.start >= range.start && finding.start <= range.end,
+  // Entries do not overlap: a finding can only be in the last one starting at or before it.
+  return (finding) => {
+    if (fileWide.has(finding.rule)) return true;
+    const index = lastIndexWhere(entries, (entry) => entry.start <= finding.start);
+    return (
+      index >= 0 &&
+      finding.start <= entries[index].end &&
+      silenced.get(index)?.has(finding.rule) === true
     );
+  };
+}
+
+/** The last index of a sorted list whose item satisfies `before` (which holds for a prefix), or -1. */
+function lastIndexWhere<T>(items: T[], before: (item: T) => boolean): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (before(items[mid])) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
 }
 
 /** The offsets where `word` occurs in `text`, ascending. */

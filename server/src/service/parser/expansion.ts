@@ -114,11 +114,11 @@ export function forEachReferenceName(
   // Most references are a bare `$name`, read here without a scanner. At the top
   // level each `$` is read on its own, so the first `${` or `$(` can hand the rest
   // of the text to the scanner.
-  let dollar = text.indexOf("$", from);
-  while (dollar >= 0 && dollar < to) {
+  let dollar = indexOfDollar(text, from, to);
+  while (dollar >= 0) {
     const next = dollar + 1 < to ? text.charCodeAt(dollar + 1) : -1;
     if (next === DOLLAR) {
-      dollar = text.indexOf("$", dollar + 2);
+      dollar = indexOfDollar(text, dollar + 2, to);
       continue;
     }
     if (next === LEFT_CURLY || next === LEFT_PAREN) {
@@ -132,7 +132,7 @@ export function forEachReferenceName(
     // An empty name is a syntax error, which ends the scan.
     if (end === dollar + 1) return;
     visit(text.slice(dollar + 1, end));
-    dollar = text.indexOf("$", end);
+    dollar = indexOfDollar(text, end, to);
   }
 }
 
@@ -154,8 +154,17 @@ export function evaluateExpansion(text: string, lookup: MacroLookup): Evaluation
 
 /** True when [from, to) of `text` contains no `$` at all (the common case; saves work). */
 export function hasNoMacros(text: string, from = 0, to = text.length): boolean {
-  const dollar = text.indexOf("$", from);
-  return dollar < 0 || dollar >= to;
+  return indexOfDollar(text, from, to) < 0;
+}
+
+/**
+ * The first `$` in [from, to) of `text`, or -1. Bounded by `to`: a value is often
+ * a small part of a long master.cf entry, and indexOf() would search to its end.
+ */
+function indexOfDollar(text: string, from: number, to: number): number {
+  if (to >= text.length) return text.indexOf("$", from);
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === DOLLAR) return i;
+  return -1;
 }
 
 /** State shared by the scanners of one mac_expand() call (values expanded inside it included). */
@@ -215,8 +224,8 @@ class MacroScanner {
     let i = from;
     let literal = "";
     while (i < to && !this.failed) {
-      const dollar = text.indexOf("$", i);
-      if (dollar < 0 || dollar >= to) break;
+      const dollar = indexOfDollar(text, i, to);
+      if (dollar < 0) break;
       const next = dollar + 1 < to ? text.charCodeAt(dollar + 1) : -1;
       if (next === DOLLAR) {
         if (keepLiterals) literal += text.slice(i, dollar + 1); // `$$` is a literal `$`

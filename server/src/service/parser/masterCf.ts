@@ -215,13 +215,23 @@ function extractBraces(line: LogicalLine, word: Token): BraceGroup {
   return group;
 }
 
-/** Inverse of logicalToOffset for offsets known to lie inside the line's segments. */
+/**
+ * Inverse of logicalToOffset for offsets known to lie inside the line's segments.
+ * A binary search: an entry with many `-o` lines has as many segments, and this
+ * runs for each of its options.
+ */
 function offsetToLogical(line: LogicalLine, offset: number): number {
-  for (let s = line.segments.length - 1; s >= 0; s--) {
-    const segment = line.segments[s];
-    if (offset >= segment.start) {
-      return line.segmentTextStarts[s] + Math.min(offset, segment.end) - segment.start;
-    }
+  const { segments } = line;
+  // The last segment that starts at or before `offset`.
+  let low = 0;
+  let high = segments.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (segments[mid].start <= offset) low = mid + 1;
+    else high = mid;
   }
-  return 0;
+  const s = low - 1;
+  if (s < 0) return 0;
+  const segment = segments[s];
+  return line.segmentTextStarts[s] + Math.min(offset, segment.end) - segment.start;
 }

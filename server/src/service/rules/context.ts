@@ -9,7 +9,7 @@ import { type PostfixVersion, defaultValue, getParameter } from "../data/paramet
 import { type ConfigKind, type ParsedConfig, isEntry } from "../parser/document";
 import { evaluateExpansion } from "../parser/expansion";
 import type { MainEntry, ParameterSetting } from "../parser/mainCf";
-import type { MasterEntry } from "../parser/masterCf";
+import type { MasterEntry, MasterOption } from "../parser/masterCf";
 
 /**
  * What rules see: both files, parsed, and the effective configuration of each
@@ -80,6 +80,12 @@ export interface RuleContext {
   valueOf(name: string, service?: ServiceView): string;
   /** True when the value in effect was set explicitly (main.cf or the service's `-o`). */
   isSet(name: string, service?: ServiceView): boolean;
+  /** True when some service sets `name` with `-o`. */
+  isSetByAnyService(name: string): boolean;
+  /** The service and `-o` option that hold a master.cf setting (overridden ones too). */
+  optionHolding(
+    setting: ParameterSetting,
+  ): { service: ServiceView; option: MasterOption } | undefined;
 }
 
 /** A stand-in for defaults computed from the host (myhostname and the like). */
@@ -198,8 +204,10 @@ export function* ruleContextSteps(
     return defaultValue(name, version) ?? usage.lookup(name);
   };
   const cache = new Map<string, string>();
+  // A number per service for the cache key (looked up, not searched: there may be many).
+  const serviceNumbers = new Map(services.map((service, index) => [service, index]));
   const valueOf = (name: string, service?: ServiceView): string => {
-    const key = `${service ? services.indexOf(service) : -1}:${name}`;
+    const key = `${service ? serviceNumbers.get(service) : -1}:${name}`;
     let value = cache.get(key);
     if (value === undefined) {
       value = evaluateExpansion(rawOf(name, service) ?? "", (other) => rawOf(other, service)).value;
@@ -207,6 +215,11 @@ export function* ruleContextSteps(
     }
     return value;
   };
+
+  // Built on first use, as a lookup per name would otherwise go through every service.
+  let serviceSettingNames: Set<string> | undefined;
+  let optionsBySetting:
+    Map<ParameterSetting, { service: ServiceView; option: MasterOption }> | undefined;
 
   return {
     version,
@@ -224,6 +237,8 @@ export function* ruleContextSteps(
     sourceOf,
     valueOf,
     isSet: (name, service) => sourceOf(name, service) !== undefined,
+    isSetByAnyService: (name) => (serviceSettingNames ??= settingNamesOf(services)).has(name),
+    optionHolding: (setting) => (optionsBySetting ??= optionsOf(services)).get(setting),
   };
 }
 
@@ -293,4 +308,25 @@ function entryAt(entries: MainEntry[], setting: ParameterSetting): MainEntry | u
   }
   const entry = entries[low - 1];
   return entry?.setting === setting ? entry : undefined;
+}
+
+/** The names that any of the services sets with `-o`. */
+function settingNamesOf(services: ServiceView[]): Set<string> {
+  const names = new Set<string>();
+  for (const service of services) for (const name of service.settings.keys()) names.add(name);
+  return names;
+}
+
+/** Every `-o` option's setting, with its service and option (the first service, should two share one). */
+function optionsOf(
+  services: ServiceView[],
+): Map<ParameterSetting, { service: ServiceView; option: MasterOption }> {
+  const options = new Map<ParameterSetting, { service: ServiceView; option: MasterOption }>();
+  for (const service of services) {
+    for (const option of service.entry.options) {
+      if (option.setting && !options.has(option.setting))
+        options.set(option.setting, { service, option });
+    }
+  }
+  return options;
 }

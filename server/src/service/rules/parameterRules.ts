@@ -23,15 +23,24 @@ import type { Finding, Fix } from "./findings";
 export function checkParameters(context: RuleContext): Finding[] {
   const findings: Finding[] = [];
   let mainReferences: Set<string> | undefined;
-  // Only -o settings with unknown names need them: collected on first use.
-  const referencedInMain = () =>
-    (mainReferences ??= referencedNames(context.mainSettings.values()));
+  const serviceReferences = new Map<ServiceView, Set<string>>();
+  // Only -o settings with unknown names need them: collected on first use, once
+  // per service (a service may have thousands of -o settings).
+  const referencedIn: ReferencedNames = {
+    main: () => (mainReferences ??= referencedNames(context.mainSettings.values())),
+    service: (service) => {
+      let names = serviceReferences.get(service);
+      if (!names)
+        serviceReferences.set(service, (names = referencedNames(service.settings.values())));
+      return names;
+    },
+  };
   // One pass over the settings (a long main.cf has many); undefined references go last.
   const undefinedFindings: Finding[] = [];
   for (const placed of context.settings) {
     const facts = getParameter(placed.setting.name.text);
     const finding =
-      unknownName(context, placed, referencedInMain) ??
+      unknownName(context, placed, referencedIn) ??
       readOnly(placed) ??
       deprecated(context, placed, facts) ??
       wrongType(context.version, placed, facts);
@@ -40,6 +49,12 @@ export function checkParameters(context: RuleContext): Finding[] {
   }
   findings.push(...undefinedFindings, ...undefinedRestrictionClasses(context));
   return findings;
+}
+
+/** The names that main.cf's values, or one service's `-o` values, reference as `$name`. */
+interface ReferencedNames {
+  main(): Set<string>;
+  service(service: ServiceView): Set<string>;
 }
 
 /** The names the values of `settings` reference as `$name`. */
@@ -53,16 +68,13 @@ function referencedNames(settings: Iterable<ParameterSetting>): Set<string> {
 function unknownName(
   context: RuleContext,
   { setting, file, service, parameterClass }: PlacedSetting,
-  referencedInMain: () => Set<string>,
+  referencedIn: ReferencedNames,
 ): Finding | undefined {
   const name = setting.name.text;
   if (parameterClass !== undefined || READ_ONLY_PARAMETERS.has(name)) return undefined;
   // A name set with -o is valid there when that service's own values, or main.cf
   // values (which every service sees), reference it.
-  if (
-    service &&
-    (referencedNames(service.settings.values()).has(name) || referencedInMain().has(name))
-  ) {
+  if (service && (referencedIn.service(service).has(name) || referencedIn.main().has(name))) {
     return undefined;
   }
   const suggestion = closestName(name, context.version);
@@ -295,7 +307,7 @@ function undefinedReferences(
 function isDefined(context: RuleContext, name: string, service: ServiceView | undefined): boolean {
   if (context.mainSettings.has(name) || context.usage.isKnown(name)) return true;
   if (service) return service.settings.has(name);
-  return context.services.some((other) => other.settings.has(name));
+  return context.isSetByAnyService(name);
 }
 
 function undefinedMessage(name: string, test: "?" | ":" | undefined): string {

@@ -499,11 +499,7 @@ function fileText(context: RuleContext, file: ConfigKind): string {
 const newlineOf = (text: string) => (text.includes("\r\n") ? "\r\n" : "\n");
 
 function optionOf(context: RuleContext, setting: ParameterSetting): MasterOption | undefined {
-  for (const service of context.services) {
-    const option = service.entry.options.find((candidate) => candidate.setting === setting);
-    if (option) return option;
-  }
-  return undefined;
+  return context.optionHolding(setting)?.option;
 }
 
 /** A new main.cf line after the entry of `after`, or a new `-o` after the option of `after`. */

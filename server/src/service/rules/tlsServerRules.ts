@@ -331,18 +331,13 @@ function place(context: RuleContext, source: SettingSource): string {
   return service ? `on ${service.name}/${service.type}` : "in master.cf";
 }
 
+// Looked up, not searched: a finding per service would otherwise scan every option.
 function serviceOf(context: RuleContext, setting: ParameterSetting): ServiceView | undefined {
-  return context.services.find((service) =>
-    service.entry.options.some((option) => option.setting === setting),
-  );
+  return context.optionHolding(setting)?.service;
 }
 
 function optionOf(context: RuleContext, setting: ParameterSetting): MasterOption | undefined {
-  for (const service of context.services) {
-    const option = service.entry.options.find((o) => o.setting === setting);
-    if (option) return option;
-  }
-  return undefined;
+  return context.optionHolding(setting)?.option;
 }
 
 // ---------------------------------------------------------------------------
