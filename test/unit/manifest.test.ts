@@ -19,9 +19,23 @@ describe("package.json contributions", () => {
     const serverKeys = Object.keys(properties)
       .filter((key) => key !== "postfix.trace.server")
       .map((key) => key.replace(/^postfix\./, ""));
-    expect(serverKeys.sort()).toEqual(Object.keys(serverDefaults).sort());
+    // A dotted setting (postfix.files.x) is a nested object in the settings.
+    const leafKeys = (object: Record<string, unknown>, prefix = ""): string[] =>
+      Object.entries(object).flatMap(([key, value]) =>
+        value !== null && typeof value === "object" && !Array.isArray(value) && key !== "rules"
+          ? leafKeys(value as Record<string, unknown>, `${prefix}${key}.`)
+          : [`${prefix}${key}`],
+      );
+    const defaultOf = (key: string) =>
+      key
+        .split(".")
+        .reduce<unknown>(
+          (object, part) => (object as Record<string, unknown>)[part],
+          serverDefaults,
+        );
+    expect(serverKeys.sort()).toEqual(leafKeys(serverDefaults).sort());
     for (const key of serverKeys)
-      expect(properties[`postfix.${key}`].default, key).toEqual(serverDefaults[key]);
+      expect(properties[`postfix.${key}`].default, key).toEqual(defaultOf(key));
     expect(properties["postfix.trace.server"].default).toBe("off");
   });
 
