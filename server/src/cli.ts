@@ -1,7 +1,14 @@
-import { isAscii } from "node:buffer";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
+import {
+  type CachedRead,
+  type ReadPolicy,
+  SafeFileCache,
+  decodeText,
+  identityKey,
+} from "./files/safeRead";
+import type { Diagnostic } from "vscode-languageserver-types";
 import { LineIndex } from "./service/text/lineIndex";
 import { NEWEST_VERSION, type PostfixVersion } from "./service/data/parameters";
 import { type ConfigKind, type ParsedConfig, parseConfig } from "./service/parser/document";
@@ -25,10 +32,11 @@ import {
  * Exit status: 0 nothing at error severity, 1 errors found, 2 usage or I/O error.
  */
 
-const USAGE = `usage: postfix-lint [--format text|json] [--postfix-version X.Y] [--rule ID=SEVERITY]... [--kind main|master] PATH...
-       postfix-lint --print main|master|services DIR
+const USAGE = `usage: postfix-lint [--format text|json] [--postfix-version X.Y] [--rule ID=SEVERITY]... [--kind main|master] [--follow-symlinks] PATH...
+       postfix-lint --print main|master|services [--follow-symlinks] DIR
 PATH is a main.cf or master.cf file, a config directory (its main.cf and master.cf), or - for stdin (with --kind).
---print emulates postconf -n (main), -M (master) or -P (services) on DIR.`;
+--print emulates postconf -n (main), -M (master) or -P (services) on DIR.
+--follow-symlinks reads files that are symbolic links leaving their directory (not read by default).`;
 
 class UsageError extends Error {}
 
@@ -38,11 +46,18 @@ interface Options {
   rules: Record<string, SeveritySetting>;
   kind?: ConfigKind;
   print?: "main" | "master" | "services";
+  followSymlinks: boolean;
   paths: string[];
 }
 
 function parseArguments(args: string[]): Options {
-  const options: Options = { format: "text", version: NEWEST_VERSION, rules: {}, paths: [] };
+  const options: Options = {
+    format: "text",
+    version: NEWEST_VERSION,
+    rules: {},
+    followSymlinks: false,
+    paths: [],
+  };
   const valueOf = (index: number, flag: string) => {
     if (index >= args.length) throw new UsageError(`${flag} needs a value`);
     return args[index];
@@ -78,6 +93,8 @@ function parseArguments(args: string[]): Options {
         throw new UsageError(`--print expects main, master or services`);
       }
       options.print = what;
+    } else if (arg === "--follow-symlinks") {
+      options.followSymlinks = true;
     } else if (arg === "-h" || arg === "--help") {
       process.stdout.write(USAGE + "\n");
       process.exit(0);
@@ -91,37 +108,89 @@ function parseArguments(args: string[]): Options {
   return options;
 }
 
-function readText(path: string): string {
-  try {
-    const bytes = readFileSync(path);
-    // ASCII decodes the same as Latin-1, which is a plain copy (faster than UTF-8 decoding).
-    return bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
-  } catch (error) {
-    throw new Error(
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
+/** A config file as read once: its text and its parse. */
+interface ConfigFile {
+  text: string;
+  config: ParsedConfig;
+}
+
+/**
+ * Every file is read through the safe file access, once however many paths name
+ * it: a directory given 3,000 times, or a sibling shared by many targets, is read
+ * and parsed once.
+ */
+const configFiles: Record<ConfigKind, SafeFileCache<ConfigFile>> = {
+  main: new SafeFileCache((bytes) => configFileOf("main", bytes), 16),
+  master: new SafeFileCache((bytes) => configFileOf("master", bytes), 16),
+};
+
+/** The parse is made on first use: --print main reads main.cf from its text alone. */
+function configFileOf(kind: ConfigKind, bytes: Buffer): ConfigFile {
+  const text = decodeText(bytes);
+  let config: ParsedConfig | undefined;
+  return {
+    text,
+    get config() {
+      return (config ??= parseConfig(kind, text));
+    },
+  };
+}
+
+function readConfigFile(path: string, kind: ConfigKind, options: Options): CachedRead<ConfigFile> {
+  const policy: ReadPolicy = {
+    maxBytes: MAX_ANALYSED_LENGTH,
+    // A link may point within the file's own directory; elsewhere only when asked.
+    allowedRoots: [dirname(path)],
+    followSymlinksOutside: options.followSymlinks,
+  };
+  return configFiles[kind].readSync(path, policy);
+}
+
+/** "PATH: not read: it is a FIFO ..." with what to do when the user can do something. */
+function notReadMessage(path: string, read: Extract<CachedRead<unknown>, { ok: false }>): string {
+  if (read.reason === "missing") return `${path}: no such file or directory`;
+  const remedy =
+    read.reason === "symlink-outside" ? " Use --follow-symlinks to read it anyway." : "";
+  return `${path}: not read: it ${read.detail}.${remedy}`;
+}
+
+const warn = (message: string) => process.stderr.write(`postfix-lint: ${message}\n`);
+
+/** Paths already reported as not read: each is reported once, however often named. */
+const reportedPaths = new Set<string>();
+
+function warnNotRead(
+  path: string,
+  read: Extract<CachedRead<unknown>, { ok: false }>,
+  consequence = "",
+): void {
+  if (reportedPaths.has(path)) return;
+  reportedPaths.add(path);
+  warn(notReadMessage(path, read) + consequence);
 }
 
 function runPrint(options: Options): number {
   if (options.paths.length !== 1)
     throw new UsageError("--print takes exactly one config directory");
   const dir = options.paths[0].replace(/\/+$/, "") || "/";
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new Error(`${dir} is not a directory`);
+  if (!isDirectory(dir)) throw new Error(`${dir} is not a directory`);
+  // postconf reads both files; without one that is there, its output would be wrong.
   const read = (kind: ConfigKind) => {
     const path = join(dir, `${kind}.cf`);
-    return existsSync(path) ? readText(path) : undefined;
+    const file = readConfigFile(path, kind, options);
+    if (file.ok) return file.value;
+    if (file.reason === "missing") return undefined;
+    throw new Error(notReadMessage(path, file));
   };
-  const mainText = read("main");
-  const masterText = read("master");
+  const main = read("main");
+  const master = read("master");
   const config: ConfigPair = {
     configDir: dir,
     // postconf derives myhostname from the host it runs on; so do we.
     hostname: hostname(),
     // The emulation reads main.cf from its text, as postconf does: no parse tree.
-    main: mainText === undefined ? undefined : { text: mainText },
-    master: masterText === undefined ? undefined : parseConfig("master", masterText),
+    main: main === undefined ? undefined : { text: main.text },
+    master: master?.config,
   };
   const printers: Record<
     NonNullable<Options["print"]>,
@@ -150,34 +219,87 @@ function runPrint(options: Options): number {
 interface LintTarget {
   path: string;
   kind: ConfigKind;
-  text: string;
+  /** Undefined for a file too large to read, with its size. */
+  file?: ConfigFile;
+  tooLargeBytes?: number;
 }
 
-function collectTargets(options: Options): LintTarget[] {
-  const targets: LintTarget[] = [];
+/**
+ * The files the paths name, each once (a file named twice, directly or through a
+ * directory or a link, is linted once, under the first path naming it). A path
+ * that names a file that cannot be read is reported on stderr and makes the exit
+ * status 2; a file of a named directory that is there but not read is reported
+ * and skipped, unless the directory then has nothing to lint.
+ */
+function* lintTargets(options: Options, failed: () => void): Generator<LintTarget> {
+  const seen = new Set<string>();
+  const take = (
+    path: string,
+    kind: ConfigKind,
+    named: boolean,
+  ): LintTarget | "seen" | "refused" | "missing" => {
+    const read = readConfigFile(path, kind, options);
+    if (read.ok || read.reason === "too-large") {
+      const key = `${kind}:${identityKey(read.identity!)}`;
+      if (seen.has(key)) return "seen";
+      seen.add(key);
+      return read.ok
+        ? { path, kind, file: read.value }
+        : { path, kind, tooLargeBytes: Number(read.identity!.size) };
+    }
+    if (read.reason === "missing" && !named) return "missing";
+    warnNotRead(path, read);
+    if (named) failed();
+    return "refused";
+  };
   for (const path of options.paths) {
     if (path === "-") {
       if (!options.kind) throw new UsageError("reading stdin needs --kind main|master");
-      targets.push({ path: "<stdin>", kind: options.kind, text: readFileSync(0, "utf8") });
+      const text = readFileSync(0, "utf8");
+      yield {
+        path: "<stdin>",
+        kind: options.kind,
+        file: { text, config: parseConfig(options.kind, text) },
+      };
       continue;
     }
-    if (!existsSync(path)) throw new Error(`${path}: no such file or directory`);
-    if (statSync(path).isDirectory()) {
-      const found = (["main", "master"] as const).filter((kind) =>
-        existsSync(join(path, `${kind}.cf`)),
+    if (isDirectory(path)) {
+      const targets = (["main", "master"] as const).map((kind) =>
+        take(join(path, `${kind}.cf`), kind, false),
       );
-      if (found.length === 0) throw new Error(`${path}: no main.cf or master.cf in this directory`);
-      for (const kind of found) {
-        const file = join(path, `${kind}.cf`);
-        targets.push({ path: file, kind, text: readText(file) });
+      const found = targets.filter((target) => target !== "refused" && target !== "missing");
+      if (found.length === 0) {
+        // Nothing of the directory gets linted: that must not pass as clean.
+        if (!targets.includes("refused"))
+          warn(`${path}: no main.cf or master.cf in this directory`);
+        failed();
       }
+      for (const target of found) if (target !== "seen") yield target;
       continue;
     }
-    const kind = options.kind ?? kindFromName(path);
+    const kind = options.kind ?? kindFromName(path) ?? (exists(path) ? undefined : "main");
     if (!kind) throw new UsageError(`${path}: cannot tell main.cf from master.cf; use --kind`);
-    targets.push({ path, kind, text: readText(path) });
+    const target = take(path, kind, true);
+    if (typeof target === "object") yield target;
   }
-  return targets;
+}
+
+/** Whether anything is at path, a dangling link included. */
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function kindFromName(path: string): ConfigKind | undefined {
@@ -187,30 +309,54 @@ function kindFromName(path: string): ConfigKind | undefined {
   return undefined;
 }
 
-/** The other file of the same directory, so that rules see the whole configuration. */
-function siblingOf(target: LintTarget): ParsedConfig | undefined {
+/**
+ * The other file of the same directory, so that rules see the whole configuration.
+ * One that is there but not read is reported once on stderr; the target is then
+ * checked alone.
+ */
+function siblingOf(target: LintTarget, options: Options): ParsedConfig | undefined {
   if (target.path === "<stdin>") return undefined;
   const kind = target.kind === "main" ? "master" : "main";
   const path = join(dirname(target.path), `${kind}.cf`);
-  return existsSync(path) ? parseConfig(kind, readText(path)) : undefined;
+  const read = readConfigFile(path, kind, options);
+  if (read.ok) return read.value.config;
+  if (read.reason !== "missing") {
+    warnNotRead(path, read, ` Checked ${basename(target.path)} without it.`);
+  }
+  return undefined;
 }
 
 const SEVERITY_NAMES = ["", "error", "warning", "info", "hint"];
 
+interface ReportedDiagnostic {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: string;
+  code: string;
+  message: Diagnostic["message"];
+}
+
 function runLint(options: Options): number {
   let errors = 0;
-  const report = collectTargets(options).map((target) => {
-    const index = new LineIndex(target.text);
+  let readFailed = false;
+  const report: { path: string; diagnostics: ReportedDiagnostic[] }[] = [];
+  // One target at a time: only the files in the read cache stay in memory.
+  for (const target of lintTargets(options, () => (readFailed = true))) {
+    const { file } = target;
     const diagnostics =
-      target.text.length > MAX_ANALYSED_LENGTH
-        ? [tooLargeDiagnostic(target.text.length)]
-        : doValidation(
-            parseConfig(target.kind, target.text),
-            index,
-            { rules: options.rules, version: options.version },
-            siblingOf(target),
-          );
-    return {
+      file === undefined
+        ? [tooLargeDiagnostic(target.tooLargeBytes!, "bytes")]
+        : file.text.length > MAX_ANALYSED_LENGTH
+          ? [tooLargeDiagnostic(file.text.length)]
+          : doValidation(
+              file.config,
+              new LineIndex(file.text),
+              { rules: options.rules, version: options.version },
+              siblingOf(target, options),
+            );
+    report.push({
       path: target.path,
       diagnostics: diagnostics.map((diagnostic) => {
         const severity = SEVERITY_NAMES[diagnostic.severity ?? 1];
@@ -225,8 +371,8 @@ function runLint(options: Options): number {
           message: diagnostic.message,
         };
       }),
-    };
-  });
+    });
+  }
   if (options.format === "json") {
     process.stdout.write(JSON.stringify({ files: report }) + "\n");
   } else {
@@ -238,7 +384,7 @@ function runLint(options: Options): number {
       }
     }
   }
-  return errors > 0 ? 1 : 0;
+  return readFailed ? 2 : errors > 0 ? 1 : 0;
 }
 
 function main(args: string[]): number {

@@ -1,6 +1,7 @@
 import {
   type CompletionItem,
   type Connection,
+  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
   ProposedFeatures,
@@ -16,14 +17,19 @@ import {
   parseConfig,
   updateConfig,
 } from "./service/parser/document";
-import { readFileSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { basename, dirname, join } from "node:path";
+import { SafeFileCache, decodeText, diskPathOfUri } from "./files/safeRead";
 import { doCodeActions } from "./service/codeActions";
 import { doComplete, resolveCompletion } from "./service/completion";
 import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
-import { MAX_ANALYSED_LENGTH, tooLargeDiagnostic, validationSteps } from "./service/validation";
+import {
+  MAX_ANALYSED_LENGTH,
+  siblingNotReadDiagnostic,
+  tooLargeDiagnostic,
+  validationSteps,
+} from "./service/validation";
 import { EditableText } from "./service/text/editableText";
 import { LineIndex } from "./service/text/lineIndex";
 import { findDocumentSymbols, findWorkspaceSymbols } from "./service/symbols";
@@ -87,32 +93,40 @@ export function startServer(connection: Connection): void {
   /** Runs a handler; on failure logs and returns the fallback instead of throwing. */
   function guard<P extends unknown[], R>(
     name: string,
-    fallback: R,
+    fallback: Awaited<R>,
     handler: (...args: P) => R,
   ): (...args: P) => R {
     return guardWith(name, () => fallback, handler);
   }
 
-  /** guard() for a fallback that depends on the request's arguments. */
+  /**
+   * guard() for a fallback that depends on the request's arguments. An
+   * asynchronous handler is guarded too: its rejection is logged and answered
+   * with the fallback.
+   */
   function guardWith<P extends unknown[], R>(
     name: string,
-    fallback: (...args: P) => R,
+    fallback: (...args: P) => Awaited<R>,
     handler: (...args: P) => R,
   ) {
     return (...args: P): R => {
-      try {
-        return handler(...args);
-      } catch (error) {
+      const recover = (error: unknown): Awaited<R> => {
         // A deliberate answer (a refused rename) goes to the client as it is.
         if (error instanceof ResponseError) throw error;
         log(`postfix-lsp: ${name} failed`, error);
         return fallback(...args);
+      };
+      try {
+        const result = handler(...args);
+        return (result instanceof Promise ? result.catch(recover) : result) as R;
+      } catch (error) {
+        return recover(error) as R;
       }
     };
   }
 
-  /** The validation pass running per document; a newer one makes it stop. */
-  const runningValidations = new Map<string, object>();
+  /** The validation pass running per document; a newer one aborts it. */
+  const runningValidations = new Map<string, AbortController>();
 
   /**
    * Validates a document in steps, answering other requests in between: at 100k
@@ -130,30 +144,31 @@ export function startServer(connection: Connection): void {
       void connection.sendDiagnostics({ uri, version, diagnostics });
       return;
     }
-    const pass = {};
+    const pass = new AbortController();
+    runningValidations.get(uri)?.abort();
     runningValidations.set(uri, pass);
     const siblingUri = siblingUriOf(uri, document.config.kind);
     const siblingVersion = documents.get(siblingUri)?.version;
-    const steps = validationSteps(
-      document.config,
-      document.text,
-      settings,
-      siblingOf(uri, document),
-    );
     const current = () =>
       runningValidations.get(uri) === pass &&
       documents.get(uri) === document &&
       document.version === version &&
       documents.get(siblingUri)?.version === siblingVersion;
     try {
+      const sibling = await siblingOf(uri, document, pass.signal);
+      if (!current()) return;
+      const steps = validationSteps(document.config, document.text, settings, sibling.config);
       for (let step = steps.next(); ; step = steps.next()) {
         if (step.done) {
-          void connection.sendDiagnostics({ uri, version, diagnostics: step.value });
+          const diagnostics = sibling.notRead ? [sibling.notRead, ...step.value] : step.value;
+          void connection.sendDiagnostics({ uri, version, diagnostics });
           return;
         }
         await new Promise((resolve) => setImmediate(resolve));
         if (!current()) return;
       }
+    } catch (error) {
+      if (!pass.signal.aborted) throw error;
     } finally {
       if (runningValidations.get(uri) === pass) runningValidations.delete(uri);
     }
@@ -162,41 +177,77 @@ export function startServer(connection: Connection): void {
   const siblingUriOf = (uri: string, kind: ConfigKind) =>
     uri.replace(/[^/]*$/, `${kind === "main" ? "master" : "main"}.cf`);
 
+  /** Directories of the workspace folders: sibling links may point into them. */
+  let workspaceRoots: string[] = [];
+  const siblingFiles = {
+    main: new SafeFileCache((bytes) => parseConfig("main", decodeText(bytes))),
+    master: new SafeFileCache((bytes) => parseConfig("master", decodeText(bytes))),
+  };
+  /** The last reason logged per sibling path, so that a refusal is logged once. */
+  const loggedRefusals = new Map<string, string>();
+
   /**
    * The other file of the same config directory (master.cf beside main.cf and the
-   * reverse): its open buffer if there is one, else the file on disk.
+   * reverse): its open buffer if there is one, else the file on disk, read through
+   * the safe file access and only for a plain file: URI. A file that is there but
+   * refused (a FIFO, a device, too large, a link leaving the directory) yields a
+   * diagnostic for the document, and one log line.
    */
-  const diskSiblings = new Map<string, { mtimeMs: number; size: number; config: ParsedConfig }>();
-  const siblingOf = (uri: string, document: OpenDocument): ParsedConfig | undefined => {
+  const siblingOf = async (
+    uri: string,
+    document: OpenDocument,
+    signal: AbortSignal,
+  ): Promise<{ config?: ParsedConfig; notRead?: Diagnostic }> => {
     const kind = document.config.kind === "main" ? "master" : "main";
     const siblingUri = siblingUriOf(uri, document.config.kind);
-    if (siblingUri === uri) return undefined;
+    if (siblingUri === uri) return {};
     const open = documents.get(siblingUri);
-    if (open) return open.config;
-    if (!siblingUri.startsWith("file:")) return undefined;
-    try {
-      const path = fileURLToPath(siblingUri);
-      // Validation runs after every pause in typing; re-read only a file that changed.
-      const { mtimeMs, size } = statSync(path);
-      const cached = diskSiblings.get(path);
-      if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.config;
-      const config = parseConfig(kind, readFileSync(path, "utf8"));
-      diskSiblings.set(path, { mtimeMs, size, config });
-      return config;
-    } catch {
-      return undefined; // no sibling on disk: validate the file alone
+    if (open) return { config: open.config };
+    const documentPath = diskPathOfUri(uri);
+    if (!documentPath) return {};
+    const configDir = dirname(documentPath);
+    const path = join(configDir, `${kind}.cf`);
+    // One stat per pass while the file stays the same; it is read again only when it changes.
+    const read = await siblingFiles[kind].read(
+      path,
+      {
+        maxBytes: MAX_ANALYSED_LENGTH,
+        allowedRoots: [configDir, ...workspaceRoots],
+        followSymlinksOutside: settings.files.followSymlinksOutside,
+      },
+      signal,
+    );
+    if (read.ok) {
+      loggedRefusals.delete(path);
+      return { config: read.value };
     }
+    if (read.reason === "missing") return {};
+    if (loggedRefusals.get(path) !== read.detail) {
+      loggedRefusals.set(path, read.detail);
+      connection.console.info(`postfix-lsp: not reading ${path}: it ${read.detail}`);
+    }
+    const remedy =
+      read.reason === "symlink-outside"
+        ? "To follow such links, enable the postfix.files.followSymlinksOutside setting."
+        : read.reason === "too-large"
+          ? "Postfix configuration files are normally a few kilobytes."
+          : `Make ${basename(path)} a regular, readable file.`;
+    return { notRead: siblingNotReadDiagnostic(basename(path), read.detail, remedy) };
   };
 
   /** Position mappers for sibling files read from disk, made once per parse. */
   const diskMappers = new WeakMap<ParsedConfig, LineIndex>();
 
   /** The sibling as navigation needs it: open buffer or file on disk, with positions. */
-  const siblingFile = (uri: string, document: OpenDocument): ConfigFile | undefined => {
+  const siblingFile = async (
+    uri: string,
+    document: OpenDocument,
+  ): Promise<ConfigFile | undefined> => {
     const siblingUri = siblingUriOf(uri, document.config.kind);
     const open = documents.get(siblingUri);
     if (open) return { uri: siblingUri, config: open.config, mapper: open.text };
-    const config = siblingOf(uri, document);
+    // Validation keeps the read cached: this costs one stat while the file stays the same.
+    const { config } = await siblingOf(uri, document, new AbortController().signal);
     if (!config) return undefined;
     let mapper = diskMappers.get(config);
     if (!mapper) diskMappers.set(config, (mapper = new LineIndex(config.text)));
@@ -204,17 +255,18 @@ export function startServer(connection: Connection): void {
   };
 
   /** Runs a navigation request on an open document and its sibling. */
-  const withFiles = <R>(
+  const withFiles = async <R>(
     uri: string,
     fallback: R,
     request: (file: ConfigFile, sibling: ConfigFile | undefined) => R,
-  ): R => {
+  ): Promise<R> => {
     const document = documents.get(uri);
     if (!document || document.tooLarge) return fallback;
-    return request(
-      { uri, config: document.config, mapper: document.text },
-      siblingFile(uri, document),
-    );
+    const sibling = await siblingFile(uri, document);
+    // The document may have changed while the sibling was read: use it as it is now.
+    const current = documents.get(uri);
+    if (!current || current.tooLarge) return fallback;
+    return request({ uri, config: current.config, mapper: current.text }, sibling);
   };
 
   /** Revalidates a document and, since rules look across files, its open sibling. */
@@ -279,6 +331,9 @@ export function startServer(connection: Connection): void {
       if (params.initializationOptions) applySettings(params.initializationOptions);
       const { trusted } = (params.initializationOptions ?? {}) as { trusted?: unknown };
       setTrust(typeof trusted === "boolean" ? trusted : true);
+      workspaceRoots = (params.workspaceFolders ?? [])
+        .map((folder) => diskPathOfUri(folder.uri))
+        .filter((path) => path !== undefined);
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -366,13 +421,13 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onWorkspaceSymbol(
-    guard("workspaceSymbol", [], ({ query }) => {
+    guard("workspaceSymbol", [], async ({ query }) => {
       // The open files and their siblings, each once.
       const files = new Map<string, ConfigFile>();
       for (const [uri, document] of documents) {
         if (document.tooLarge) continue;
         files.set(uri, { uri, config: document.config, mapper: document.text });
-        const sibling = siblingFile(uri, document);
+        const sibling = await siblingFile(uri, document);
         if (sibling && !files.has(sibling.uri)) files.set(sibling.uri, sibling);
       }
       return findWorkspaceSymbols([...files.values()], query);

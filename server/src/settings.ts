@@ -29,6 +29,10 @@ export interface ServerSettings {
   version: PostfixVersion;
   /** Severity overrides of known rule ids, in an object without prototype. */
   rules: Readonly<Record<string, SeveritySetting>>;
+  files: {
+    /** Follow a sibling link that leaves its directory and the workspace folders. */
+    followSymlinksOutside: boolean;
+  };
 }
 
 /** Receives one message per problem found; the first sentence says what was wrong. */
@@ -40,7 +44,13 @@ export function readSettings(
   report: SettingsProblemSink = () => undefined,
 ): ServerSettings {
   const raw = isPlainObject(section) ? section : {};
-  return { version: readVersionSetting(raw.version, report), rules: readRules(raw.rules, report) };
+  const files = isPlainObject(raw.files) ? raw.files : {};
+  return {
+    version: readVersionSetting(raw.version, report),
+    rules: readRules(raw.rules, report),
+    // Only `true` turns it on: anything else keeps links from leaving the folder.
+    files: { followSymlinksOutside: files.followSymlinksOutside === true },
+  };
 }
 
 function readVersionSetting(value: unknown, report: SettingsProblemSink): PostfixVersion {

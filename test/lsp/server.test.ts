@@ -1,36 +1,19 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type MessageConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  createMessageConnection,
-} from "vscode-jsonrpc/node";
+import type { MessageConnection } from "vscode-jsonrpc/node";
 import type { PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+import { ROOT, spawnServer } from "../support/lspServer";
 
 /** Talks to `node dist/server.js --stdio` exactly as an editor would. */
 
-const ROOT = join(__dirname, "../..");
 let server: ChildProcess;
 let connection: MessageConnection;
 const published = new Map<string, PublishDiagnosticsParams[]>();
 const waiters: (() => void)[] = [];
-
-/** A server process and a connection to it (not listening yet). */
-function spawnServer(): { child: ChildProcess; connection: MessageConnection } {
-  const child = spawn("node", [join(ROOT, "dist/server.js"), "--stdio"], {
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  const connection = createMessageConnection(
-    new StreamMessageReader(child.stdout!),
-    new StreamMessageWriter(child.stdin!),
-  );
-  return { child, connection };
-}
 
 function nextDiagnostics(uri: string, count: number): Promise<PublishDiagnosticsParams> {
   return new Promise((resolve, reject) => {

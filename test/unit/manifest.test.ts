@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DOCUMENT_SELECTOR } from "../../client/src/selector";
@@ -12,7 +12,10 @@ import { RULES } from "../../server/src/service/rules/ruleTable";
 import { SEVERITY_SETTINGS } from "../../server/src/service/validation";
 import { MAX_RULE_ENTRIES, MAX_VERSION_LENGTH, readSettings } from "../../server/src/settings";
 
-/** The manifest must agree with the code it describes. */
+/**
+ * The manifest must agree with the code it describes. Its list of rule ids is
+ * rendered from the rule table: after adding a rule, run `npm run update:generated`.
+ */
 
 const ROOT = join(__dirname, "../..");
 const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
@@ -26,9 +29,23 @@ describe("package.json contributions", () => {
     const serverKeys = Object.keys(properties)
       .filter((key) => key !== "postfix.trace.server")
       .map((key) => key.replace(/^postfix\./, ""));
-    expect(serverKeys.sort()).toEqual(Object.keys(serverDefaults).sort());
+    // A dotted setting (postfix.files.x) is a nested object in the settings.
+    const leafKeys = (object: Record<string, unknown>, prefix = ""): string[] =>
+      Object.entries(object).flatMap(([key, value]) =>
+        value !== null && typeof value === "object" && !Array.isArray(value) && key !== "rules"
+          ? leafKeys(value as Record<string, unknown>, `${prefix}${key}.`)
+          : [`${prefix}${key}`],
+      );
+    const defaultOf = (key: string) =>
+      key
+        .split(".")
+        .reduce<unknown>(
+          (object, part) => (object as Record<string, unknown>)[part],
+          serverDefaults,
+        );
+    expect(serverKeys.sort()).toEqual(leafKeys(serverDefaults).sort());
     for (const key of serverKeys)
-      expect(properties[`postfix.${key}`].default, key).toEqual(serverDefaults[key]);
+      expect(properties[`postfix.${key}`].default, key).toEqual(defaultOf(key));
     expect(properties["postfix.trace.server"].default).toBe("off");
   });
 
@@ -44,7 +61,13 @@ describe("package.json contributions", () => {
     expect(version.markdownDescription).toContain(`${OLDEST_VERSION} to ${NEWEST_VERSION}`);
     const rules = properties["postfix.rules"];
     expect(rules.maxProperties).toBe(MAX_RULE_ENTRIES);
-    expect(rules.propertyNames.enum).toEqual(RULES.map((rule) => rule.id).sort());
+    const ids = RULES.map((rule) => rule.id).sort();
+    if (process.env.UPDATE_README && JSON.stringify(rules.propertyNames.enum) !== JSON.stringify(ids)) {
+      rules.propertyNames.enum = ids;
+      writeFileSync(join(ROOT, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+      return;
+    }
+    expect(rules.propertyNames.enum).toEqual(ids);
     expect(rules.additionalProperties.enum).toEqual(SEVERITY_SETTINGS);
   });
 

@@ -5,9 +5,8 @@ import { RULES } from "../../server/src/service/rules/ruleTable";
 
 /**
  * The README's rule table is rendered from the rule table, so it cannot go stale.
- * After changing rules, run
- *   UPDATE_README=1 npx vitest run test/unit/readme-rules.test.ts && npx prettier --write README.md
- * (Prettier pads the cells; the comparison ignores that padding.)
+ * After changing rules, run `npm run update:generated`, which also renders the
+ * manifest's list of rule ids (Prettier pads the cells; the comparison ignores that padding).
  */
 const README = join(__dirname, "../../README.md");
 const START = "<!-- rules:start -->";

@@ -40,7 +40,7 @@ function severities(settings: ValidationSettings): unknown[] {
 describe("postfix.version", () => {
   it("takes a covered line, maps a patch release to its line, and reads auto as the newest", () => {
     expect(read({ version: "3.7" })).toEqual({
-      settings: { version: "3.7", rules: {} },
+      settings: { version: "3.7", rules: {}, files: { followSymlinksOutside: false } },
       problems: [],
     });
     expect(read({ version: " 3.7.11 " }).settings.version).toBe("3.7");

@@ -46,14 +46,38 @@ export const DIAGNOSTIC_SOURCE = "postfix";
  */
 export const MAX_ANALYSED_LENGTH = 10_000_000;
 
-/** The one diagnostic of a document too large to analyse. */
-export function tooLargeDiagnostic(length: number): Diagnostic {
+/**
+ * The one diagnostic of a document too large to analyse: an open document is
+ * measured in characters, a file on disk (which is not read) in bytes.
+ */
+export function tooLargeDiagnostic(
+  length: number,
+  unit: "characters" | "bytes" = "characters",
+): Diagnostic {
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Warning,
     code: "file-too-large",
     source: DIAGNOSTIC_SOURCE,
-    message: `This file has ${length.toLocaleString("en")} characters; files over ${MAX_ANALYSED_LENGTH.toLocaleString("en")} are not analysed. Postfix configuration files are normally a few kilobytes.`,
+    message: `This file has ${length.toLocaleString("en")} ${unit}; files over ${MAX_ANALYSED_LENGTH.toLocaleString("en")} ${unit} are not analysed. Postfix configuration files are normally a few kilobytes.`,
+  };
+}
+
+/**
+ * Says that the sibling file (master.cf beside main.cf, or the reverse) exists but
+ * was not read. `reason` continues "it ...", e.g. "is a FIFO (named pipe)".
+ */
+export function siblingNotReadDiagnostic(
+  siblingName: string,
+  reason: string,
+  remedy: string,
+): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    code: "sibling-not-read",
+    source: DIAGNOSTIC_SOURCE,
+    message: `The ${siblingName} beside this file was not read: it ${reason}. Checks that look at both main.cf and master.cf ran on this file alone. ${remedy}`,
   };
 }
 

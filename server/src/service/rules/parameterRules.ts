@@ -13,6 +13,7 @@ import type { ParameterSetting } from "../parser/mainCf";
 import { READ_ONLY_PARAMETERS, splitList } from "../analysis/parameterUsage";
 import type { PlacedSetting, RuleContext, ServiceView } from "./context";
 import type { Finding, Fix } from "./findings";
+import { excerpt } from "../text/excerpt";
 
 /**
  * Rules about parameter names and values that Postfix itself reports: postconf's
@@ -83,9 +84,9 @@ function unknownName(
     file,
     ...setting.name,
     message:
-      `"${name}" is not a Postfix ${context.version} parameter, and no value references it as $${name}: ` +
+      `"${excerpt(name)}" is not a Postfix ${context.version} parameter, and no value references it as $${excerpt(name)}: ` +
       `Postfix ignores it (postconf: "unused parameter").` +
-      (suggestion ? ` Did you mean "${suggestion}"?` : ""),
+      (suggestion ? ` Did you mean "${excerpt(suggestion)}"?` : ""),
   };
   if (suggestion) {
     finding.fix = {
@@ -206,7 +207,7 @@ function wrongType(
       const finding: Finding = {
         rule: "invalid-boolean",
         ...at,
-        message: `${name} takes yes or no; "${value}" makes the daemons stop with "bad boolean configuration".`,
+        message: `${name} takes yes or no; "${excerpt(value)}" makes the daemons stop with "bad boolean configuration".`,
       };
       if (replacement) {
         finding.fix = {
@@ -223,7 +224,7 @@ function wrongType(
         return {
           rule: "invalid-number",
           ...at,
-          message: `${name} takes a whole number; "${value}" makes the daemons stop with "bad numerical configuration".`,
+          message: `${name} takes a whole number; "${excerpt(value)}" makes the daemons stop with "bad numerical configuration".`,
         };
       }
       return outOfRange(name, Number(value), facts, at);
@@ -234,7 +235,7 @@ function wrongType(
         return {
           rule: "invalid-time",
           ...at,
-          message: `${name} takes a number with an optional unit (s, m, h, d or w); "${value}" makes the daemons stop with "bad time value or unit".`,
+          message: `${name} takes a number with an optional unit (s, m, h, d or w); "${excerpt(value)}" makes the daemons stop with "bad time value or unit".`,
         };
       }
       const seconds = Number(match[1]) * SECONDS[(match[2] || facts.unit || "s").toLowerCase()];
@@ -311,7 +312,7 @@ function isDefined(context: RuleContext, name: string, service: ServiceView | un
 }
 
 function undefinedMessage(name: string, test: "?" | ":" | undefined): string {
-  const unset = `"${name}" is not a Postfix parameter and is not set anywhere`;
+  const unset = `"${excerpt(name)}" is not a Postfix parameter and is not set anywhere`;
   switch (test) {
     case ":":
       return `${unset}, so \${${name}:...} always gives its fallback text. Check the name for a typo (postconf: "undefined parameter").`;
@@ -344,7 +345,7 @@ function undefinedRestrictionClasses(context: RuleContext): Finding[] {
         rule: "undefined-reference",
         file,
         ...listItemSpan(setting, name),
-        message: `"${name}" is listed in smtpd_restriction_classes, but no "${name} = ..." is set, so the restriction class is empty (postconf: "undefined parameter"). Define it or remove it from the list.`,
+        message: `"${excerpt(name)}" is listed in smtpd_restriction_classes, but no "${excerpt(name)} = ..." is set, so the restriction class is empty (postconf: "undefined parameter"). Define it or remove it from the list.`,
       });
     }
   }

@@ -19,6 +19,12 @@ const rules = [
       "A file too large to analyse (over 10 million characters); nothing else is checked.",
   },
   {
+    id: "sibling-not-read",
+    severity: "info",
+    description:
+      "The main.cf or master.cf beside this file was not read (FIFO, device, too large, link out); cross-file checks ran without it.",
+  },
+  {
     id: "missing-equals",
     severity: "error",
     description: "A main.cf line has no '=' after the parameter name; Postfix refuses to start.",

@@ -13,6 +13,7 @@ import type { Span } from "../parser/logicalLines";
 import type { RuleContext, ServiceView } from "./context";
 import type { Finding } from "./findings";
 import type { RuleDefinition } from "./ruleDefinition";
+import { excerpt } from "../text/excerpt";
 
 /**
  * Problems in the values Postfix evaluates while it starts: postconf reports them
@@ -227,7 +228,7 @@ function compatibilityLevel(context: RuleContext): Finding | undefined {
     rule: "compatibility-level",
     file: source.file,
     ...valueSpan(source.setting),
-    message: `compatibility_level must be a Postfix release number such as 3.6 or 3.6.1, not "${evaluated.value}". Postfix compares it with release numbers in its defaults, cannot compare this value, and stops ("malformed compatibility level syntax"). Set the release whose defaults you want.`,
+    message: `compatibility_level must be a Postfix release number such as 3.6 or 3.6.1, not "${excerpt(evaluated.value)}". Postfix compares it with release numbers in its defaults, cannot compare this value, and stops ("malformed compatibility level syntax"). Set the release whose defaults you want.`,
   };
 }
 
@@ -238,7 +239,7 @@ function levelOperand(scoped: Scoped, error: MacroError): Finding {
     rule: "compatibility-level",
     file: scoped.file,
     ...settingSpan(scoped.setting),
-    message: `A "<level" comparison in this value compares "${operand}", which is not a release number such as 3.6. Postfix cannot compare it and stops ("malformed compatibility level syntax").`,
+    message: `A "<level" comparison in this value compares "${excerpt(operand)}", which is not a release number such as 3.6. Postfix cannot compare it and stops ("malformed compatibility level syntax").`,
   };
 }
 
@@ -295,7 +296,7 @@ function inetProtocols(context: RuleContext): Finding[] {
       rule: "inet-protocols",
       file: source.file,
       ...wordSpan(source.setting, bad),
-      message: `"${bad}" is not a protocol name: inet_protocols takes all, ipv4 or ipv6 (lower case; ipv4 and ipv6 may be combined). Postfix stops ("unknown inet_protocols value").`,
+      message: `"${excerpt(bad)}" is not a protocol name: inet_protocols takes all, ipv4 or ipv6 (lower case; ipv4 and ipv6 may be combined). Postfix stops ("unknown inet_protocols value").`,
     },
   ];
 }
@@ -367,8 +368,7 @@ function braceProblems(scoped: Scoped, value: string): Finding[] {
 }
 
 function quote(text: string): string {
-  const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-  return `"${shown}"`;
+  return `"${excerpt(text)}"`;
 }
 
 function scanBraces(

@@ -6,6 +6,7 @@ import type { MasterEntry } from "../parser/masterCf";
 import { isSpace } from "../text/chars";
 import type { RuleContext } from "./context";
 import type { Finding, Fix } from "./findings";
+import { excerpt } from "../text/excerpt";
 
 /**
  * Syntax rules: what Postfix itself rejects or warns about while it reads the
@@ -44,7 +45,7 @@ export function checkMainSyntax(context: RuleContext): Finding[] {
   for (const { finding, earlier } of duplicates) {
     const { name, value } = earlier.setting!;
     const line = lineOf(earlier.start);
-    finding.message = `${name.text} is already set on line ${line} (to "${value.text}"); this later value replaces it.`;
+    finding.message = `${excerpt(name.text)} is already set on line ${line} (to "${excerpt(value.text)}"); this later value replaces it.`;
     // Removing the earlier entry changes nothing Postfix sees; keep comments inside it.
     if (earlier.innerComments.length === 0) {
       finding.fix = {
@@ -73,7 +74,7 @@ function lineProblems(entry: MainEntry): Finding[] {
       findings.push({
         rule: "missing-equals",
         ...firstLine,
-        message: `Missing '=' after "${name}": Postfix stops with a fatal error. Write "${name} = value".`,
+        message: `Missing '=' after "${excerpt(name)}": Postfix stops with a fatal error. Write "${excerpt(name)} = value".`,
       });
       break;
     }
@@ -252,7 +253,7 @@ function masterFieldProblems(entry: MasterEntry): Finding[] {
     {
       rule: "master-field-value",
       ...field,
-      message: `Invalid ${problem.code} field "${field.text}": expected ${FIELD_EXPECTATIONS[problem.code]}. Postfix stops with a fatal error.`,
+      message: `Invalid ${problem.code} field "${excerpt(field.text)}": expected ${FIELD_EXPECTATIONS[problem.code]}. Postfix stops with a fatal error.`,
     },
   ];
 }
@@ -300,7 +301,7 @@ function masterOptionProblems(entry: MasterEntry): Finding[] {
       findings.push({
         rule: "option-without-setting",
         ...option.value,
-        message: `"${option.value.text}" is not name=value; the service fails to start.`,
+        message: `"${excerpt(option.value.text)}" is not name=value; the service fails to start.`,
       });
     }
   }
@@ -320,7 +321,7 @@ function literalBraces(option: MasterEntry["options"][number]): Finding | undefi
   return {
     rule: "option-literal-braces",
     ...setting.value,
-    message: `The braces stay in the value: ${setting.name.text} gets "${value}", braces included. To pass a value with spaces, write the whole setting in braces: -o { ${setting.name.text} = ${inner} }.`,
+    message: `The braces stay in the value: ${excerpt(setting.name.text)} gets "${excerpt(value)}", braces included. To pass a value with spaces, write the whole setting in braces: -o { ${excerpt(setting.name.text)} = ${excerpt(inner)} }.`,
     fix: {
       title: `Write -o { ${setting.name.text} = ${inner} }`,
       edits: [{ ...option.value, newText: `{ ${setting.name.text} = ${inner} }` }],

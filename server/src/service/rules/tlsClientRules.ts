@@ -13,6 +13,7 @@ import type { RuleContext, ServiceView, SettingSource } from "./context";
 import type { Finding, Fix, FixEdit } from "./findings";
 import type { RuleDefinition } from "./ruleDefinition";
 import type { RuleId } from "./ruleTable";
+import { excerpt } from "../text/excerpt";
 
 /**
  * TLS pitfalls of the client side: the smtp(8) and lmtp(8) delivery agents (each
@@ -693,7 +694,7 @@ function compatLevelOverride(clients: Clients, report: Report): void {
       settingSpan(cause.setting),
       [scope],
       (where) =>
-        `${written(cause)} is overridden: with compatibility_level = ${compat}, ${levelName} defaults to "${level}" ` +
+        `${written(cause)} is overridden: with compatibility_level = ${compat}, ${levelName} defaults to "${excerpt(level)}" ` +
         `instead of being empty, and a non-empty level wins over ${cause.setting.name.text}. ` +
         `So ${levelEffect(where, level)}. Set ${levelName} = ${intended} explicitly.`,
       fix,
@@ -1084,7 +1085,8 @@ function daneWithoutDnssec(clients: Clients, report: Report): void {
     const dnsName = `${p}_dns_support_level`;
     const dns = norm(clients.value(scope, dnsName));
     const dnsWrong = dns !== "dnssec";
-    if (dnsWrong) reasons.push(`${dnsName} is ${dns ? `"${dns}"` : "empty"} instead of dnssec`);
+    if (dnsWrong)
+      reasons.push(`${dnsName} is ${dns ? `"${excerpt(dns)}"` : "empty"} instead of dnssec`);
     const hostLookup = `${p}_host_lookup`;
     const lookupWrong =
       clients.known(hostLookup) && !words(norm(clients.value(scope, hostLookup))).includes("dns");

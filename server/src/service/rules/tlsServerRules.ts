@@ -5,6 +5,7 @@ import type { Span } from "../parser/logicalLines";
 import type { RuleContext, ServiceView, SettingSource } from "./context";
 import type { Finding, Fix, FixEdit } from "./findings";
 import type { RuleDefinition } from "./ruleDefinition";
+import { excerpt } from "../text/excerpt";
 
 /**
  * Server-side TLS and SASL pitfalls (smtpd, postscreen, tlsproxy), the services
@@ -945,7 +946,7 @@ function serverLevels({ context, report, scopes, tls }: Check): void {
       onValue(
         "client-level-on-server",
         source,
-        `"${level}" is a level for the SMTP client, which checks the certificate of the server it connects to; the server side (${labels(items)}) has no such level. It logs "unsupported TLS level" and uses encrypt. Write encrypt; to check client certificates, use smtpd_tls_ask_ccert or smtpd_tls_req_ccert with check_ccert_access.`,
+        `"${excerpt(level)}" is a level for the SMTP client, which checks the certificate of the server it connects to; the server side (${labels(items)}) has no such level. It logs "unsupported TLS level" and uses encrypt. Write encrypt; to check client certificates, use smtpd_tls_ask_ccert or smtpd_tls_req_ccert with check_ccert_access.`,
         { title: "Change to encrypt", edits: [replaceValue(source, "encrypt")] },
       ),
     );
@@ -956,7 +957,7 @@ function serverLevels({ context, report, scopes, tls }: Check): void {
       onValue(
         "dane-level-on-server",
         source,
-        `"${level}" is a level for the SMTP client only; the server (${labels(items)}) stops with "Invalid TLS level" and does not run. Receiving servers take part in DANE by publishing TLSA records in DNS; the server itself just needs TLS: use may.`,
+        `"${excerpt(level)}" is a level for the SMTP client only; the server (${labels(items)}) stops with "Invalid TLS level" and does not run. Receiving servers take part in DANE by publishing TLSA records in DNS; the server itself just needs TLS: use may.`,
         { title: "Change to may", edits: [replaceValue(source, "may")] },
       ),
     );
@@ -1407,7 +1408,7 @@ function inetServices({ context, report }: Check): void {
         rule: "inet-service-name",
         file: "master",
         ...span(service.entry.words[0]),
-        message: `"${service.name}" is not a valid inet service name (${NAME_PROBLEMS[parsed.error] ?? parsed.error}): master(8) stops with the error '${parsed.error}' and Postfix does not start. Write port, host:port or [address]:port, e.g. 127.0.0.1:10025 or [::1]:smtp.`,
+        message: `"${excerpt(service.name)}" is not a valid inet service name (${NAME_PROBLEMS[parsed.error] ?? parsed.error}): master(8) stops with the error '${parsed.error}' and Postfix does not start. Write port, host:port or [address]:port, e.g. 127.0.0.1:10025 or [::1]:smtp.`,
       });
     }
   }

@@ -14,6 +14,7 @@ import { isSpace } from "../text/chars";
 import type { RuleContext, ServiceView } from "./context";
 import type { Finding, Fix, FixEdit } from "./findings";
 import type { RuleDefinition } from "./ruleDefinition";
+import { excerpt } from "../text/excerpt";
 
 /**
  * Value-level checks of TLS parameters: words Postfix does not know (P06), the
@@ -377,7 +378,7 @@ function enumerate(items: readonly string[], conjunction = "and"): string {
   return `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
 }
 
-const quoted = (items: readonly string[]) => enumerate(items.map((item) => `"${item}"`));
+const quoted = (items: readonly string[]) => enumerate(items.map((item) => `"${excerpt(item)}"`));
 
 /** Who reads a parameter, for messages. */
 function programOf(name: string): string {
@@ -447,7 +448,7 @@ function checkLevel(context: RuleContext, p: Placed): Finding[] {
         "tls-level-invalid",
         p,
         p.setting.value,
-        `The "${word}" level needs Postfix ${since} or later; Postfix ${context.version} does not know it, and ${program} stops with "Invalid TLS level".`,
+        `The "${excerpt(word)}" level needs Postfix ${since} or later; Postfix ${context.version} does not know it, and ${program} stops with "Invalid TLS level".`,
       ),
     ];
   }
@@ -457,7 +458,7 @@ function checkLevel(context: RuleContext, p: Placed): Finding[] {
   const why =
     word === "halfdane"
       ? `"halfdane" appears in Postfix logs, but it cannot be configured`
-      : `"${p.value}" is not a TLS security level`;
+      : `"${excerpt(p.value)}" is not a TLS security level`;
   const suggestion = closest(word, valid);
   return [
     finding(
@@ -482,7 +483,7 @@ function checkGrade(context: RuleContext, p: Placed, lmtpExempt: () => boolean):
   if (!GRADES.includes(grade)) {
     const suggestion = grade ? closest(grade, ["high", "medium", "null"]) : undefined;
     const what = grade
-      ? `"${p.value}" is not a cipher grade`
+      ? `"${excerpt(p.value)}" is not a cipher grade`
       : "An empty value is not a cipher grade";
     return [
       finding(
@@ -515,7 +516,7 @@ function checkGrade(context: RuleContext, p: Placed, lmtpExempt: () => boolean):
         "tls-cipher-grade-obsolete",
         p,
         p.setting.value,
-        `"${p.value}" is an obsolete cipher grade: ${effect}. Use medium.`,
+        `"${excerpt(p.value)}" is an obsolete cipher grade: ${effect}. Use medium.`,
         replaceValue(p, "medium"),
       ),
     ];
@@ -719,9 +720,9 @@ function spacedBound(
         : "";
   }
   const target = next
-    ? `"${first.text}${next.text}"`
-    : `"${first.text}" directly followed by a protocol name`;
-  const message = `"${first.text}" is separated from the protocol after it, so Postfix reads it as a bound without a version, which sets no limit${effect}. Write ${target} without a space.`;
+    ? `"${excerpt(first.text + next.text)}"`
+    : `"${excerpt(first.text)}" directly followed by a protocol name`;
+  const message = `"${excerpt(first.text)}" is separated from the protocol after it, so Postfix reads it as a bound without a version, which sets no limit${effect}. Write ${target} without a space.`;
   const edits: FixEdit[] = [];
   for (const word of lone) {
     const index = list.indexOf(word);
@@ -739,7 +740,7 @@ function spacedBound(
       ? {
           title:
             lone.length === 1 && next
-              ? `Join "${first.text}" and "${next.text}"`
+              ? `Join "${excerpt(first.text)}" and "${excerpt(next.text)}"`
               : "Join the bounds with their protocols",
           edits,
         }
@@ -991,7 +992,7 @@ function checkCipherlist(context: RuleContext, p: Placed): Finding[] {
   if (normal(p.value) === normal(builtIn)) return [];
   const grade = CIPHERLIST_PARAMETER.exec(p.name)![1];
   const message =
-    `${p.name} differs from its built-in value. It defines the "${grade}" grade for every service that uses that grade, ` +
+    `${p.name} differs from its built-in value. It defines the "${excerpt(grade)}" grade for every service that uses that grade, ` +
     `and a hand-made list does not follow the improvements of later Postfix releases. ` +
     `Remove it, and leave out unwanted ciphers with the *_exclude_ciphers parameters instead.`;
   return [
@@ -1427,7 +1428,7 @@ function checkConfigFile(p: Placed): Finding[] {
       "tls-config-file-invalid",
       p,
       p.setting.value,
-      `tls_config_file takes default, none (both lower case) or an absolute path; with "${value}" Postfix turns TLS off for every service.`,
+      `tls_config_file takes default, none (both lower case) or an absolute path; with "${excerpt(value)}" Postfix turns TLS off for every service.`,
       replaceValue(p, replacement),
     ),
   ];
