@@ -62,7 +62,10 @@ describe("package.json contributions", () => {
     const rules = properties["postfix.rules"];
     expect(rules.maxProperties).toBe(MAX_RULE_ENTRIES);
     const ids = RULES.map((rule) => rule.id).sort();
-    if (process.env.UPDATE_README && JSON.stringify(rules.propertyNames.enum) !== JSON.stringify(ids)) {
+    if (
+      process.env.UPDATE_README &&
+      JSON.stringify(rules.propertyNames.enum) !== JSON.stringify(ids)
+    ) {
       rules.propertyNames.enum = ids;
       writeFileSync(join(ROOT, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
       return;
