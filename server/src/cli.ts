@@ -206,7 +206,7 @@ function runLint(options: Options): number {
         : doValidation(
             parseConfig(target.kind, target.text),
             index,
-            { rules: options.rules, version: options.version },
+            { rules: options.rules, version: options.version, noteMissingMaster: true },
             siblingOf(target),
           );
     return {

@@ -108,7 +108,7 @@ export function startServer(connection: Connection): void {
     const steps = validationSteps(
       document.config,
       document.text,
-      settings,
+      { ...settings, noteMissingMaster: true },
       siblingOf(uri, document),
     );
     const current = () =>

@@ -489,6 +489,23 @@ function rulesForCommand(command: string, version: PostfixVersion): readonly Ser
 }
 
 /**
+ * How `name` reads as a per-service name of that release: the master.cf
+ * service it would belong to and the suffix rule ("relay" and
+ * _destination_concurrency_limit for relay_destination_concurrency_limit).
+ * Whether that service exists is for the caller to check.
+ */
+export function perServiceReading(
+  name: string,
+  version: PostfixVersion = NEWEST_VERSION,
+): { service: string; rule: ServiceSuffixRule } | undefined {
+  for (const rule of allServiceSuffixRules(version)) {
+    if (name.length > rule.suffix.length && name.endsWith(rule.suffix))
+      return { service: name.slice(0, -rule.suffix.length), rule };
+  }
+  return undefined;
+}
+
+/**
  * The names postconf derives from one master.cf entry: `<service><suffix>`
  * for delivery agents (local, error, virtual, smtp, lmtp, pipe) and spawn.
  * Some of them are also built-in (local_destination_concurrency_limit);

@@ -93,6 +93,12 @@ const rules = [
       "A name that is not a parameter of the configured release and is referenced nowhere (postconf: unused parameter).",
   },
   {
+    id: "master-cf-missing",
+    severity: "info",
+    description:
+      "main.cf was checked without master.cf (CLI and editor only); checks of master.cf services were skipped.",
+  },
+  {
     id: "undefined-reference",
     severity: "warning",
     description: "A $name that is neither a parameter nor set anywhere; it expands to nothing.",
