@@ -330,6 +330,11 @@ describe("names across releases", () => {
     const { diagnostics } = diagnose("main", main, {}, "smtp unix - - n - - smtp\n");
     expect(diagnostics.map((d) => d.code)).toEqual(["unknown-parameter"]);
     expect(diagnostics[0].message).toMatch(/master\.cf service "relay", and master\.cf has none/);
+    // A misspelt built-in name that happens to end like a per-service one is still a typo.
+    const typo = "defualt_destination_concurrency_limit = 5\n";
+    expect(
+      applyFix("main", typo, "unknown-parameter", /^Rename/, "smtp unix - - n - - smtp\n"),
+    ).toBe("default_destination_concurrency_limit = 5\n");
   });
 
   it("says once, at the top of main.cf, what it skipped without master.cf", () => {

@@ -98,19 +98,23 @@ function unknownName(
   const ignored = postconfWarns("unused", version)
     ? ` The postconf command reports it as "unused parameter".`
     : "";
+  const suggest = () =>
+    closestName(name, version, (candidate) => context.isSet(candidate, service));
   const perService = perServiceReading(name, version);
   if (perService) {
     // Without master.cf there is no telling which services exist: say nothing.
     if (!context.master) return undefined;
     const { service: serviceName, rule } = perService;
-    return {
-      rule: "unknown-parameter",
-      file,
-      ...setting.name,
-      message:
-        `"${name}" is a setting of a master.cf service "${serviceName}", and master.cf has none, so Postfix ignores it.` +
-        `${ignored} It applies to a service running ${rule.commands.join(", ")}; add one or remove the setting.`,
-    };
+    return withSuggestion(
+      {
+        rule: "unknown-parameter",
+        file,
+        ...setting.name,
+        message: `"${name}" is a setting of a master.cf service "${serviceName}", and master.cf has none, so Postfix ignores it.${ignored}`,
+      },
+      suggest(),
+      ` It applies to a service running ${rule.commands.join(", ")}; add one or remove the setting.`,
+    );
   }
   if (facts && last !== undefined && compareVersions(version, last) > 0)
     return removedName(context, placed, facts, last, ignored);
@@ -124,23 +128,33 @@ function unknownName(
         `${ignored} Remove the setting, or set the Postfix version you run.`,
     };
   }
-  const suggestion = closestName(name, version, (candidate) => context.isSet(candidate, service));
-  const finding: Finding = {
-    rule: "unknown-parameter",
-    file,
-    ...setting.name,
-    message:
-      `"${name}" is not a Postfix ${version} parameter and no value uses it as $${name}, so Postfix ignores it.` +
-      ignored +
-      (suggestion ? ` Did you mean "${suggestion}"?` : " Check the name for a typo."),
-  };
-  if (suggestion) {
-    finding.fix = {
+  return withSuggestion(
+    {
+      rule: "unknown-parameter",
+      file,
+      ...setting.name,
+      message: `"${name}" is not a Postfix ${version} parameter and no value uses it as $${name}, so Postfix ignores it.${ignored}`,
+    },
+    suggest(),
+    " Check the name for a typo.",
+  );
+}
+
+/** Ends an unknown-name finding with "did you mean" and its rename fix, or with `otherwise`. */
+function withSuggestion(
+  finding: Finding,
+  suggestion: string | undefined,
+  otherwise: string,
+): Finding {
+  if (!suggestion) return { ...finding, message: finding.message + otherwise };
+  return {
+    ...finding,
+    message: `${finding.message} Did you mean "${suggestion}"?`,
+    fix: {
       title: `Rename to ${suggestion}`,
-      edits: [{ ...setting.name, newText: suggestion }],
-    };
-  }
-  return finding;
+      edits: [{ start: finding.start, end: finding.end, newText: suggestion }],
+    },
+  };
 }
 
 /**
