@@ -1281,6 +1281,55 @@ function readDbmsRules(release) {
 }
 
 // ---------------------------------------------------------------------------
+// Names the daemons use outside postconf's tables.
+
+const CONF_READ_CALL =
+  /\b(?:mail_conf_lookup(?:_eval)?|get_mail_conf_\w+)\s*\(\s*(VAR_\w+|"[a-z0-9_]+")\s*[,)]/g;
+const CONF_SET_CALL = /\bset_mail_conf_\w+\s*\(\s*(VAR_\w+|"[a-z0-9_]+")\s*,/g;
+
+/**
+ * Names that this release's C code reads one at a time (mail_conf_lookup(),
+ * get_mail_conf_*() outside a table) and names it assigns at run time
+ * (set_mail_conf_*(): process_name, process_id, service_name). Before 2.9
+ * postconf did not list debugger_command, although every daemon read it.
+ */
+function scanCodeNames(release) {
+  const read = new Set();
+  const set = new Set();
+  for (const file of release.files) {
+    if (!file.endsWith(".c")) continue;
+    const text = stripComments(release.text.get(file));
+    for (const [pattern, names] of [
+      [CONF_READ_CALL, read],
+      [CONF_SET_CALL, set],
+    ]) {
+      for (const match of text.matchAll(pattern)) {
+        const name = release.macros.string(match[1], file);
+        if (name && /^[a-z0-9_]+$/.test(name)) names.add(name);
+        else note(`${release.line}: ${file}: cannot resolve parameter name ${match[1]}`);
+      }
+    }
+  }
+  return { read, set };
+}
+
+/**
+ * Which postconf warnings this release has: "unused" (a main.cf or master.cf
+ * name that nothing uses) and "undefined" (a $name that is set nowhere).
+ * Found by the warning text in postconf's own sources.
+ */
+function postconfWarnings(release) {
+  const warnings = new Set();
+  for (const file of release.files) {
+    if (!file.startsWith(`${PCF}/`) || !file.endsWith(".c")) continue;
+    const text = release.text.get(file);
+    if (/msg_warn\s*\(\s*"[^"]*: unused parameter: /.test(text)) warnings.add("unused");
+    if (/msg_warn\s*\(\s*"[^"]*: undefined parameter: /.test(text)) warnings.add("undefined");
+  }
+  return warnings;
+}
+
+// ---------------------------------------------------------------------------
 // Deprecation table (postconf_unused.c, 3.9+).
 
 function readDeprecations(release) {
@@ -1396,6 +1445,9 @@ function main() {
   const dbmsSuffixByLine = new Map(); // type\0suffix -> Set(lines)
   const dbmsWrapperByLine = new Map();
   const deprByLine = new Map(); // name -> Set(lines)
+  const readIn = new Map(); // name -> Set(lines): read by the code, not listed by postconf
+  const runtimeIn = new Map(); // name -> Set(lines): assigned by the daemons at run time
+  const warningsSince = {}; // postconf warning -> first release line that has it
   const codeByLine = new Map(); // name -> Map(line -> {value?, computed?, buildDependent?})
   let newestDepr = new Map();
   const counts = {};
@@ -1470,6 +1522,16 @@ function main() {
     }
     for (const wrapper of dbms.wrappers) addTo(dbmsWrapperByLine, wrapper, line);
 
+    // Names the code reads or sets outside the tables count from the release
+    // that first uses them, unless postconf already lists them there.
+    const codeNames = scanCodeNames(release);
+    const listed = (name) => builtinIn.get(name)?.has(line) || legacyIn.get(name)?.has(line);
+    for (const name of codeNames.read) if (!listed(name)) addTo(readIn, name, line);
+    for (const name of codeNames.set) {
+      if (!builtinIn.get(name)?.has(line) || readOnly.has(name)) addTo(runtimeIn, name, line);
+    }
+    for (const warning of postconfWarnings(release)) warningsSince[warning] ??= line;
+
     const depr = readDeprecations(release);
     for (const name of depr.keys()) addTo(deprByLine, name, line);
     if (depr.size) newestDepr = depr;
@@ -1481,7 +1543,12 @@ function main() {
 
   const newest = lines[lines.length - 1];
   const docs = readProto(repo, headCommit);
-  const everKnown = new Set([...builtinIn.keys(), ...legacyIn.keys()]);
+  const everKnown = new Set([
+    ...builtinIn.keys(),
+    ...legacyIn.keys(),
+    ...readIn.keys(),
+    ...runtimeIn.keys(),
+  ]);
 
   const names = new Set([...everKnown, ...docs.keys()]);
   for (const name of deprByLine.keys()) {
@@ -1519,8 +1586,14 @@ function main() {
       }
       p.typeHistory = changes;
     }
-    if (readOnly.has(name)) p.readOnly = true;
-    const knownNow = builtinIn.get(name)?.has(newest) || legacyIn.get(name)?.has(newest);
+    const readByCode = readIn.get(name) && versionRange(readIn.get(name), lines);
+    if (readByCode) p.readByCode = readByCode;
+    const setAtRunTime = runtimeIn.get(name) && versionRange(runtimeIn.get(name), lines);
+    if (setAtRunTime) p.setAtRunTime = setAtRunTime;
+    if (readOnly.has(name) || setAtRunTime) p.readOnly = true;
+    const knownNow = [builtinIn, legacyIn, readIn, runtimeIn].some((map) =>
+      map.get(name)?.has(newest),
+    );
     const deprecated = newestDepr.get(name);
     if (deprecated !== undefined) {
       p.status = knownNow ? "deprecated" : "removed";
@@ -1604,6 +1677,7 @@ function main() {
     },
     versions: lines,
     builtinCounts: counts,
+    postconfWarnings: warningsSince,
     parameters,
     services: {
       since: serviceLines.sort(compareVersions)[0],
@@ -1691,6 +1765,7 @@ function formatJson(output) {
   parts.push(`  "source": ${one(output.source)}`);
   parts.push(`  "versions": ${one(output.versions)}`);
   parts.push(`  "builtinCounts": ${one(output.builtinCounts)}`);
+  parts.push(`  "postconfWarnings": ${one(output.postconfWarnings)}`);
   parts.push(`  "parameters": {\n${objectLines(output.parameters, "    ")}\n  }`);
   parts.push(
     `  "services": {\n    "since": ${one(output.services.since)},\n    "suffixes": [\n` +

@@ -353,7 +353,7 @@ function runLint(options: Options): number {
           : doValidation(
               file.config,
               new LineIndex(file.text),
-              { rules: options.rules, version: options.version },
+              { rules: options.rules, version: options.version, noteMissingMaster: true },
               siblingOf(target, options),
             );
     report.push({

@@ -157,7 +157,13 @@ export function startServer(connection: Connection): void {
     try {
       const sibling = await siblingOf(uri, document, pass.signal);
       if (!current()) return;
-      const steps = validationSteps(document.config, document.text, settings, sibling.config);
+      const steps = validationSteps(
+        document.config,
+        document.text,
+        // A sibling that is there but refused has its own diagnostic.
+        { ...settings, noteMissingMaster: sibling.notRead === undefined },
+        sibling.config,
+      );
       for (let step = steps.next(); ; step = steps.next()) {
         if (step.done) {
           const diagnostics = sibling.notRead ? [sibling.notRead, ...step.value] : step.value;

@@ -124,9 +124,15 @@ function classify(text: string, fatal: boolean): Classified | undefined {
     return expect_("overriding earlier entry", ["duplicate-parameter"], "main", { line: +m[1] });
   }
   if ((m = /^DIR\/(main|master)\.cf: unused parameter: ([^=]*)=/.exec(text))) {
-    return expect_(`unused parameter (${m[1]}.cf)`, ["unknown-parameter"], kindOf(m[1]), {
-      name: m[2],
-    });
+    // A name an earlier release had is reported as removed, with its release.
+    return expect_(
+      `unused parameter (${m[1]}.cf)`,
+      ["unknown-parameter", "removed-parameter"],
+      kindOf(m[1]),
+      {
+        name: m[2],
+      },
+    );
   }
   if ((m = /^DIR\/(main|master)\.cf: undefined parameter: (.*)$/.exec(text))) {
     return expect_(`undefined parameter (${m[1]}.cf)`, ["undefined-reference"], kindOf(m[1]), {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DiagnosticSeverity } from "vscode-languageserver-types";
@@ -12,9 +12,17 @@ const EXAMPLES = join(__dirname, "../../examples");
 
 const read = (path: string) => readFileSync(path, "utf8");
 
-function problems(kind: ConfigKind, text: string, siblingText: string, version: string) {
+function problems(
+  kind: ConfigKind,
+  text: string,
+  siblingText: string | undefined,
+  version: string,
+) {
   const config = parseConfig(kind, text);
-  const sibling = parseConfig(kind === "main" ? "master" : "main", siblingText);
+  const sibling =
+    siblingText === undefined
+      ? undefined
+      : parseConfig(kind === "main" ? "master" : "main", siblingText);
   return doValidation(config, new LineIndex(text), { version }, sibling)
     .filter(
       (d) => d.severity === DiagnosticSeverity.Error || d.severity === DiagnosticSeverity.Warning,
@@ -41,6 +49,31 @@ describe("no false alarms", () => {
         const master = read(masterPath);
         expect(problems("main", main, master, version)).toEqual([]);
         expect(problems("master", master, main, version)).toEqual([]);
+      });
+    }
+  }
+});
+
+/**
+ * Configurations of older releases (and a main.cf without master.cf), each
+ * linted with the releases it was written for.
+ */
+const RELEASES = join(CLEAN, "releases");
+const releaseCases: [string, string, string[]][] = [
+  ["postfix-2.0", "a 2.0-era main.cf with debugger_command and $process_name", ["2.0", "2.8"]],
+  ["postfix-2.1-sasl", "a 2.1 SASL setup with smtpd_sasl_application_name", ["2.1", "2.2"]],
+  ["main-alone", "a main.cf with per-service names and no master.cf", ["3.7", "3.12"]],
+];
+
+describe("no false alarms for the release a configuration targets", () => {
+  for (const [dir, label, versions] of releaseCases) {
+    for (const version of versions) {
+      it(`${label} with Postfix ${version}`, () => {
+        const main = read(join(RELEASES, dir, "main.cf"));
+        const masterPath = join(RELEASES, dir, "master.cf");
+        const master = existsSync(masterPath) ? read(masterPath) : undefined;
+        expect(problems("main", main, master, version)).toEqual([]);
+        if (master !== undefined) expect(problems("master", master, main, version)).toEqual([]);
       });
     }
   }

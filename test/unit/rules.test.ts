@@ -236,6 +236,123 @@ describe("deprecated and removed parameters", () => {
   });
 });
 
+describe("names across releases", () => {
+  const v = (version: string) => ({ version });
+
+  it("says when a removed name went and what replaced it, instead of guessing a typo", () => {
+    const { diagnostics } = diagnose("main", "smtpd_sasl_application_name = smtpd\n", v("3.7"));
+    expect(diagnostics.map((d) => d.code)).toEqual(["removed-parameter"]);
+    expect(diagnostics[0].message).toMatch(
+      /^"smtpd_sasl_application_name" was removed in Postfix 2\.3, so Postfix 3\.7 ignores this setting\./,
+    );
+    expect(diagnostics[0].message).toContain("Use its replacement smtpd_sasl_path instead.");
+    expect(
+      applyFix("main", "smtpd_sasl_application_name = smtpd\n", "removed-parameter", /^Replace/),
+    ).toBe("smtpd_sasl_path = smtpd\n");
+    // Without a replacement: just the release that dropped it.
+    expect(
+      message(
+        diagnose("main", "enable_errors_to = yes\n", v("3.7")).diagnostics,
+        "removed-parameter",
+      ),
+    ).toMatch(/^"enable_errors_to" was removed in Postfix 2\.2, .* Remove it\.$/);
+  });
+
+  it("does not carry a value to a replacement that takes another kind of value", () => {
+    const { diagnostics } = diagnose("main", "smtp_connection_cache_reuse_limit = 10\n", v("3.7"));
+    expect(diagnostics[0].message).toContain("takes a different kind of value");
+    expect(diagnostics[0].data).toBeUndefined();
+  });
+
+  it("never renames onto a name the file already sets", () => {
+    const text = "smtpd_sasl_application_name = smtpd\nsmtpd_sasl_path = smtpd\n";
+    const removed = diagnose("main", text, v("3.7")).diagnostics[0];
+    expect(removed.message).toContain("is already set here, so remove this line");
+    expect(removed.data).toBeUndefined();
+    // The closest name is taken: the next closest is offered, never a duplicate.
+    const typo = "smtpd_tls_securty_level = may\nsmtpd_tls_security_level = may\n";
+    const unknown = message(diagnose("main", typo).diagnostics, "unknown-parameter");
+    expect(unknown).not.toContain('"smtpd_tls_security_level"?');
+    expect(applyFix("main", typo, "unknown-parameter", /^Rename/)).not.toContain(
+      "smtpd_tls_security_level = may\nsmtpd_tls_security_level",
+    );
+    // The same per service: an -o setting is not renamed onto another -o of that service.
+    const master =
+      "smtp inet n - y - - smtpd -o smtpd_tls_securty_level=may -o smtpd_tls_security_level=may\n";
+    const fromMaster = diagnose("master", master, {}, "").diagnostics;
+    expect(message(fromMaster, "unknown-parameter")).not.toContain('"smtpd_tls_security_level"?');
+  });
+
+  it("knows a name in the releases that had it, and says when a newer one appeared", () => {
+    expect(diagnose("main", "smtpd_sasl_application_name = smtpd\n", v("2.1")).codes).toEqual([]);
+    expect(diagnose("main", "tls_legacy_public_key_fingerprints = no\n", v("3.7")).codes).toEqual(
+      [],
+    );
+    expect(
+      message(
+        diagnose("main", "smtpd_sasl_path = smtpd\n", v("2.2")).diagnostics,
+        "unknown-parameter",
+      ),
+    ).toMatch(
+      /^"smtpd_sasl_path" is not a Postfix 2\.2 parameter: it first appeared in Postfix 2\.3,/,
+    );
+  });
+
+  it("accepts names the daemons of old releases read or set although postconf did not list them", () => {
+    const text = "debugger_command = ddd\nsmtpd_banner = $myhostname $process_name $process_id\n";
+    for (const version of ["2.0", "2.8", "3.7"])
+      expect(diagnose("main", text, v(version)).codes, version).toEqual([]);
+    // service_name is set from 3.3 on; before that, $service_name is undefined.
+    expect(diagnose("main", "smtpd_banner = $service_name\n", v("3.3")).codes).toEqual([]);
+    expect(diagnose("main", "smtpd_banner = $service_name\n", v("3.2")).codes).toEqual([
+      "undefined-reference",
+    ]);
+  });
+
+  it("quotes postconf's warnings only for releases whose postconf has them", () => {
+    const unknown = (version: string) =>
+      message(diagnose("main", "foo_bar = 1\n", v(version)).diagnostics, "unknown-parameter");
+    expect(unknown("2.8")).not.toContain("postconf");
+    expect(unknown("2.9")).toContain('"unused parameter"');
+    const undefinedRef = (version: string) =>
+      message(
+        diagnose("main", "smtpd_banner = $nothing\n", v(version)).diagnostics,
+        "undefined-reference",
+      );
+    expect(undefinedRef("2.9")).not.toContain("postconf");
+    expect(undefinedRef("2.10")).toContain('"undefined parameter"');
+  });
+
+  it("checks per-service names against master.cf, and leaves them alone without it", () => {
+    const main = "relay_destination_concurrency_limit = 5\n";
+    expect(diagnose("main", main).codes).toEqual([]);
+    expect(diagnose("main", main, {}, "relay unix - - n - - smtp\n").codes).toEqual([]);
+    const { diagnostics } = diagnose("main", main, {}, "smtp unix - - n - - smtp\n");
+    expect(diagnostics.map((d) => d.code)).toEqual(["unknown-parameter"]);
+    expect(diagnostics[0].message).toMatch(/master\.cf service "relay", and master\.cf has none/);
+    // A misspelt built-in name that happens to end like a per-service one is still a typo.
+    const typo = "defualt_destination_concurrency_limit = 5\n";
+    expect(
+      applyFix("main", typo, "unknown-parameter", /^Rename/, "smtp unix - - n - - smtp\n"),
+    ).toBe("default_destination_concurrency_limit = 5\n");
+  });
+
+  it("says once, at the top of main.cf, what it skipped without master.cf", () => {
+    const alone = diagnose("main", "foo_bar = 1\n", { noteMissingMaster: true }).diagnostics;
+    expect(alone.map((d) => [d.code, d.range.start.line])).toEqual([
+      ["master-cf-missing", 0],
+      ["unknown-parameter", 0],
+    ]);
+    expect(alone[0].severity).toBe(3);
+    expect(alone[0].message).toMatch(/^No master\.cf was read with this main\.cf, so checks/);
+    // Not with master.cf, not for master.cf, and not unless asked.
+    const note = { noteMissingMaster: true };
+    expect(diagnose("main", "", note, "").codes).toEqual([]);
+    expect(diagnose("master", "", note).codes).toEqual([]);
+    expect(diagnose("main", "").codes).toEqual([]);
+  });
+});
+
 describe("values the daemons refuse (P05)", () => {
   it("checks booleans, numbers and times, and fixes the usual boolean spellings", () => {
     const text =

@@ -19,6 +19,7 @@ import {
   allParameters,
   ReleaseMemo,
   defaultValue,
+  firstKnownRelease,
   isKnownParameter,
   releaseLine,
   warnsAsDeprecated,
@@ -296,7 +297,7 @@ function parameterInfo(facts: ParameterFacts, version: PostfixVersion): Paramete
   } else if (value !== undefined) {
     parts.push(value === "" ? "default empty" : `default ${shorten(value)}`);
   } else if (facts.defaultComputed) parts.push("default computed");
-  const since = facts.builtin?.since ?? facts.legacy?.since;
+  const since = firstKnownRelease(facts);
   if (since && since !== OLDEST_VERSION) parts.push(`since ${since}`);
   if (deprecated) {
     if (facts.status === "removed" && facts.builtin?.until)

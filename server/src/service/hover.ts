@@ -8,6 +8,7 @@ import {
   type PostfixVersion,
   compareVersions,
   defaultValue,
+  firstKnownRelease,
   getParameter,
   isBuiltinParameter,
   isKnownParameter,
@@ -162,12 +163,9 @@ function statusLine(
     : facts.advice === "remove"
       ? " Remove it."
       : "";
-  if (
-    facts.builtin?.since &&
-    compareVersions(version, facts.builtin.since) < 0 &&
-    !isKnownParameter(name, version)
-  ) {
-    return `⚠ Not available in Postfix ${version}: it appeared in ${facts.builtin.since}.`;
+  const first = firstKnownRelease(facts);
+  if (first && compareVersions(version, first) < 0 && !isKnownParameter(name, version)) {
+    return `⚠ Not available in Postfix ${version}: it appeared in ${first}.`;
   }
   if (facts.status === "removed") return `⚠ Removed: Postfix no longer uses it.${instead}`;
   if (facts.status === "deprecated") {
@@ -182,7 +180,7 @@ function factsLine(name: string, facts: ParameterFacts, version: PostfixVersion)
   const shown =
     value === undefined ? facts.documentedDefault : value === "" ? "empty" : `\`${value}\``;
   const unit = facts.unit ? ` (a bare number counts in ${UNIT_NAMES[facts.unit]})` : "";
-  const since = facts.builtin?.since ?? facts.legacy?.since;
+  const since = firstKnownRelease(facts);
   return [`Default: ${shown ?? "unknown"}${unit}`, since ? `Since: Postfix ${since}` : undefined]
     .filter(Boolean)
     .join(" · ");

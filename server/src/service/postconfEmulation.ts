@@ -27,9 +27,11 @@ export interface ConfigPair {
   hostname?: string;
   /**
    * main.cf: postconf reads it into a dictionary, so its text is all the emulation
-   * needs (a ParsedConfig will do; the CLI saves itself the parse tree).
+   * needs (a ParsedConfig will do; the CLI saves itself the parse tree). Undefined
+   * when the file does not exist.
    */
   main?: Pick<ParsedConfig, "text">;
+  /** Undefined when the file does not exist: postconf then stops, and so does the emulation. */
   master?: ParsedConfig;
 }
 
@@ -145,10 +147,14 @@ function readLikePostconf(
   order: "main first" | "master first",
 ): { dictionaries: ConfigDictionaries; usage: ParameterUsage; fatal?: string } {
   const { main, fatal: mainFatal } = readMainCf(config);
+  // A missing main.cf is fatal to every command; a missing master.cf only to
+  // -M and -P (-n warns and goes on, a warning the emulation leaves out).
+  const mainMissing = config.main ? undefined : missingFile(config, "main.cf");
+  const masterMissing = config.master ? undefined : missingFile(config, "master.cf");
   const syntaxFatal =
     order === "main first"
-      ? (mainFatal ?? masterFieldFatal(config))
-      : (masterFieldFatal(config) ?? mainFatal);
+      ? (mainMissing ?? mainFatal ?? masterFieldFatal(config))
+      : (masterMissing ?? masterFieldFatal(config) ?? mainMissing ?? mainFatal);
   const dictionaries = postconfDictionaries(config, main);
   const usage = analyzeParameterUsage(dictionaries, version);
   const failure = usage.expansionFailure;
@@ -160,6 +166,11 @@ function readLikePostconf(
     mynetworksFatal(dictionaries.main, usage) ??
     failedIn("main");
   return { dictionaries, usage, fatal };
+}
+
+/** postconf's fatal error for a configuration file that does not exist. */
+function missingFile(config: ConfigPair, file: "main.cf" | "master.cf"): string {
+  return `open ${config.configDir}/${file}: No such file or directory`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
 import { type ParsedConfig, isEntry } from "./parser/document";
 import { type RuleContext, ruleContextSteps } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
-import { checkParameters } from "./rules/parameterRules";
+import { checkParameters, masterMissingFinding } from "./rules/parameterRules";
 import { checkStartup } from "./rules/startupRules";
 import { checkTlsClient } from "./rules/tlsClientRules";
 import { checkTlsServer } from "./rules/tlsServerRules";
@@ -36,6 +36,11 @@ export interface ValidationSettings {
   maxProblems?: number;
   /** The Postfix release to check against; default: the newest. */
   version?: PostfixVersion;
+  /**
+   * Say so, in an information diagnostic at the top, when main.cf is validated
+   * without master.cf (the CLI and the server ask for it; rule tests do not).
+   */
+  noteMissingMaster?: boolean;
 }
 
 export const DIAGNOSTIC_SOURCE = "postfix";
@@ -124,6 +129,8 @@ export function* validationSteps(
   const context = yield* ruleContextSteps(main, master, settings.version ?? NEWEST_VERSION);
   yield;
   const findings = config.kind === "main" ? checkMainSyntax(context) : checkMasterSyntax(config);
+  if (config.kind === "main" && !master && settings.noteMissingMaster)
+    findings.push(masterMissingFinding());
   for (const check of SEMANTIC_RULES) {
     yield;
     for (const finding of check(context)) if (finding.file === config.kind) findings.push(finding);

@@ -56,6 +56,13 @@ export interface ParameterFacts {
   /** Length bounds of string values (a minLength of 1 means "must not be empty"). */
   minLength?: number;
   maxLength?: number;
+  /**
+   * Release lines whose daemons read the name one at a time although that
+   * release's postconf does not list it (debugger_command before 2.9).
+   */
+  readByCode?: VersionRange;
+  /** Release lines whose daemons assign the name themselves at run time (process_name). */
+  setAtRunTime?: VersionRange;
   /** Set by Postfix itself (process_name, process_id, service_name); assignments are ignored. */
   readOnly?: boolean;
   /**
@@ -123,6 +130,8 @@ export interface DbmsTableType extends VersionRange {
 
 interface GeneratedParameter extends Partial<VersionRange> {
   legacy?: VersionRange;
+  readByCode?: VersionRange;
+  setAtRunTime?: VersionRange;
   type?: ParameterType;
   typeHistory?: [PostfixVersion, ParameterType][];
   unit?: TimeUnit;
@@ -149,6 +158,7 @@ interface GeneratedData {
   source: { repository: string; commit: string; releases: Record<PostfixVersion, string> };
   versions: PostfixVersion[];
   builtinCounts: Record<PostfixVersion, number>;
+  postconfWarnings: Partial<Record<PostfixWarning, PostfixVersion>>;
   parameters: Record<string, GeneratedParameter>;
   services: {
     since: PostfixVersion;
@@ -340,9 +350,54 @@ export function isBuiltinParameter(
 export function isKnownParameter(name: string, version: PostfixVersion = NEWEST_VERSION): boolean {
   const facts = PARAMETERS.get(name);
   return (
-    (facts?.builtin !== undefined || facts?.legacy !== undefined) &&
-    knownParameterSet(version).has(name)
+    facts !== undefined && knownRanges(facts).length > 0 && knownParameterSet(version).has(name)
   );
+}
+
+/** Every range in which some release knows the name: built in, legacy, read by the code, set at run time. */
+function knownRanges(facts: ParameterFacts): VersionRange[] {
+  return [facts.builtin, facts.legacy, facts.readByCode, facts.setAtRunTime].filter(
+    (range): range is VersionRange => range !== undefined,
+  );
+}
+
+/** The first release line that knows the name in any way (see isKnownParameter). */
+export function firstKnownRelease(facts: ParameterFacts): PostfixVersion | undefined {
+  let first: PostfixVersion | undefined;
+  for (const { since } of knownRanges(facts))
+    if (first === undefined || compareVersions(since, first) < 0) first = since;
+  return first;
+}
+
+/**
+ * The last release line that knows the name, when the newest does not: the
+ * release after which it was removed or renamed.
+ */
+export function lastKnownRelease(facts: ParameterFacts): PostfixVersion | undefined {
+  let last: PostfixVersion | undefined;
+  for (const { until } of knownRanges(facts)) {
+    if (until === undefined) return undefined;
+    if (last === undefined || compareVersions(until, last) > 0) last = until;
+  }
+  return last;
+}
+
+/** The release line after `line` in the data (undefined for the newest). */
+export function nextRelease(line: PostfixVersion): PostfixVersion | undefined {
+  const index = SUPPORTED_VERSIONS.indexOf(releaseLine(line));
+  return index < 0 ? undefined : SUPPORTED_VERSIONS[index + 1];
+}
+
+/**
+ * postconf's checks of names: "unused" warns about a name nothing uses,
+ * "undefined" about a $name set nowhere. Older releases have neither.
+ */
+export type PostfixWarning = "unused" | "undefined";
+
+/** Whether postconf of that release has the warning (unused since 2.9, undefined since 2.10). */
+export function postconfWarns(warning: PostfixWarning, version: PostfixVersion): boolean {
+  const since = generated.postconfWarnings[warning];
+  return since !== undefined && compareVersions(effectiveLine(version), since) >= 0;
 }
 
 /** The names isBuiltinParameter accepts in a release: a set, for callers that ask about many names. */
@@ -364,7 +419,8 @@ const namesByLine = new ReleaseMemo((line) => {
   for (const facts of PARAMETERS.values()) {
     const builtin = inVersionRange(facts.builtin, line);
     if (builtin) names.builtin.add(facts.name);
-    if (builtin || inVersionRange(facts.legacy, line)) names.known.add(facts.name);
+    if (builtin || knownRanges(facts).some((range) => inVersionRange(range, line)))
+      names.known.add(facts.name);
   }
   return names;
 });
@@ -459,6 +515,23 @@ function rulesForCommand(command: string, version: PostfixVersion): readonly Ser
     rulesOfLine.set(program, rules);
   }
   return rules;
+}
+
+/**
+ * How `name` reads as a per-service name of that release: the master.cf
+ * service it would belong to and the suffix rule ("relay" and
+ * _destination_concurrency_limit for relay_destination_concurrency_limit).
+ * Whether that service exists is for the caller to check.
+ */
+export function perServiceReading(
+  name: string,
+  version: PostfixVersion = NEWEST_VERSION,
+): { service: string; rule: ServiceSuffixRule } | undefined {
+  for (const rule of allServiceSuffixRules(version)) {
+    if (name.length > rule.suffix.length && name.endsWith(rule.suffix))
+      return { service: name.slice(0, -rule.suffix.length), rule };
+  }
+  return undefined;
 }
 
 /**

@@ -3,10 +3,17 @@ import {
   type PostfixVersion,
   ReleaseMemo,
   builtinParameterNames,
+  compareVersions,
+  firstKnownRelease,
   getParameter,
   isKnownParameter,
+  lastKnownRelease,
+  nextRelease,
+  perServiceReading,
+  postconfWarns,
   warnsAsDeprecated,
 } from "../data/parameters";
+import { RENAMED_PARAMETERS } from "../data/parametersRenamed";
 import type { ConfigKind } from "../parser/document";
 import type { Span } from "../parser/logicalLines";
 import type { ParameterSetting } from "../parser/mainCf";
@@ -52,6 +59,25 @@ export function checkParameters(context: RuleContext): Finding[] {
   return findings;
 }
 
+/**
+ * main.cf checked alone. The rules then take main.cf's settings as one SMTP
+ * server and the smtp and lmtp clients see them, with no -o overrides, and
+ * skip what depends on master.cf services (per-service names, ports).
+ */
+export function masterMissingFinding(): Finding {
+  return {
+    rule: "master-cf-missing",
+    file: "main",
+    start: 0,
+    end: 0,
+    message:
+      "No master.cf was read with this main.cf, so checks that depend on master.cf services were skipped. " +
+      "Settings were checked as the SMTP server and the smtp and lmtp clients see them without -o overrides; " +
+      "per-service names such as relay_destination_concurrency_limit and checks of particular services (port 465, postscreen) were not. " +
+      "Keep master.cf beside main.cf to check them.",
+  };
+}
+
 /** The names that main.cf's values, or one service's `-o` values, reference as `$name`. */
 interface ReferencedNames {
   main(): Set<string>;
@@ -68,9 +94,10 @@ function referencedNames(settings: Iterable<ParameterSetting>): Set<string> {
 
 function unknownName(
   context: RuleContext,
-  { setting, file, service, parameterClass }: PlacedSetting,
+  placed: PlacedSetting,
   referencedIn: ReferencedNames,
 ): Finding | undefined {
+  const { setting, file, service, parameterClass } = placed;
   const name = setting.name.text;
   if (parameterClass !== undefined || READ_ONLY_PARAMETERS.has(name)) return undefined;
   // A name set with -o is valid there when that service's own values, or main.cf
@@ -78,22 +105,98 @@ function unknownName(
   if (service && (referencedIn.service(service).has(name) || referencedIn.main().has(name))) {
     return undefined;
   }
-  const suggestion = closestName(name, context.version);
-  const finding: Finding = {
-    rule: "unknown-parameter",
-    file,
-    ...setting.name,
-    message:
-      `"${excerpt(name)}" is not a Postfix ${context.version} parameter, and no value references it as $${excerpt(name)}: ` +
-      `Postfix ignores it (postconf: "unused parameter").` +
-      (suggestion ? ` Did you mean "${excerpt(suggestion)}"?` : ""),
-  };
-  if (suggestion) {
-    finding.fix = {
-      title: `Rename to ${suggestion}`,
-      edits: [{ ...setting.name, newText: suggestion }],
+  const version = context.version;
+  const facts = getParameter(name);
+  const first = facts && firstKnownRelease(facts);
+  const last = facts && lastKnownRelease(facts);
+  const ignored = postconfWarns("unused", version)
+    ? ` The postconf command reports it as "unused parameter".`
+    : "";
+  const suggest = () =>
+    closestName(name, version, (candidate) => context.isSet(candidate, service));
+  const perService = perServiceReading(name, version);
+  if (perService) {
+    // Without master.cf there is no telling which services exist: say nothing.
+    if (!context.master) return undefined;
+    const { service: serviceName, rule } = perService;
+    return withSuggestion(
+      {
+        rule: "unknown-parameter",
+        file,
+        ...setting.name,
+        message: `"${excerpt(name)}" is a setting of a master.cf service "${excerpt(serviceName)}", and master.cf has none, so Postfix ignores it.${ignored}`,
+      },
+      suggest(),
+      ` It applies to a service running ${rule.commands.join(", ")}; add one or remove the setting.`,
+    );
+  }
+  if (facts && last !== undefined && compareVersions(version, last) > 0)
+    return removedName(context, placed, facts, last, ignored);
+  if (first !== undefined && compareVersions(version, first) < 0) {
+    return {
+      rule: "unknown-parameter",
+      file,
+      ...setting.name,
+      message:
+        `"${name}" is not a Postfix ${version} parameter: it first appeared in Postfix ${first}, so this release ignores it.` +
+        `${ignored} Remove the setting, or set the Postfix version you run.`,
     };
   }
+  return withSuggestion(
+    {
+      rule: "unknown-parameter",
+      file,
+      ...setting.name,
+      message: `"${excerpt(name)}" is not a Postfix ${version} parameter and no value uses it as $${excerpt(name)}, so Postfix ignores it.${ignored}`,
+    },
+    suggest(),
+    " Check the name for a typo.",
+  );
+}
+
+/** Ends an unknown-name finding with "did you mean" and its rename fix, or with `otherwise`. */
+function withSuggestion(
+  finding: Finding,
+  suggestion: string | undefined,
+  otherwise: string,
+): Finding {
+  if (!suggestion) return { ...finding, message: finding.message + otherwise };
+  return {
+    ...finding,
+    message: `${finding.message} Did you mean "${excerpt(suggestion)}"?`,
+    fix: {
+      title: `Rename to ${suggestion}`,
+      edits: [{ start: finding.start, end: finding.end, newText: suggestion }],
+    },
+  };
+}
+
+/**
+ * A name that an earlier release knew and the configured one does not: say
+ * when it went and what replaced it, rather than guess at a typo.
+ */
+function removedName(
+  context: RuleContext,
+  placed: PlacedSetting,
+  facts: ParameterFacts,
+  lastRelease: PostfixVersion,
+  ignored: string,
+): Finding {
+  const { setting, file, service } = placed;
+  const name = setting.name.text;
+  const removedIn = nextRelease(lastRelease) ?? lastRelease;
+  const replacement = facts.replacement ?? RENAMED_PARAMETERS[name]?.replacement;
+  const advice = !replacement
+    ? " Remove it."
+    : context.isSet(replacement, service)
+      ? ` Its replacement ${replacement} is already set here, so remove this line.`
+      : RENAMED_PARAMETERS[name]?.sameValue === false
+        ? ` Set its replacement ${replacement} instead, which takes a different kind of value.`
+        : ` Use its replacement ${replacement} instead.`;
+  const message = `"${name}" was removed in Postfix ${removedIn}, so Postfix ${context.version} ignores this setting.${ignored}${advice}`;
+  const finding: Finding = { rule: "removed-parameter", file, ...setting.name, message };
+  const fix = replacement ? replacementFix(context, placed, replacement) : undefined;
+  if (fix) finding.fix = fix;
   return finding;
 }
 
@@ -114,23 +217,20 @@ function deprecated(
 ): Finding | undefined {
   const { setting, file } = placed;
   const name = setting.name.text;
-  if (!facts || facts.status === "current") return undefined;
-  const removed = facts.status === "removed";
-  if (!removed && !warnsAsDeprecated(name, context.version)) return undefined;
+  // Removed names are reported by unknownName, for the releases that lack them.
+  if (facts?.status !== "deprecated" || !warnsAsDeprecated(name, context.version)) return undefined;
   const advice = facts.replacement
     ? ` Use ${facts.replacement} instead.`
     : facts.advice === "remove"
       ? " Remove it."
       : "";
   const finding: Finding = {
-    rule: removed ? "removed-parameter" : "deprecated-parameter",
+    rule: "deprecated-parameter",
     file,
     ...setting.name,
-    message: removed
-      ? `${name} is no longer used by Postfix; this setting has no effect.${advice}`
-      : `${name} is deprecated: postconf warns about it since Postfix ${facts.warnsSince}, and a later release will drop it.${advice}`,
+    message: `${name} is deprecated: postconf warns about it since Postfix ${facts.warnsSince}, and a later release will drop it.${advice}`,
   };
-  const fix = replacementFix(context, placed, facts);
+  const fix = facts.replacement ? replacementFix(context, placed, facts.replacement) : undefined;
   if (fix) finding.fix = fix;
   return finding;
 }
@@ -143,14 +243,15 @@ function deprecated(
 function replacementFix(
   context: RuleContext,
   { setting, service }: PlacedSetting,
-  facts: ParameterFacts,
+  target: string,
 ): Fix | undefined {
   const name = setting.name.text;
-  const target = facts.replacement;
-  if (!target || !/^[a-z0-9_]+$/.test(target) || context.isSet(target, service)) return undefined;
+  if (!/^[a-z0-9_]+$/.test(target) || context.isSet(target, service)) return undefined;
   const value = setting.value.text.toLowerCase();
+  const renamed = RENAMED_PARAMETERS[name];
   let newValue: string | undefined;
-  if (/_use_tls$/.test(name))
+  if (renamed) newValue = renamed.sameValue ? setting.value.text : undefined;
+  else if (/_use_tls$/.test(name))
     newValue = value === "yes" ? "may" : value === "no" ? "none" : undefined;
   else if (/_enforce_tls$/.test(name)) {
     const peername = name.replace(/_enforce_tls$/, "_tls_enforce_peername");
@@ -300,7 +401,7 @@ function undefinedReferences(
       rule: "undefined-reference",
       file,
       ...reference,
-      message: undefinedMessage(referenced, reference.test),
+      message: undefinedMessage(referenced, reference.test, context.version),
     });
   }
 }
@@ -311,16 +412,28 @@ function isDefined(context: RuleContext, name: string, service: ServiceView | un
   return context.isSetByAnyService(name);
 }
 
-function undefinedMessage(name: string, test: "?" | ":" | undefined): string {
-  const unset = `"${excerpt(name)}" is not a Postfix parameter and is not set anywhere`;
+function undefinedMessage(
+  name: string,
+  test: "?" | ":" | undefined,
+  version: PostfixVersion,
+): string {
+  const unset = `"${excerpt(name)}" is not a Postfix ${version} parameter and is set nowhere`;
+  const fix = ` Check the name for a typo.${postconfUndefined(version)}`;
   switch (test) {
     case ":":
-      return `${unset}, so \${${name}:...} always gives its fallback text. Check the name for a typo (postconf: "undefined parameter").`;
+      return `${unset}, so \${${name}:...} always gives its fallback text.${fix}`;
     case "?":
-      return `${unset}, so \${${name}?...} always expands to nothing. Check the name for a typo (postconf: "undefined parameter").`;
+      return `${unset}, so \${${name}?...} always expands to nothing.${fix}`;
     default:
-      return `$${name} expands to nothing: ${unset}. Check the name for a typo (postconf: "undefined parameter").`;
+      return `$${name} expands to nothing: ${unset}.${fix}`;
   }
+}
+
+/** The postconf warning to quote, for the releases whose postconf has it. */
+function postconfUndefined(version: PostfixVersion): string {
+  return postconfWarns("undefined", version)
+    ? ` The postconf command reports "undefined parameter".`
+    : "";
 }
 
 /** Names in smtpd_restriction_classes (expanded, as Postfix reads it) that have no value. */
@@ -345,7 +458,7 @@ function undefinedRestrictionClasses(context: RuleContext): Finding[] {
         rule: "undefined-reference",
         file,
         ...listItemSpan(setting, name),
-        message: `"${excerpt(name)}" is listed in smtpd_restriction_classes, but no "${excerpt(name)} = ..." is set, so the restriction class is empty (postconf: "undefined parameter"). Define it or remove it from the list.`,
+        message: `Restriction class "${excerpt(name)}" is listed in smtpd_restriction_classes but set nowhere, so it is empty.${postconfUndefined(context.version)} Define it or remove it from the list.`,
       });
     }
   }
@@ -370,32 +483,40 @@ function listItemSpan(setting: ParameterSetting, item: string): Span {
   return whole;
 }
 
-/** The known name closest to a misspelled one (edit distance at most 2, or 3 for long names). */
-export function closestName(name: string, version: PostfixVersion): string | undefined {
+/**
+ * The known name closest to a misspelled one (edit distance at most 2, or 3 for
+ * long names), skipping those `isTaken` rejects: renaming onto a name the file
+ * already sets would only create a duplicate.
+ */
+export function closestName(
+  name: string,
+  version: PostfixVersion,
+  isTaken: (candidate: string) => boolean = () => false,
+): string | undefined {
   // The same misspelling comes back on every validation of a document: remember it.
   const key = `${version} ${name}`;
-  if (suggestions.has(key)) return suggestions.get(key);
-  if (suggestions.size >= 2000) suggestions.clear();
-  const best = searchClosestName(name, version);
-  suggestions.set(key, best);
-  return best;
+  let near = suggestions.get(key);
+  if (!near) {
+    if (suggestions.size >= 2000) suggestions.clear();
+    near = nearNames(name, version);
+    suggestions.set(key, near);
+  }
+  return near.find((candidate) => !isTaken(candidate));
 }
 
-const suggestions = new Map<string, string | undefined>();
+const suggestions = new Map<string, string[]>();
 
-function searchClosestName(name: string, version: PostfixVersion): string | undefined {
+/** The built-in names within the edit-distance limit of `name`, closest first. */
+function nearNames(name: string, version: PostfixVersion): string[] {
   const limit = name.length > 12 ? 3 : 2;
-  let best: string | undefined;
-  let bestDistance = limit + 1;
+  const found: [string, number][] = [];
   for (const candidate of candidateNames(version)) {
-    if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
-    const distance = editDistance(name, candidate, bestDistance);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
+    if (Math.abs(candidate.length - name.length) > limit) continue;
+    const distance = editDistance(name, candidate, limit + 1);
+    if (distance <= limit) found.push([candidate, distance]);
   }
-  return best;
+  // A stable sort keeps names of equal distance in alphabetical order.
+  return found.sort((a, b) => a[1] - b[1]).map(([candidate]) => candidate);
 }
 
 /** The built-in names of a release: fixed per release, so listed once. */

@@ -96,7 +96,13 @@ const rules = [
     id: "unknown-parameter",
     severity: "warning",
     description:
-      "A name that is not a parameter of the configured release and is referenced nowhere (postconf: unused parameter).",
+      "A name the configured release does not know (a typo, or a parameter of a later release) that nothing references; Postfix ignores it.",
+  },
+  {
+    id: "master-cf-missing",
+    severity: "info",
+    description:
+      "main.cf was checked without master.cf (CLI and editor only); checks of master.cf services were skipped.",
   },
   {
     id: "undefined-reference",
@@ -112,7 +118,8 @@ const rules = [
   {
     id: "removed-parameter",
     severity: "warning",
-    description: "A parameter Postfix no longer uses; the setting has no effect.",
+    description:
+      "A parameter that an earlier release had and the configured one ignores; names the release that dropped it and its replacement.",
     pitfalls: ["P14"],
   },
   {
