@@ -239,14 +239,45 @@ describe("server levels (P32, P11, P16)", () => {
     expect(both(MAY, master)).toEqual([]);
   });
 
-  it("flags a legacy switch that the level overrides, and writes the level instead", () => {
+  it("flags a legacy switch that asks for more than the level gives, and writes that level instead", () => {
     const master = SMTP + "submission inet n - y - - smtpd -o smtpd_enforce_tls=yes\n" + TLSMGR;
     expect(both(MAY, master)).toEqual(["master:tls-server-legacy-overridden"]);
+    expect(messageOf("master", master, "tls-server-legacy-overridden", MAY)).toMatch(
+      /^-o smtpd_enforce_tls=yes on submission\/inet asks for TLS level encrypt, but submission\/inet runs with smtpd_tls_security_level = may\./,
+    );
     expect(applyFix("master", master, "tls-server-legacy-overridden", /^Replace/, MAY)).toBe(
       SMTP + "submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypt\n" + TLSMGR,
     );
+    const none = `smtpd_tls_security_level = none\n${CERT}smtpd_use_tls = yes\n`;
+    expect(both(none)).toContain("main:tls-server-legacy-overridden");
+    expect(messageOf("main", none, "tls-server-legacy-overridden")).toContain(
+      "set smtpd_tls_security_level = may",
+    );
+  });
+
+  it("stays quiet when the legacy switch asks for less than the level gives, or for its default", () => {
+    // The level gives more: nothing is lost, and deprecated-parameter reports the old switch.
+    const encrypt = `smtpd_tls_security_level = encrypt\n${CERT}`;
+    expect(both(`${encrypt}smtpd_use_tls = yes\n`)).toEqual([]);
     expect(both(`${MAY}smtpd_use_tls = yes\n`)).toEqual([]);
-    expect(both(`${MAY}smtpd_use_tls = no\n`)).toEqual(["main:tls-server-legacy-overridden"]);
+    expect(both(`${MAY}smtpd_use_tls = no\n`)).toEqual([]);
+    expect(both(`${MAY}smtpd_enforce_tls = no\n`)).toEqual([]);
+    const submission =
+      SMTP +
+      "submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_use_tls=yes\n" +
+      TLSMGR;
+    expect(both(MAY, submission)).toEqual([]);
+  });
+
+  it("names the smtpd level for a main.cf switch that postscreen inherits too", () => {
+    const master =
+      "smtp inet n - y - 1 postscreen\nsmtpd pass - - y - - smtpd\n" +
+      "tlsproxy unix - - y - 0 tlsproxy\n" +
+      TLSMGR;
+    const main = `${MAY}smtpd_use_tls = yes\nsmtpd_enforce_tls = yes\n`;
+    const message = messageOf("main", main, "tls-server-legacy-overridden", master);
+    expect(message).toContain("set smtpd_tls_security_level = encrypt");
+    expect(message).not.toMatch(/postscreen_tls_security_level = encrypt/);
   });
 
   it("notes mandatory settings where no service requires TLS", () => {

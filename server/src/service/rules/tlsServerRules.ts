@@ -1302,13 +1302,22 @@ function unusedCertificate({ context, report, scopes, tls }: Check): void {
   );
 }
 
-/** P11: smtpd_use_tls/smtpd_enforce_tls overridden by a non-empty security level. */
+/** How much TLS a server state gives: none, offered, required. */
+const serverStrength = (state: Pick<ServerTls, "use" | "enforce">) =>
+  state.enforce ? 2 : state.use ? 1 : 0;
+const SERVER_LEVEL_BY_STRENGTH = ["none", "may", "encrypt"];
+
+/**
+ * P11: smtpd_use_tls/smtpd_enforce_tls asking for more TLS than the non-empty
+ * security level that overrides them gives. A switch asking for less (or for its
+ * default) loses nothing; deprecated-parameter reports it as redundant.
+ */
 function legacySwitches({ context, report, scopes, tls }: Check): void {
   const overridden = new ByOrigin<{
     scope: Scope;
     levelName: string;
-    wanted: string;
     level: string;
+    wanted: string;
   }>();
   for (const scope of scopes) {
     const state = tls(scope);
@@ -1318,33 +1327,42 @@ function legacySwitches({ context, report, scopes, tls }: Check): void {
     if (!level) continue;
     const enforceName = familyName(context, scope.family, "smtpd_enforce_tls");
     const useName = familyName(context, scope.family, "smtpd_use_tls");
-    const enforceOrigin = enforceName && originOf(context, enforceName, scope.service);
-    const useOrigin = useName && originOf(context, useName, scope.service);
-    if (!enforceOrigin && !useOrigin) continue;
     const enforce = enforceName ? yes(context.valueOf(enforceName, scope.service)) : false;
     const use = useName ? yes(context.valueOf(useName, scope.service)) : false;
-    const wanted = enforce ? "encrypt" : use ? "may" : "none";
-    const effective = state.enforce ? "encrypt" : state.use ? "may" : "none";
-    if (wanted === effective) continue;
-    const decisive = enforce ? enforceOrigin : use ? useOrigin : (useOrigin ?? enforceOrigin);
+    const wanted = serverStrength({ use: use || enforce, enforce });
+    if (wanted <= serverStrength(state)) continue;
+    const decisive = originOf(context, enforce ? enforceName! : useName!, scope.service);
     if (!decisive) continue;
     // A level set for one service on purpose is not overridden by an old main.cf switch.
     const levelOrigin = originOf(context, levelName, scope.service);
     if (decisive.file === "main" && levelOrigin?.file === "master") continue;
-    overridden.add(decisive, { scope, levelName, wanted, level });
+    overridden.add(decisive, { scope, levelName, level, wanted: SERVER_LEVEL_BY_STRENGTH[wanted] });
   }
   overridden.forEach((source, items) => {
-    const { levelName, wanted, level } = items[0];
+    const wanted = items[0].wanted;
+    // The level parameter of the service the switch is on, or of the family its name belongs to.
     const service = serviceOf(context, source.setting);
+    const own =
+      items.find((item) => item.scope.service === service && service) ??
+      items.find((item) => source.setting.name.text.startsWith(`${item.scope.family}_`)) ??
+      items[0];
+    const levels = [
+      ...new Set(
+        items.map((item) => {
+          const levelSource = originOf(context, item.levelName, item.scope.service);
+          return levelSource ? written(levelSource) : `${item.levelName} = ${item.level}`;
+        }),
+      ),
+    ];
     const fix =
-      source.file === "master" && service && !service.settings.has(levelName)
+      source.file === "master" && service && !service.settings.has(own.levelName)
         ? {
-            title: `Replace with -o ${levelName}=${wanted}`,
+            title: `Replace with -o ${own.levelName}=${wanted}`,
             edits: [
               {
                 start: source.setting.name.start,
                 end: source.setting.value.end,
-                newText: `${levelName}=${wanted}`,
+                newText: `${own.levelName}=${wanted}`,
               },
             ],
           }
@@ -1353,7 +1371,7 @@ function legacySwitches({ context, report, scopes, tls }: Check): void {
       onName(
         "tls-server-legacy-overridden",
         source,
-        `${written(source)} ${place(context, source)} asks for TLS level ${wanted} on ${labels(items.map((i) => i.scope))}, but ${levelName} = ${level} is also in effect there and always wins over the old switch, so the service runs with ${level}. Say what you mean with the level: ${levelName}=${wanted}.`,
+        `${written(source)} ${place(context, source)} asks for TLS level ${wanted}, but ${labels(items.map((i) => i.scope))} ${items.length > 1 ? "run" : "runs"} with ${levels.join(" and ")}. A non-empty security level always wins over the old switch, so TLS is ${wanted === "encrypt" ? "not required there" : "off there"}. If ${wanted} is what you need, set ${own.levelName} = ${wanted} for ${items.length > 1 ? "those services" : "that service"}; otherwise remove this setting.`,
         fix,
       ),
     );
