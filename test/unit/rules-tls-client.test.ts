@@ -81,6 +81,35 @@ describe("P11: legacy switch overridden by a non-empty level", () => {
     expect(hasFix(result, "tls-client-legacy-overridden")).toBe(false);
   });
 
+  it("flags smtp_enforce_tls = yes under level encrypt: the peer-name check it implies is lost", () => {
+    const text = "relayhost = [r]\nsmtp_enforce_tls = yes\nsmtp_tls_security_level = encrypt\n";
+    const result = main(text);
+    expect(result.codes).toEqual(["tls-client-legacy-overridden"]);
+    const message = messageOf(result, "tls-client-legacy-overridden");
+    expect(message).toMatch(
+      /^smtp_enforce_tls = yes asks for level verify, but smtp_tls_security_level = encrypt \(in main\.cf\) overrides it\./,
+    );
+    expect(message).toContain("smtp_tls_enforce_peername = yes (its default)");
+    expect(message).toContain("set smtp_tls_security_level = verify (it needs trusted CAs");
+    // Without the peer-name check, enforce_tls asks for encrypt: nothing is lost.
+    expect(main(`${text}smtp_tls_enforce_peername = no\n`).codes).toEqual([]);
+    expect(
+      main(
+        "relayhost = [r]\nsmtp_enforce_tls = yes\nsmtp_tls_security_level = verify\nsmtp_tls_CAfile = /etc/ca.pem\n",
+      ).codes,
+    ).toEqual([]);
+  });
+
+  it("never suggests a weaker level: a switch asking for less than the level stays quiet", () => {
+    expect(
+      master(
+        MASTER_CLIENTS + "plain unix - - y - - smtp -o smtp_use_tls=no\n",
+        "smtp_tls_security_level = may\n",
+      ).codes,
+    ).toEqual([]);
+    expect(main("smtp_use_tls = no\nsmtp_tls_security_level = may\n").codes).toEqual([]);
+  });
+
   it("covers tlsproxy's client copies", () => {
     expect(
       main("tlsproxy_client_enforce_tls = yes\nsmtp_tls_security_level = may\n").codes,

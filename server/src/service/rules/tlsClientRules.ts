@@ -620,12 +620,10 @@ function legacyOverridden(clients: Clients, report: Report): void {
     if (intended === level) continue;
     // A level set for one service on purpose overrides a global legacy switch.
     if (cause.file === "main" && levelSource?.file === "master") continue;
-    const crossScope = cause.file === "master" && levelSource?.file !== "master";
-    const requirementLost =
-      (strength(intended) >= 2 && strength(level) <= 1) || (intended === "may" && level === "none");
-    if (!crossScope && !requirementLost) continue;
+    // Only a requirement that the level drops is lost; a switch asking for less loses nothing.
+    if (strength(intended) <= strength(level)) continue;
     let fix: Fix | undefined;
-    if (crossScope) {
+    if (cause.file === "master" && levelSource?.file !== "master") {
       const newText = `${levelName}=${intended}`;
       fix = {
         title: `Replace with -o ${newText}`,
@@ -642,18 +640,23 @@ function legacyOverridden(clients: Clients, report: Report): void {
       cause.file === "master"
         ? `-o ${levelName}=${intended} on this service`
         : `${levelName} = ${intended}`;
+    // global_tls_level(): enforce_tls with enforce_peername (default yes) means verify.
+    const peername =
+      intended === "verify"
+        ? ` With ${cause.setting.name.text} = yes, ${prefix}_tls_enforce_peername = yes (its default) also asked for a verified server name, which level ${level} does not check.`
+        : "";
     report.add(
       "tls-client-legacy-overridden",
       cause,
       settingSpan(cause.setting),
       [scope],
       (where) =>
-        `${written(cause)} has no effect: ${levelText} is not empty, and a non-empty level always wins ` +
-        `over ${cause.setting.name.text}. So ` +
+        `${written(cause)} asks for level ${intended}, but ${levelText} overrides it. ` +
+        `A non-empty level always wins over ${cause.setting.name.text}, so ` +
         (tlsproxy
           ? `tlsproxy prepares its client side for level ${level}`
           : levelEffect(where, level)) +
-        `. To get what this setting asks for, set ${instead} instead.`,
+        `.${peername} If you need ${intended}, set ${instead}${intended === "verify" ? ` (it needs trusted CAs, e.g. ${prefix}_tls_CAfile)` : ""}; otherwise remove ${cause.setting.name.text}.`,
       fix,
     );
   }
