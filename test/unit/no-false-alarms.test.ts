@@ -48,6 +48,14 @@ const SHAPES: { label: string; main: string; master: string }[] = [
       "submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_use_tls=yes\n" +
       "tlsmgr unix - - y 1000? 1 tlsmgr\n",
   },
+  {
+    label:
+      "EXPORT and LOW excluded from the medium grade (was tls-client-opportunistic-too-strict)",
+    main:
+      "smtp_tls_security_level = may\nsmtp_tls_exclude_ciphers = EXPORT, LOW, eNULL\n" +
+      "smtp_tls_mandatory_exclude_ciphers = EXPORT, LOW\n",
+    master: "smtp unix - - y - - smtp\ntlsmgr unix - - y 1000? 1 tlsmgr\n",
+  },
 ];
 
 describe("no false alarms", () => {

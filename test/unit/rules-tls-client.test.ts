@@ -303,11 +303,37 @@ describe("P17: over-strict opportunistic TLS", () => {
         /^Change to medium/,
       ),
     ).toBe("smtp_tls_security_level = may\nsmtp_tls_ciphers = medium\n");
+  });
+
+  it("flags exclusions only where they narrow the grade in effect for the release", () => {
+    const dane =
+      "smtp_tls_security_level = dane\nsmtp_dns_support_level = dnssec\nsmtp_tls_exclude_ciphers = RC4\n";
+    // tls_medium_cipherlist leaves out RC4 itself from 3.8 on.
+    expect(main(dane, undefined, "3.7").codes).toEqual(["tls-client-opportunistic-too-strict"]);
+    expect(main(dane, undefined, "3.12").codes).toEqual([]);
+    const mixed = "smtp_tls_security_level = may\nsmtp_tls_exclude_ciphers = EXPORT, LOW, aNULL\n";
+    expect(messageOf(main(mixed), "tls-client-opportunistic-too-strict")).toMatch(
+      /^smtp_tls_exclude_ciphers removes ciphers \(aNULL\) /,
+    );
+  });
+
+  it("stays quiet for exclusions the grade in effect has left out already", () => {
+    for (const version of ["2.9", "3.7", "3.12"]) {
+      for (const list of ["EXPORT, LOW", "EXP:eNULL", "NULL"]) {
+        const text = `smtp_tls_security_level = may\nsmtp_tls_exclude_ciphers = ${list}\n`;
+        expect(main(text, undefined, version).codes).toEqual([]);
+      }
+    }
+    expect(
+      main("smtp_tls_security_level = may\nsmtp_tls_exclude_ciphers = MD5, 3DES, RC4, aDSS\n")
+        .codes,
+    ).toEqual([]);
+    // A changed grade list is read as it is: MEDIUM ciphers are gone from this one.
     expect(
       main(
-        "smtp_tls_security_level = dane\nsmtp_dns_support_level = dnssec\nsmtp_tls_exclude_ciphers = RC4\n",
+        "smtp_tls_security_level = may\ntls_medium_cipherlist = aNULL:-aNULL:HIGH:!MEDIUM\nsmtp_tls_exclude_ciphers = MEDIUM\n",
       ).codes,
-    ).toEqual(["tls-client-opportunistic-too-strict"]);
+    ).toEqual([]);
   });
 
   it("stays quiet with the defaults, at mandatory levels, and on unreadable lists", () => {

@@ -869,8 +869,15 @@ function opportunisticTooStrict(clients: Clients, report: Report): void {
             edits: [{ ...source.setting.value, newText: "medium" }],
           };
         } else {
-          if (!value.trim()) continue;
-          what = `${name} removes ciphers (${value})`;
+          const removed = new Set<string>();
+          const narrowed = affected.filter((scope) => {
+            const items = exclusionsThatNarrow(clients, scope, value);
+            for (const item of items) removed.add(item);
+            return items.length > 0;
+          });
+          if (narrowed.length === 0) continue;
+          affected.splice(0, affected.length, ...narrowed);
+          what = `${name} removes ciphers (${[...removed].join(", ")})`;
           fallback = "a server that only offers those ciphers";
         }
         report.add(
@@ -886,6 +893,53 @@ function opportunisticTooStrict(clients: Clients, report: Report): void {
       }
     }
   }
+}
+
+/** OpenSSL's strength classes: no cipher is in two of them, and eNULL ciphers are in none. */
+const STRENGTH_CLASSES = new Set(["HIGH", "MEDIUM", "LOW", "EXPORT"]);
+const CIPHER_ALIASES: Record<string, string> = { EXP: "EXPORT", NULL: "eNULL" };
+const canonicalCipher = (word: string) => CIPHER_ALIASES[word] ?? word;
+
+/**
+ * Whether an OpenSSL cipher list already leaves out every cipher `item` names: it
+ * excludes it with `!`, or everything it selects is in other strength classes
+ * (`ALL` never selects eNULL). Unknown words count as removing something.
+ */
+function alreadyExcluded(cipherlist: string, item: string): boolean {
+  const target = canonicalCipher(item);
+  const tokens = cipherlist.split(/[\s:,]+/).filter(Boolean);
+  let selected: string[] = [];
+  for (const token of tokens) {
+    const operator = token[0];
+    const word = canonicalCipher(/^[!+\-@]/.test(token) ? token.slice(1) : token);
+    if (operator === "!" && word === target) return true;
+    if (operator === "!" || operator === "-") selected = selected.filter((s) => s !== word);
+    else if (!/^[+@]/.test(token)) selected.push(word);
+  }
+  const disjoint = (word: string) =>
+    (word === "ALL" && target === "eNULL") ||
+    (STRENGTH_CLASSES.has(word) &&
+      (target === "eNULL" || (STRENGTH_CLASSES.has(target) && word !== target)));
+  return selected.length > 0 && selected.every(disjoint);
+}
+
+/**
+ * The items of a cipher exclusion list that remove something from the cipher grade a
+ * client uses with opportunistic TLS (the grade's list as the configured release
+ * defines it); none when the grade is not one Postfix knows (tls-cipher-grade-invalid).
+ */
+function exclusionsThatNarrow(clients: Clients, scope: Scope, exclusions: string): string[] {
+  let grade = norm(clients.value(scope, `${scope.prefix}_tls_ciphers`));
+  // Since 3.8 the low and export grades are the medium grade.
+  if (
+    (grade === "low" || grade === "export") &&
+    compareVersions(clients.context.version, "3.8") >= 0
+  )
+    grade = "medium";
+  if (!["high", "medium", "null", "low", "export"].includes(grade)) return [];
+  const cipherlist = clients.value(scope, `tls_${grade}_cipherlist`);
+  // tls_set_ciphers() splits the exclusions at commas, whitespace and colons.
+  return exclusions.split(/[\s,:]+/).filter((item) => item && !alreadyExcluded(cipherlist, item));
 }
 
 // ---------------------------------------------------------------------------
