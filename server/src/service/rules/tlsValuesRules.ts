@@ -1253,31 +1253,53 @@ function checkDigest(context: RuleContext, p: Placed): Finding[] {
   return findings;
 }
 
-/** P50, implicit: compatibility_level below 3.6 keeps md5 as the fingerprint digest default. */
+/**
+ * P50, implicit: compatibility_level below 3.6 keeps md5 as the fingerprint digest
+ * default. Reported only for digests a fingerprint is used with: the fingerprint
+ * level (main.cf or an -o), or smtpd's client-certificate checks. A policy table
+ * that might name the fingerprint level cannot be read here.
+ */
 function implicitMd5(context: RuleContext): Finding[] {
   if (!atLeast(context.version, "3.6")) return [];
   const setting = context.mainSettings.get("compatibility_level");
   if (!setting) return [];
   const level = parseCompatibilityLevel(context.valueOf("compatibility_level"));
   if (level === undefined || level >= parseCompatibilityLevel("3.6")!) return [];
-  const names = [
-    "smtp_tls_fingerprint_digest",
-    "lmtp_tls_fingerprint_digest",
-    "smtpd_tls_fingerprint_digest",
-  ].filter(
+  const uses = fingerprintUses(context);
+  const names = [...uses.keys()].filter(
     (name) =>
       !context.mainSettings.has(name) && context.valueOf(name).trim().toLowerCase() === "md5",
   );
   if (names.length === 0) return [];
+  const users = [...new Set(names.map((name) => uses.get(name)!))];
   return [
     {
       rule: "tls-fingerprint-digest-implicit-md5",
       file: "main",
       start: setting.value.start,
       end: setting.value.end,
-      message: `With compatibility_level ${setting.value.text}, ${enumerate(names)} default to md5, a digest that is no longer safe for certificate fingerprints. Set ${names.length > 1 ? "them" : "it"} to sha256 explicitly (and recompute any fingerprints), or raise compatibility_level to 3.6 or later once the other changed defaults are reviewed.`,
+      message: `With compatibility_level ${setting.value.text}, ${enumerate(names)} ${names.length > 1 ? "default" : "defaults"} to md5, which is no longer safe for fingerprints. ${enumerate(users)} ${users.length > 1 ? "use" : "uses"} certificate fingerprints, and md5 ones can be forged. Set ${names.length > 1 ? "them" : "it"} to sha256 explicitly (and recompute the fingerprints), or raise compatibility_level to 3.6 or later once the other changed defaults are reviewed.`,
     },
   ];
+}
+
+const CLIENT_CERT_CHECKS = /(^|[\s,])(check_ccert_access|permit_tls_clientcerts)($|[\s,])/i;
+
+/** The fingerprint digests a fingerprint is used with, each with the setting that uses it. */
+function fingerprintUses(context: RuleContext): Map<string, string> {
+  const uses = new Map<string, string>();
+  for (const record of context.settings) {
+    const name = record.setting.name.text;
+    const value = record.setting.value.text;
+    const client = /^(smtp|lmtp)_tls_security_level$/.exec(name)?.[1];
+    if (client && value.trim().toLowerCase() === "fingerprint")
+      uses.set(`${client}_tls_fingerprint_digest`, `${name} = fingerprint`);
+    else if (name === "relay_clientcerts" && value.trim())
+      uses.set("smtpd_tls_fingerprint_digest", "relay_clientcerts");
+    else if (CLIENT_CERT_CHECKS.test(value))
+      uses.set("smtpd_tls_fingerprint_digest", CLIENT_CERT_CHECKS.exec(value)![2].toLowerCase());
+  }
+  return uses;
 }
 
 // ---------------------------------------------------------------------------
