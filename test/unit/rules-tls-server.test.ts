@@ -353,6 +353,19 @@ describe("SASL (P33-P36)", () => {
     );
   });
 
+  it("still requires noanonymous when a broken level hides the TLS state, but says nothing that needs the level", () => {
+    const broken = `smtpd_tls_security_level = may # opportunistic\n${CERT}`;
+    const sasl = "smtpd_sasl_auth_enable = yes\nsmtpd_sasl_security_options = noplaintext\n";
+    expect(both(broken + sasl)).toEqual(["main:sasl-options-without-noanonymous"]);
+    // AUTH before TLS depends on the level: not reported while it cannot be read.
+    expect(both(`${broken}smtpd_sasl_auth_enable = yes\n`)).toEqual([]);
+    const master =
+      SMTP +
+      "submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypted\n  -o smtpd_sasl_auth_enable=yes -o smtpd_sasl_security_options=noplaintext\n" +
+      TLSMGR;
+    expect(both(CERT, master)).toEqual(["master:sasl-options-without-noanonymous"]);
+  });
+
   it("notes noplaintext that also blocks PLAIN inside TLS", () => {
     const main = `${MAY}smtpd_sasl_auth_enable = yes\nsmtpd_sasl_security_options = noanonymous, noplaintext\n`;
     expect(both(main)).toEqual(["main:noplaintext-blocks-tls-auth"]);

@@ -981,21 +981,21 @@ function sasl({ context, report, scopes, tls }: Check): void {
     const service = scope.service;
     const value = (name: string) => context.valueOf(name, service);
     const state = tls(scope);
-    if (!yes(value("smtpd_sasl_auth_enable")) || state.invalid) continue;
+    if (!yes(value("smtpd_sasl_auth_enable"))) continue;
+    const options = listWords(value("smtpd_sasl_security_options"));
+    if (!options.includes("noanonymous"))
+      anonymous.add(originOf(context, "smtpd_sasl_security_options", service), scope);
+    // The rest depends on the TLS state, unknown while the level is broken (tls-level-invalid).
+    if (state.invalid) continue;
     const enableOrigin = originOf(context, "smtpd_sasl_auth_enable", service);
     const authOnly = yes(value("smtpd_tls_auth_only"));
-    const options = listWords(value("smtpd_sasl_security_options"));
     // Passwords to a service on a loopback address do not cross the network.
     if (!state.enforce && !authOnly && !options.includes("noplaintext") && !loopbackOnly(scope))
       plaintext.add(enableOrigin, scope);
     if (authOnly && !state.use) never.add(enableOrigin, scope);
     else if (enableOrigin) offered.add(enableOrigin.setting);
-    const optionNames = ["smtpd_sasl_security_options"];
-    if (state.use) optionNames.push("smtpd_sasl_tls_security_options");
-    for (const name of optionNames) {
-      if (!listWords(value(name)).includes("noanonymous"))
-        anonymous.add(originOf(context, name, service), scope);
-    }
+    if (state.use && !listWords(value("smtpd_sasl_tls_security_options")).includes("noanonymous"))
+      anonymous.add(originOf(context, "smtpd_sasl_tls_security_options", service), scope);
     const baseOrigin = originOf(context, "smtpd_sasl_security_options", service);
     if (
       state.use &&
