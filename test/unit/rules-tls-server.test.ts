@@ -155,10 +155,28 @@ describe("server certificates (P28-P31, P62)", () => {
     ]);
     const wrapper = "smtps inet n - y - - smtpd -o smtpd_tls_wrappermode=yes\n" + TLSMGR;
     expect(both("", wrapper)).toEqual(["master:server-tls-without-certificate"]);
+    expect(messageOf("master", wrapper, "server-tls-without-certificate", "")).toContain(
+      "in wrapper mode it drops the connection",
+    );
     expect(both(MAY)).toEqual([]);
     expect(both("smtpd_tls_security_level = may\nsmtpd_tls_cert_file = /etc/ssl/mx.pem\n")).toEqual(
       [],
     );
+  });
+
+  it("says that STARTTLS is still announced without a certificate, and refused with 454", () => {
+    const message = messageOf(
+      "main",
+      "smtpd_tls_security_level = may\n",
+      "server-tls-without-certificate",
+    );
+    expect(message).toMatch(
+      /^smtpd_tls_security_level = may in main\.cf turns on TLS for smtpd, but no server certificate is configured\./,
+    );
+    expect(message).toContain(
+      'still announces STARTTLS, and answers it with "454 4.7.0 TLS not available due to local problem"',
+    );
+    expect(message).not.toMatch(/no STARTTLS|not offered/);
   });
 
   it("warns about a certificate-less server", () => {

@@ -47,7 +47,7 @@ export const tlsServerRuleDefinitions = [
     id: "server-tls-without-certificate",
     severity: "error",
     description:
-      "Server TLS is turned on but no certificate is configured; STARTTLS is not offered.",
+      "Server TLS is turned on but no certificate is configured; STARTTLS is still announced, then refused with 454.",
     pitfalls: ["P28"],
   },
   {
@@ -848,6 +848,7 @@ function certificates({ context, report, scopes, tls }: Check): void {
   }
   missing.forEach((source, items) => {
     const enforce = items.some((scope) => tls(scope).enforce);
+    const wrapper = items.some((scope) => tls(scope).wrapper);
     const [chainName, certName, eccertName] = [
       "smtpd_tls_chain_files",
       "smtpd_tls_cert_file",
@@ -857,7 +858,7 @@ function certificates({ context, report, scopes, tls }: Check): void {
       onName(
         "server-tls-without-certificate",
         source,
-        `${written(source)} ${place(context, source)} turns on TLS for ${labels(items)}, but no server certificate is configured (${chainName}, ${certName} and ${eccertName} are empty). The server logs "No server certs available. TLS won't be enabled" and offers no STARTTLS${enforce ? "; where TLS is required, no client can send mail at all" : ""}. Set smtpd_tls_chain_files to the private key followed by the certificate chain, or set smtpd_tls_cert_file and smtpd_tls_key_file.`,
+        `${written(source)} ${place(context, source)} turns on TLS for ${labels(items)}, but no server certificate is configured. ${chainName}, ${certName} and ${eccertName} are all empty: the server logs "No server certs available. TLS won't be enabled", still announces STARTTLS, and answers it with "454 4.7.0 TLS not available due to local problem"${wrapper ? "; in wrapper mode it drops the connection" : ""}. A quick test looks as if TLS were on, but clients that insist on TLS defer${enforce ? ", and where TLS is required no client can send mail at all" : ""}. Set smtpd_tls_chain_files to the private key followed by the certificate chain, or set smtpd_tls_cert_file and smtpd_tls_key_file.`,
       ),
     );
   });
