@@ -371,6 +371,27 @@ describe("SASL (P33-P36)", () => {
     );
   });
 
+  it("points AUTH before TLS at the -o that undoes a safe main.cf", () => {
+    const safe = `${MAY}smtpd_sasl_auth_enable = yes\nsmtpd_tls_auth_only = yes\n`;
+    const master = SMTP + "submission inet n - y - - smtpd -o smtpd_tls_auth_only=no\n" + TLSMGR;
+    expect(both(safe, master)).toEqual(["master:sasl-auth-before-tls"]);
+    const message = messageOf("master", master, "sasl-auth-before-tls", safe);
+    expect(message).toMatch(
+      /^SMTP AUTH on submission\/inet is offered before STARTTLS, so PLAIN and LOGIN passwords can cross the network unencrypted\./,
+    );
+    expect(message).toContain("-o smtpd_tls_auth_only=no on submission/inet leaves it so");
+    expect(applyFix("master", master, "sasl-auth-before-tls", /^Set/, safe)).toBe(
+      SMTP + "submission inet n - y - - smtpd -o smtpd_tls_auth_only=yes\n" + TLSMGR,
+    );
+    const encrypt = `smtpd_tls_security_level = encrypt\n${CERT}smtpd_sasl_auth_enable = yes\n`;
+    const optional = "submission inet n - y - - smtpd -o smtpd_tls_security_level=may\n" + TLSMGR;
+    expect(both(encrypt, optional)).toEqual(["master:sasl-auth-before-tls"]);
+    expect(applyFix("master", optional, "sasl-auth-before-tls", /^Set/, encrypt)).toBe(
+      "submission inet n - y - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_auth_only=yes\n" +
+        TLSMGR,
+    );
+  });
+
   it("still requires noanonymous when a broken level hides the TLS state, but says nothing that needs the level", () => {
     const broken = `smtpd_tls_security_level = may # opportunistic\n${CERT}`;
     const sasl = "smtpd_sasl_auth_enable = yes\nsmtpd_sasl_security_options = noplaintext\n";

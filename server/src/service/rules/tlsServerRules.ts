@@ -977,6 +977,7 @@ function sasl({ context, report, scopes, tls }: Check): void {
   const noplaintext = new ByOrigin<Scope>();
   /** Settings that enable AUTH where it is offered. */
   const offered = new Set<ParameterSetting>();
+  const mainState = serverTls(context, { family: "smtpd" });
   for (const scope of scopes) {
     if (scope.family !== "smtpd") continue;
     const service = scope.service;
@@ -992,7 +993,7 @@ function sasl({ context, report, scopes, tls }: Check): void {
     const authOnly = yes(value("smtpd_tls_auth_only"));
     // Passwords to a service on a loopback address do not cross the network.
     if (!state.enforce && !authOnly && !options.includes("noplaintext") && !loopbackOnly(scope))
-      plaintext.add(enableOrigin, scope);
+      plaintext.add(plaintextCause(context, scope, enableOrigin, mainState), scope);
     if (authOnly && !state.use) never.add(enableOrigin, scope);
     else if (enableOrigin) offered.add(enableOrigin.setting);
     if (state.use && !listWords(value("smtpd_sasl_tls_security_options")).includes("noanonymous"))
@@ -1008,9 +1009,10 @@ function sasl({ context, report, scopes, tls }: Check): void {
   }
   plaintext.forEach((source, items) => {
     const tlsOn = items.every((scope) => tls(scope).use);
+    const cause = `${written(source)} ${place(context, source)}`;
     const message = tlsOn
-      ? `${written(source)} ${place(context, source)} offers SMTP AUTH on ${labels(items)} before the client has started TLS (TLS is optional there and smtpd_tls_auth_only is no), so PLAIN and LOGIN passwords can cross the network unencrypted. Set smtpd_tls_auth_only = yes, or require TLS on that service.`
-      : `${written(source)} ${place(context, source)} offers SMTP AUTH on ${labels(items)}, which has no TLS at all, so PLAIN and LOGIN passwords cross the network unencrypted. Turn on TLS there and set smtpd_tls_auth_only = yes.`;
+      ? `SMTP AUTH on ${labels(items)} is offered before STARTTLS, so PLAIN and LOGIN passwords can cross the network unencrypted. ${cause} leaves it so: TLS is optional there and smtpd_tls_auth_only is no. Set smtpd_tls_auth_only = yes, or require TLS on that service.`
+      : `SMTP AUTH on ${labels(items)} is offered without any TLS, so PLAIN and LOGIN passwords cross the network unencrypted. ${cause} enables it. Turn on TLS there and set smtpd_tls_auth_only = yes.`;
     let fix: Fix | undefined;
     if (tlsOn) {
       const own = context.sourceOf("smtpd_tls_auth_only", items[0].service);
@@ -1068,6 +1070,32 @@ function sasl({ context, report, scopes, tls }: Check): void {
       ),
     );
   });
+}
+
+/**
+ * The setting to blame for AUTH before TLS on a service: when main.cf alone keeps
+ * passwords safe (TLS required, smtpd_tls_auth_only or noplaintext), the service's
+ * -o that undoes it; otherwise the setting that enables AUTH.
+ */
+function plaintextCause(
+  context: RuleContext,
+  scope: Scope,
+  enableOrigin: SettingSource | undefined,
+  mainState: ServerTls,
+): SettingSource | undefined {
+  const service = scope.service;
+  if (!service || enableOrigin?.file === "master") return enableOrigin;
+  const own = (name: string): SettingSource | undefined => {
+    const setting = service.settings.get(name);
+    return setting && { setting, file: "master" };
+  };
+  const level = serverTls(context, scope).origin;
+  const undone =
+    (yes(context.valueOf("smtpd_tls_auth_only")) && own("smtpd_tls_auth_only")) ||
+    (mainState.enforce && level?.file === "master" && level) ||
+    (listWords(context.valueOf("smtpd_sasl_security_options")).includes("noplaintext") &&
+      own("smtpd_sasl_security_options"));
+  return undone || enableOrigin;
 }
 
 const TLSMGR_ONLY = /^((smtpd?|lmtp)_tls_session_cache_(database|timeout)|tls_random_\w+)$/;
