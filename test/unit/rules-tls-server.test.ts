@@ -307,6 +307,34 @@ describe("server levels (P32, P11, P16)", () => {
   });
 });
 
+describe("aNULL excluded by hand (P21)", () => {
+  it("notes aNULL where the server asks for client certificates, and removes it", () => {
+    const main = `${MAY}smtpd_tls_ask_ccert = yes\nsmtpd_tls_exclude_ciphers = aNULL, RC4\n`;
+    // Without master.cf the service may be port 25's, which ask-ccert-on-port-25 notes.
+    expect(both(main)).toEqual(["main:ask-ccert-on-port-25", "main:tls-server-anull-excluded"]);
+    expect(applyFix("main", main, "tls-server-anull-excluded", /^Remove aNULL/)).toBe(
+      main.replace("aNULL, RC4", "RC4"),
+    );
+    const master =
+      SMTP +
+      "submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_req_ccert=yes\n" +
+      "  -o smtpd_tls_mandatory_exclude_ciphers=aNULL\n" +
+      TLSMGR;
+    expect(both(MAY, master)).toEqual(["master:tls-server-anull-excluded"]);
+  });
+
+  it("stays quiet where some service that reads the list does not ask for certificates", () => {
+    const main = `${MAY}smtpd_tls_exclude_ciphers = aNULL\n`;
+    expect(both(main)).toEqual([]);
+    const master = SMTP + "submission inet n - y - - smtpd -o smtpd_tls_ask_ccert=yes\n" + TLSMGR;
+    expect(both(main, master)).toEqual([]);
+    // req_ccert without required TLS asks for nothing (req-ccert-without-mandatory-tls says so).
+    expect(both(`${main}smtpd_tls_req_ccert = yes\n`)).toEqual([
+      "main:req-ccert-without-mandatory-tls",
+    ]);
+  });
+});
+
 describe("SASL (P33-P36)", () => {
   it("flags AUTH before STARTTLS and sets smtpd_tls_auth_only", () => {
     const main = `${MAY}smtpd_sasl_auth_enable = yes\n`;

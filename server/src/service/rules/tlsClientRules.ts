@@ -978,7 +978,7 @@ function anullExcluded(clients: Clients, report: Report): void {
 }
 
 /** Deletes the aNULL item from a cipher exclusion list, with one adjoining separator. */
-function removeAnull(context: RuleContext, source: SettingSource): FixEdit | undefined {
+export function removeAnull(context: RuleContext, source: SettingSource): FixEdit | undefined {
   const { value } = source.setting;
   const items = value.text.split(/[\s,:]+/).filter(Boolean);
   const rest = items.filter((item) => item.toLowerCase() !== "anull");

@@ -5,6 +5,7 @@ import type { Span } from "../parser/logicalLines";
 import type { RuleContext, ServiceView, SettingSource } from "./context";
 import type { Finding, Fix, FixEdit } from "./findings";
 import type { RuleDefinition } from "./ruleDefinition";
+import { removeAnull } from "./tlsClientRules";
 
 /**
  * Server-side TLS and SASL pitfalls (smtpd, postscreen, tlsproxy), the services
@@ -171,6 +172,13 @@ export const tlsServerRuleDefinitions = [
     description:
       "smtpd_tls_mandatory_* settings on services where TLS is never required; they never apply.",
     pitfalls: ["P16"],
+  },
+  {
+    id: "tls-server-anull-excluded",
+    severity: "info",
+    description:
+      "aNULL excluded by hand on a server that asks for client certificates, which leaves out anonymous ciphers already.",
+    pitfalls: ["P21"],
   },
   {
     id: "inet-service-private",
@@ -666,6 +674,7 @@ export function checkTlsServer(context: RuleContext): Finding[] {
     unusedCertificate,
     legacySwitches,
     mandatorySettings,
+    anullExcluded,
     inetServices,
   ];
   for (const check of checks) check({ context, report, scopes, tls });
@@ -1433,6 +1442,42 @@ function mandatorySettings({ context, report, scopes, tls }: Check): void {
           "tls-server-mandatory-unused",
           source,
           `${name} is only used where TLS is required (encrypt or wrapper mode), and TLS is optional or off on ${labels(items)}, which use${items.length > 1 ? "" : "s"} this setting: it never takes effect. With optional TLS the server uses ${optionalName}; change that instead, or remove this setting.`,
+        ),
+      );
+    });
+  }
+}
+
+/**
+ * P21, server side: smtpd (and tlsproxy) add aNULL to the cipher exclusions
+ * themselves when they ask for client certificates (ask_ccert, or req_ccert where
+ * TLS is required), so an aNULL of one's own adds nothing there.
+ */
+function anullExcluded({ context, report, scopes, tls }: Check): void {
+  for (const base of ["smtpd_tls_exclude_ciphers", "smtpd_tls_mandatory_exclude_ciphers"]) {
+    const mandatory = base.includes("mandatory");
+    const readers = new ByOrigin<{ scope: Scope; asks: boolean }>();
+    for (const scope of scopes) {
+      const state = tls(scope);
+      const name = familyName(context, scope.family, base);
+      if (!name || !state.use || state.invalid || (mandatory && !state.enforce)) continue;
+      const setting = (suffix: string) => {
+        const own = familyName(context, scope.family, `smtpd_tls_${suffix}`);
+        return own !== undefined && yes(context.valueOf(own, scope.service));
+      };
+      const asks = setting("ask_ccert") || (state.enforce && setting("req_ccert"));
+      readers.add(originOf(context, name, scope.service), { scope, asks });
+    }
+    readers.forEach((source, items) => {
+      const words = listWords(source.setting.value.text.replace(/:/g, " "));
+      if (!words.includes("anull") || !items.every((item) => item.asks)) return;
+      const edit = removeAnull(context, source);
+      report.add(
+        onValue(
+          "tls-server-anull-excluded",
+          source,
+          `aNULL in ${source.setting.name.text} adds nothing on ${labels(items.map((i) => i.scope))}, which ${items.length > 1 ? "ask" : "asks"} for client certificates. The server then leaves out anonymous ciphers itself. Remove it.`,
+          edit ? { title: "Remove aNULL", edits: [edit] } : undefined,
         ),
       );
     });
