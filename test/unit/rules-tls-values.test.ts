@@ -553,6 +553,28 @@ describe("fingerprint digests (P50)", () => {
   });
 });
 
+describe("the server's session cache database (P37)", () => {
+  it("notes every non-empty cache database, $data_directory paths included", () => {
+    for (const value of [
+      "btree:${data_directory}/smtpd_scache",
+      "lmdb:$data_directory/smtpd_scache",
+      "btree:/var/lib/postfix/smtpd_scache",
+    ]) {
+      expect(mainCodes(`smtpd_tls_session_cache_database = ${value}\n`)).toEqual([
+        "tls-server-cache-database",
+      ]);
+    }
+  });
+
+  it("warns about dbm: instead, and stays quiet when the cache is off", () => {
+    expect(mainCodes("smtpd_tls_session_cache_database = dbm:${data_directory}/c\n")).toEqual([
+      "tls-server-cache-dbm",
+    ]);
+    expect(mainCodes("smtpd_tls_session_cache_database =\n")).toEqual([]);
+    expect(mainCodes("smtpd_tls_session_cache_database =   \n")).toEqual([]);
+  });
+});
+
 describe("DANE digests (P58)", () => {
   it("warns when sha256 is missing and adds it", () => {
     expect(mainCodes("tls_dane_digests = sha512\n")).toEqual(["tls-dane-digests-no-sha256"]);

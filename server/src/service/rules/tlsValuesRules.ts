@@ -398,8 +398,10 @@ export function checkTlsValues(context: RuleContext): Finding[] {
   let lmtpUnix: boolean | undefined;
   const lmtpExempt = () => (lmtpUnix ??= lmtpMayUseUnixSockets(context));
   for (const p of placed) {
-    if (p.value.includes("$") || /(^|\s)#/.test(p.value)) continue;
     const name = p.name;
+    // Any non-empty value is advice-worthy, "btree:${data_directory}/..." included.
+    if (name === "smtpd_tls_session_cache_database") findings.push(...checkServerCache(p));
+    if (p.value.includes("$") || /(^|\s)#/.test(p.value)) continue;
     if (LEVEL_PARAMETER.test(name)) findings.push(...checkLevel(context, p));
     else if (GRADE_PARAMETER.test(name)) findings.push(...checkGrade(context, p, lmtpExempt));
     else if (PROTOCOL_PARAMETER.test(name)) findings.push(...checkProtocols(context, p));
@@ -410,7 +412,6 @@ export function checkTlsValues(context: RuleContext): Finding[] {
     else if (name === "relay_clientcerts") findings.push(...checkRelayClientcerts(context, p));
     else if (DIGEST_PARAMETER.test(name)) findings.push(...checkDigest(context, p));
     else if (name === "tls_dane_digests") findings.push(...checkDaneDigests(p));
-    else if (name === "smtpd_tls_session_cache_database") findings.push(...checkServerCache(p));
     else if (LOGLEVEL_PARAMETER.test(name)) findings.push(...checkLoglevel(context, p));
     else if (name === "tls_config_file") findings.push(...checkConfigFile(p));
     else if (name === "tls_eecdh_auto_curves") findings.push(...checkGroups(context, p));
@@ -1325,7 +1326,7 @@ function checkDaneDigests(p: Placed): Finding[] {
 // P37: the server's session cache database
 
 function checkServerCache(p: Placed): Finding[] {
-  if (!p.value) return [];
+  if (!p.value.trim()) return [];
   if (/^dbm:/i.test(p.value)) {
     return [
       finding(
