@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyFixTo, diagnoseFile } from "../support/diagnose";
+import { checkFirstSentences } from "../support/messages";
 import { describe, expect, it } from "vitest";
 import type { ConfigKind } from "../../server/src/service/parser/document";
 import { tlsServerRuleDefinitions } from "../../server/src/service/rules/tlsServerRules";
@@ -261,7 +262,7 @@ describe("server levels (P32, P11, P16)", () => {
     const master = SMTP + "submission inet n - y - - smtpd -o smtpd_enforce_tls=yes\n" + TLSMGR;
     expect(both(MAY, master)).toEqual(["master:tls-server-legacy-overridden"]);
     expect(messageOf("master", master, "tls-server-legacy-overridden", MAY)).toMatch(
-      /^-o smtpd_enforce_tls=yes on submission\/inet asks for TLS level encrypt, but submission\/inet runs with smtpd_tls_security_level = may\./,
+      /^-o smtpd_enforce_tls=yes on submission\/inet asks for TLS level encrypt, which smtpd_tls_security_level = may overrides\./,
     );
     expect(applyFix("master", master, "tls-server-legacy-overridden", /^Replace/, MAY)).toBe(
       SMTP + "submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypt\n" + TLSMGR,
@@ -610,4 +611,8 @@ describe("shipped configurations", () => {
       }
     }
   });
+});
+
+describe("messages", () => {
+  checkFirstSentences(tlsServerRuleDefinitions.map((rule) => rule.id));
 });

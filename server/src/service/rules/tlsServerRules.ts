@@ -723,7 +723,7 @@ function portTwentyFive({ context, report, scopes, tls }: Check): void {
     if (wrapper && source.file === "main") return;
     const message = wrapper
       ? `${written(source)} ${place(context, source)} puts the port 25 service (${port25(items)}) in wrapper mode: it expects TLS right after connect, which mail servers never send on port 25, so no mail comes in. Use wrapper mode only on the submissions (465) service.`
-      : `${written(source)} ${place(context, source)} makes TLS mandatory for incoming connections on port 25 (${port25(items)}): servers that do not use STARTTLS can no longer deliver to you, and a public MX must not demand it. Use may for port 25 and require TLS only on submission, e.g. with -o smtpd_tls_security_level=encrypt there.`;
+      : `${written(source)} ${place(context, source)} makes TLS mandatory on port 25 (${port25(items)}). Servers that do not use STARTTLS can no longer deliver to you, and a public MX must not demand it. Use may for port 25 and require TLS only on submission, e.g. with -o smtpd_tls_security_level=encrypt there.`;
     const fix =
       source.file === "master" &&
       !wrapper &&
@@ -765,7 +765,7 @@ function wrapperInMain({ context, report, scopes }: Check): void {
     onName(
       "wrappermode-in-main-cf",
       { setting, file: "main" },
-      `smtpd_tls_wrappermode = yes in main.cf applies to every smtpd service${affected}, port 25 and submission (587) included: they then expect TLS immediately on connect, so mail servers and mail clients that use STARTTLS cannot talk to them, and smtpd_tls_security_level is ignored. Remove it from main.cf and add -o smtpd_tls_wrappermode=yes to the submissions (465) entry in master.cf only.`,
+      `smtpd_tls_wrappermode = yes in main.cf puts every smtpd service${affected} in wrapper mode, port 25 and 587 included. They then expect TLS immediately on connect, so mail servers and mail clients that use STARTTLS cannot talk to them, and smtpd_tls_security_level is ignored. Remove it from main.cf and add -o smtpd_tls_wrappermode=yes to the submissions (465) entry in master.cf only.`,
     ),
   );
 }
@@ -794,7 +794,7 @@ function submissionsWrapper({ context, report, scopes }: Check): void {
       onService(
         "submissions-without-wrappermode",
         service,
-        `${service.name}/${service.type} listens on port 465, where clients start TLS right after connecting, but smtpd here waits for STARTTLS (smtpd_tls_wrappermode is not yes): the clients' handshake meets a plaintext greeting and fails. Add -o smtpd_tls_wrappermode=yes to this entry.`,
+        `${service.name}/${service.type} listens on port 465 but waits for STARTTLS: smtpd_tls_wrappermode is not yes. Clients there start TLS right after connecting, and their handshake meets a plaintext greeting and fails. Add -o smtpd_tls_wrappermode=yes to this entry.`,
         { title: "Add -o smtpd_tls_wrappermode=yes", edits: [edit] },
       ),
     );
@@ -816,7 +816,7 @@ function requireClientCerts({ context, report, scopes, tls }: Check): void {
       onName(
         "req-ccert-without-mandatory-tls",
         source,
-        `${written(source)} ${place(context, source)} has no effect on ${labels(items)}, where TLS is optional: a client could simply skip STARTTLS, so the server does not require certificates there and logs "Can't require client certs unless TLS is required". Set that service's security level to encrypt, or use smtpd_tls_ask_ccert = yes with check_ccert_access instead.`,
+        `${written(source)} ${place(context, source)} has no effect on ${labels(items)}, where TLS is optional. A client could simply skip STARTTLS, so the server does not require certificates there and logs "Can't require client certs unless TLS is required". Set that service's security level to encrypt, or use smtpd_tls_ask_ccert = yes with check_ccert_access instead.`,
       ),
     );
   });
@@ -884,7 +884,7 @@ function certificates({ context, report, scopes, tls }: Check): void {
       onValue(
         "server-certificate-none",
         source,
-        `${written(source)} runs ${labels(items)} without a certificate: only anonymous cipher suites are left, which TLS 1.3 does not have and many clients refuse, so their TLS handshakes fail${asks ? '. Asking clients for certificates also needs a server certificate; the server logs "Need a server cert to request client certs" and TLS stays off' : ""}. Configure a certificate; a self-signed one is enough for opportunistic TLS.`,
+        `${written(source)} runs ${labels(items)} without a certificate. Only anonymous cipher suites are left, which TLS 1.3 does not have and many clients refuse, so their TLS handshakes fail${asks ? '. Asking clients for certificates also needs a server certificate; the server logs "Need a server cert to request client certs" and TLS stays off' : ""}. Configure a certificate; a self-signed one is enough for opportunistic TLS.`,
       ),
     );
   });
@@ -895,7 +895,7 @@ function certificates({ context, report, scopes, tls }: Check): void {
       onName(
         "chain-files-with-legacy-certificates",
         source,
-        `${source.setting.name.text} is ignored because ${chain} is also set (${labels(items.map((i) => i.scope))}): the server uses only the chain files and logs a warning that the legacy parameters are ignored. Remove this setting (and its key file setting), or put its certificate into ${chain}.`,
+        `${source.setting.name.text} is ignored because ${chain} is also set (${labels(items.map((i) => i.scope))}). The server uses only the chain files and logs a warning that the legacy parameters are ignored. Remove this setting (and its key file setting), or put its certificate into ${chain}.`,
         removal ? { title: `Remove ${source.setting.name.text}`, edits: [removal] } : undefined,
       ),
     );
@@ -934,7 +934,7 @@ function keyFiles(context: RuleContext, report: Report): void {
       onValue(
         "server-key-file-default",
         source,
-        `${path} looks like a file with certificates only, and ${keyName} is not set, so Postfix reads the private key from this same file. If the key is not in it, loading fails and TLS is turned off. Set ${keyName} to the private key file.`,
+        `${keyName} is not set, so the private key is read from this file of certificates. ${path} looks like a file with certificates only. If the key is not in it, loading fails and TLS is turned off. Set ${keyName} to the private key file.`,
         edit ? { title: `Set ${keyName} to ${certbot![1]}privkey.pem`, edits: [edit] } : undefined,
       ),
     );
@@ -960,7 +960,7 @@ function serverLevels({ context, report, scopes, tls }: Check): void {
       onValue(
         "client-level-on-server",
         source,
-        `"${level}" is a level for the SMTP client, which checks the certificate of the server it connects to; the server side (${labels(items)}) has no such level. It logs "unsupported TLS level" and uses encrypt. Write encrypt; to check client certificates, use smtpd_tls_ask_ccert or smtpd_tls_req_ccert with check_ccert_access.`,
+        `"${level}" is an SMTP client level; the server side (${labels(items)}) has no such level. The client uses it to check the certificate of the server it connects to. It logs "unsupported TLS level" and uses encrypt. Write encrypt; to check client certificates, use smtpd_tls_ask_ccert or smtpd_tls_req_ccert with check_ccert_access.`,
         { title: "Change to encrypt", edits: [replaceValue(source, "encrypt")] },
       ),
     );
@@ -1043,7 +1043,7 @@ function sasl({ context, report, scopes, tls }: Check): void {
       onName(
         "sasl-auth-never-offered",
         source,
-        `${written(source)} ${place(context, source)} enables SMTP AUTH on ${labels(items)}, but smtpd_tls_auth_only = yes hides AUTH until the client starts TLS, and TLS is off there: AUTH is never offered and no one can log in. Turn on TLS for that service, or set smtpd_tls_auth_only = no there.`,
+        `${written(source)} ${place(context, source)} enables SMTP AUTH on ${labels(items)}, where it is never offered. smtpd_tls_auth_only = yes hides AUTH until the client starts TLS, and TLS is off there, so no one can log in. Turn on TLS for that service, or set smtpd_tls_auth_only = no there.`,
       ),
     );
   });
@@ -1061,7 +1061,7 @@ function sasl({ context, report, scopes, tls }: Check): void {
       onValue(
         "sasl-options-without-noanonymous",
         source,
-        `${name} = ${source.setting.value.text} lacks noanonymous, so SASL mechanisms that need no account (such as ANONYMOUS) are allowed on ${labels(items)}; Postfix treats such a login as unauthenticated, but clients may pick it. Always include noanonymous.`,
+        `${name} = ${source.setting.value.text} lacks noanonymous, which allows anonymous SASL logins on ${labels(items)}. Mechanisms that need no account (such as ANONYMOUS) are allowed; Postfix treats such a login as unauthenticated, but clients may pick it. Always include noanonymous.`,
         { title: "Add noanonymous", edits: [edit] },
       ),
     );
@@ -1072,7 +1072,7 @@ function sasl({ context, report, scopes, tls }: Check): void {
       onValue(
         "noplaintext-blocks-tls-auth",
         source,
-        `noplaintext also applies after STARTTLS on ${labels(items)}, because smtpd_sasl_tls_security_options defaults to this value: PLAIN and LOGIN are refused even inside TLS, which leaves most clients no way to log in. If plaintext mechanisms are fine once TLS is up, set smtpd_sasl_tls_security_options = noanonymous.`,
+        `noplaintext also applies after STARTTLS on ${labels(items)}, because smtpd_sasl_tls_security_options defaults to this value. PLAIN and LOGIN are refused even inside TLS, which leaves most clients no way to log in. If plaintext mechanisms are fine once TLS is up, set smtpd_sasl_tls_security_options = noanonymous.`,
         edit
           ? { title: "Set smtpd_sasl_tls_security_options = noanonymous", edits: [edit] }
           : undefined,
@@ -1160,12 +1160,14 @@ function tlsproxyMissing({ context, report, scopes, tls }: Check): void {
     const state = tls(scope);
     if (scope.family !== "postscreen" || !service || !state.use || state.invalid) continue;
     if (hasTlsproxy(service)) continue;
-    const why = state.origin ? ` (${written(state.origin)} ${place(context, state.origin)})` : "";
+    const why = state.origin
+      ? ` STARTTLS is on through ${written(state.origin)} ${place(context, state.origin)}.`
+      : "";
     report.add(
       onService(
         "tlsproxy-service-missing",
         service,
-        `postscreen offers STARTTLS here${why}, but master.cf has no tlsproxy service: postscreen leaves the TLS handshake to tlsproxy(8), so clients that start TLS while postscreen talks to them fail. Add the tlsproxy unix service (it is usually present as a comment).`,
+        `postscreen offers STARTTLS here, but master.cf has no tlsproxy service to do the handshake.${why} postscreen leaves the TLS handshake to tlsproxy(8), so clients that start TLS while postscreen talks to them fail. Add the tlsproxy unix service (it is usually present as a comment).`,
         serviceLineFix(context, "tlsproxy", tlsproxyLine, service.entry),
       ),
     );
@@ -1186,7 +1188,7 @@ function tlsproxyMissing({ context, report, scopes, tls }: Check): void {
       onName(
         "tlsproxy-service-missing",
         source,
-        `${written(source)} ${place(context, source)} hands TLS for ${labels(services.map((service) => ({ service, family: "smtpd" })))} to tlsproxy(8) so that connections can be reused, but master.cf has no tlsproxy service: those TLS connections fail. Add "tlsproxy unix - - y - 0 tlsproxy" to master.cf (it is usually present as a comment).`,
+        `${written(source)} ${place(context, source)} needs a tlsproxy service, which master.cf does not have. It hands TLS for ${labels(services.map((service) => ({ service, family: "smtpd" })))} to tlsproxy(8) so that connections can be reused, and those TLS connections fail. Add "tlsproxy unix - - y - 0 tlsproxy" to master.cf (it is usually present as a comment).`,
         fix,
       ),
     );
@@ -1277,7 +1279,7 @@ function publicCas({ context, report, scopes, tls }: Check): void {
       onValue(
         "client-certs-from-public-cas",
         source,
-        `${written(source)} ${place(context, source)} makes smtpd trust client certificates from every public CA, and ${items[0].list} uses permit_tls_all_clientcerts on ${labels(items.map((i) => i.scope))}: anyone who gets a certificate from any of those CAs passes that restriction, for example to relay. Set tls_append_default_CA = no, or use permit_tls_clientcerts with relay_clientcerts (or check_ccert_access).`,
+        `${written(source)} ${place(context, source)} lets a certificate from any public CA pass permit_tls_all_clientcerts. smtpd then trusts client certificates from every public CA, and ${items[0].list} uses permit_tls_all_clientcerts on ${labels(items.map((i) => i.scope))}: anyone who gets a certificate from any of those CAs passes that restriction, for example to relay. Set tls_append_default_CA = no, or use permit_tls_clientcerts with relay_clientcerts (or check_ccert_access).`,
         { title: "Change to no", edits: [replaceValue(source, "no")] },
       ),
     );
@@ -1334,7 +1336,7 @@ function unusedCertificate({ context, report, scopes, tls }: Check): void {
     onName(
       "server-certificate-unused",
       source,
-      `A server certificate is configured, but TLS is off for ${scopes.length ? "every smtpd service" : "the SMTP server"} (smtpd_tls_security_level is ${context.valueOf("smtpd_tls_security_level").trim() || "empty"}), so it is never used and STARTTLS is not offered. Set smtpd_tls_security_level = may to offer TLS.`,
+      `A server certificate is configured, but TLS is off for ${scopes.length ? "every smtpd service" : "the SMTP server"}, so it is never used. smtpd_tls_security_level is ${context.valueOf("smtpd_tls_security_level").trim() || "empty"}, and STARTTLS is not offered. Set smtpd_tls_security_level = may to offer TLS.`,
       fix,
     ),
   );
@@ -1409,7 +1411,7 @@ function legacySwitches({ context, report, scopes, tls }: Check): void {
       onName(
         "tls-server-legacy-overridden",
         source,
-        `${written(source)} ${place(context, source)} asks for TLS level ${wanted}, but ${labels(items.map((i) => i.scope))} ${items.length > 1 ? "run" : "runs"} with ${levels.join(" and ")}. A non-empty security level always wins over the old switch, so TLS is ${wanted === "encrypt" ? "not required there" : "off there"}. If ${wanted} is what you need, set ${own.levelName} = ${wanted} for ${items.length > 1 ? "those services" : "that service"}; otherwise remove this setting.`,
+        `${written(source)} ${place(context, source)} asks for TLS level ${wanted}, which ${levels.join(" and ")} overrides. ${labels(items.map((i) => i.scope))} ${items.length > 1 ? "run" : "runs"} with that level: a non-empty security level always wins over the old switch, so TLS is ${wanted === "encrypt" ? "not required there" : "off there"}. If ${wanted} is what you need, set ${own.levelName} = ${wanted} for ${items.length > 1 ? "those services" : "that service"}; otherwise remove this setting.`,
         fix,
       ),
     );
@@ -1441,7 +1443,7 @@ function mandatorySettings({ context, report, scopes, tls }: Check): void {
         onName(
           "tls-server-mandatory-unused",
           source,
-          `${name} is only used where TLS is required (encrypt or wrapper mode), and TLS is optional or off on ${labels(items)}, which use${items.length > 1 ? "" : "s"} this setting: it never takes effect. With optional TLS the server uses ${optionalName}; change that instead, or remove this setting.`,
+          `${name} never takes effect: TLS is optional or off on ${labels(items)}, which use${items.length > 1 ? "" : "s"} this setting. It is only used where TLS is required (encrypt or wrapper mode). With optional TLS the server uses ${optionalName}; change that instead, or remove this setting.`,
         ),
       );
     });
@@ -1494,7 +1496,7 @@ function inetServices({ context, report }: Check): void {
         rule: "inet-service-private",
         file: "master",
         ...span(privateField),
-        message: `The private field of an inet service must be n${privateField.text === "-" ? ' ("-" means the default, y)' : ""}: master(8) stops with "inet service cannot be private" and Postfix does not start. A network service cannot be limited to Postfix's own programs.`,
+        message: `An inet service cannot be private, so master(8) refuses to start. Its private field must be n${privateField.text === "-" ? ' ("-" means the default, y)' : ""}: master(8) stops with "inet service cannot be private" and Postfix does not start. A network service cannot be limited to Postfix's own programs.`,
         fix: { title: "Change to n", edits: [{ ...span(privateField), newText: "n" }] },
       });
     }
@@ -1504,11 +1506,13 @@ function inetServices({ context, report }: Check): void {
         rule: "inet-service-name",
         file: "master",
         ...span(service.entry.words[0]),
-        message: `"${service.name}" is not a valid inet service name (${NAME_PROBLEMS[parsed.error] ?? parsed.error}): master(8) stops with the error '${parsed.error}' and Postfix does not start. Write port, host:port or [address]:port, e.g. 127.0.0.1:10025 or [::1]:smtp.`,
+        message: `"${service.name}" is not a valid inet service name, so master(8) refuses to start. ${capitalize(NAME_PROBLEMS[parsed.error] ?? parsed.error)}: master(8) stops with the error '${parsed.error}' and Postfix does not start. Write port, host:port or [address]:port, e.g. 127.0.0.1:10025 or [::1]:smtp.`,
       });
     }
   }
 }
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const NAME_PROBLEMS: Record<string, string> = {
   'missing "]"': "the '[' is never closed",
