@@ -1,4 +1,5 @@
 import { applyFixTo, diagnoseFile } from "../support/diagnose";
+import { checkFirstSentences } from "../support/messages";
 import { describe, expect, it } from "vitest";
 import type { ConfigKind } from "../../server/src/service/parser/document";
 import { tlsClientRuleDefinitions } from "../../server/src/service/rules/tlsClientRules";
@@ -87,7 +88,7 @@ describe("P11: legacy switch overridden by a non-empty level", () => {
     expect(result.codes).toEqual(["tls-client-legacy-overridden"]);
     const message = messageOf(result, "tls-client-legacy-overridden");
     expect(message).toMatch(
-      /^smtp_enforce_tls = yes asks for level verify, but smtp_tls_security_level = encrypt \(in main\.cf\) overrides it\./,
+      /^smtp_enforce_tls = yes asks for level verify, which smtp_tls_security_level = encrypt overrides\. That level is set in main\.cf\./,
     );
     expect(message).toContain("smtp_tls_enforce_peername = yes (its default)");
     expect(message).toContain("set smtp_tls_security_level = verify (it needs trusted CAs");
@@ -141,7 +142,9 @@ describe("P12: compatibility_level 3.11 makes the default level may", () => {
       "compatibility_level = 3.11\nsmtp_enforce_tls = yes\nsmtp_tls_CAfile = /etc/ca.pem\n";
     const result = main(text);
     expect(result.codes).toContain("tls-client-compat-level-override");
-    expect(messageOf(result, "tls-client-compat-level-override")).toContain('defaults to "may"');
+    expect(messageOf(result, "tls-client-compat-level-override")).toContain(
+      'That default is "may"',
+    );
     expect(applyFix("main", text, "tls-client-compat-level-override", /^Add/)).toBe(
       "compatibility_level = 3.11\nsmtp_enforce_tls = yes\nsmtp_tls_security_level = verify\nsmtp_tls_CAfile = /etc/ca.pem\n",
     );
@@ -278,7 +281,7 @@ describe("P17: over-strict opportunistic TLS", () => {
     );
     expect(result.codes).toEqual(["tls-client-opportunistic-too-strict"]);
     expect(messageOf(result, "tls-client-opportunistic-too-strict")).toContain(
-      "leaves only TLSv1.2 and TLSv1.3 for the opportunistic TLS of the smtp and relay transports",
+      "leaves only TLSv1.2 and TLSv1.3 for opportunistic TLS. On the smtp and relay transports,",
     );
   });
 
@@ -655,4 +658,8 @@ describe("P57: one SNI name for every server", () => {
     expect(main("smtp_tls_servername = nexthop\n").codes).toEqual([]);
     expect(main("relayhost = [r]\nsmtp_tls_servername = mail.example.com\n").codes).toEqual([]);
   });
+});
+
+describe("messages", () => {
+  checkFirstSentences(tlsClientRuleDefinitions.map((rule) => rule.id));
 });

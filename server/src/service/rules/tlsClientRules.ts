@@ -468,6 +468,8 @@ function verb(where: string, singular: string): string {
   return singular === "does" ? "do" : singular.replace(/s$/, "");
 }
 
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function joinWords(items: string[]): string {
   if (items.length <= 1) return items.join("");
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
@@ -631,11 +633,10 @@ function legacyOverridden(clients: Clients, report: Report): void {
       };
     }
     const levelOrigin = levelSource
-      ? origin(levelSource)
+      ? `set ${origin(levelSource)}`
       : tlsproxy
         ? "taken from smtp_tls_security_level"
-        : "its default";
-    const levelText = `${levelName} = ${level} (${levelOrigin})`;
+        : "the default";
     const instead =
       cause.file === "master"
         ? `-o ${levelName}=${intended} on this service`
@@ -651,7 +652,8 @@ function legacyOverridden(clients: Clients, report: Report): void {
       settingSpan(cause.setting),
       [scope],
       (where) =>
-        `${written(cause)} asks for level ${intended}, but ${levelText} overrides it. ` +
+        `${written(cause)} asks for level ${intended}, which ${levelName} = ${level} overrides. ` +
+        `That level is ${levelOrigin}. ` +
         `A non-empty level always wins over ${cause.setting.name.text}, so ` +
         (tlsproxy
           ? `tlsproxy prepares its client side for level ${level}`
@@ -700,8 +702,8 @@ function compatLevelOverride(clients: Clients, report: Report): void {
       settingSpan(cause.setting),
       [scope],
       (where) =>
-        `${written(cause)} is overridden: with compatibility_level = ${compat}, ${levelName} defaults to "${level}" ` +
-        `instead of being empty, and a non-empty level wins over ${cause.setting.name.text}. ` +
+        `${written(cause)} is overridden by the ${levelName} default of compatibility_level ${compat}. ` +
+        `That default is "${level}" instead of empty, and a non-empty level wins over ${cause.setting.name.text}. ` +
         `So ${levelEffect(where, level)}. Set ${levelName} = ${intended} explicitly.`,
       fix,
     );
@@ -785,8 +787,8 @@ function mandatoryUnused(clients: Clients, report: Report): void {
           settingSpan(source.setting),
           scopes,
           (where) =>
-            `${name} is never used: it only applies when TLS is mandatory (level encrypt or stricter, or a dane ` +
-            `destination with TLSA records), but ${where} ${verb(where, "uses")} ` +
+            `${name} is never used, because no client here makes TLS mandatory. ` +
+            `It only applies at level encrypt or stricter, or for a dane destination with TLSA records, but ${where} ${verb(where, "uses")} ` +
             `${joinWords([...new Set(levels)])} and no ${prefix}_tls_policy_maps. Opportunistic TLS reads ` +
             `${opportunistic} instead. Remove the setting, or keep it for destinations you make mandatory.`,
         );
@@ -886,7 +888,7 @@ function opportunisticTooStrict(clients: Clients, report: Report): void {
           source.setting.value,
           affected,
           (where) =>
-            `${what} for the opportunistic TLS of ${where}: ${fallback} gets no TLS at all, because ` +
+            `${what} for opportunistic TLS. On ${where}, ${fallback} gets no TLS at all, because ` +
             `Postfix then delivers to it in plaintext. ${advice}`,
           fix,
         );
@@ -968,7 +970,8 @@ function anullExcluded(clients: Clients, report: Report): void {
           source.setting.value,
           scopes,
           (where) =>
-            `aNULL in ${name} adds nothing: ${where} ${verb(where, "authenticates")} the server ` +
+            `aNULL in ${name} adds nothing: the level already leaves out anonymous ciphers. ` +
+            `${capitalize(where)} ${verb(where, "authenticates")} the server ` +
             `(level ${joinWords([...new Set(using)])}), and Postfix already leaves out anonymous ciphers at such levels. Remove it.`,
           edit ? { title: "Remove aNULL", edits: [edit] } : undefined,
         );
@@ -1051,7 +1054,7 @@ function caUnused(clients: Clients, report: Report): void {
           settingSpan(source.setting),
           scopes,
           (where) =>
-            `${name} does not change how ${where} ${verb(where, "delivers")}: at level ` +
+            `${name} does not change how ${where} ${verb(where, "delivers")}. At level ` +
             `${joinWords([...new Set(levels)])} mail goes out whether or not the server certificate is trusted, ` +
             `and the CA data only decides whether the log says "Trusted" or "Untrusted". If the path cannot be ` +
             `loaded, though, the client turns TLS off. Remove it unless you want that log detail, and make sure ` +
@@ -1111,7 +1114,7 @@ function mandatoryInternetDefault(clients: Clients, report: Report): void {
     settingSpan(source.setting),
     [scope],
     (where) =>
-      `${written(source)} makes ${level.value} the level for all Internet mail: there is no relayhost, and ` +
+      `${written(source)} makes ${level.value} the level for all Internet mail. There is no relayhost, and ` +
       `${where} ${verb(where, "delivers")} directly. Mail to ${unreachable[level.value]} is deferred and ` +
       `eventually returned to the sender. Use may (or dane, with DNSSEC) as the default, and require ` +
       `stronger TLS for specific destinations in smtp_tls_policy_maps.`,
@@ -1136,7 +1139,8 @@ function daneWithoutDnssec(clients: Clients, report: Report): void {
         settingSpan(source.setting),
         [scope],
         (where) =>
-          `Level ${level.value} cannot work for ${where}, which ${verb(where, "delivers")} only to ` +
+          `Level ${level.value} cannot work for ${where}, which ${verb(where, "delivers")} only over UNIX-domain sockets. ` +
+          `Its destinations are ` +
           `${joinWords(unix)}: DANE is invalid for UNIX-domain sockets, and every delivery is deferred. Use none or encrypt for this transport.`,
       );
       continue;
@@ -1168,8 +1172,8 @@ function daneWithoutDnssec(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       [scope],
       (where) =>
-        `Level ${level.value} needs DNSSEC-validated lookups, but for ${where} ${joinWords(reasons)}: ` +
-        `${outcome}. Set ${dnsName} = dnssec (and use a local DNSSEC-validating resolver).`,
+        `Level ${level.value} needs DNSSEC-validated lookups, which ${where} ${verb(where, "does")} not make. ` +
+        `For ${where} ${joinWords(reasons)}: ${outcome}. Set ${dnsName} = dnssec (and use a local DNSSEC-validating resolver).`,
       fix,
     );
   }
@@ -1192,8 +1196,8 @@ function fingerprintWithoutMatch(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       [scope],
       (where) =>
-        `Level fingerprint compares the server's certificate or key with ${matchName}, which is empty for ` +
-        `${where}: Postfix logs that there are no fingerprints to match and defers every delivery. List the ` +
+        `Level fingerprint has no fingerprints to compare with: ${matchName} is empty for ${where}. ` +
+        `Postfix logs that there are no fingerprints to match and defers every delivery. List the ` +
         `expected fingerprints in ${matchName}.`,
     );
   }
@@ -1212,8 +1216,8 @@ function rpkWithFingerprint(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       [scope],
       (where) =>
-        `${name} = yes lets a server answer ${where} with a bare public key instead of a certificate, but ` +
-        `the level is fingerprint: once a server does that, certificate fingerprints in ${matchName} no longer ` +
+        `${name} = yes with level fingerprint: a server that sends a bare public key fails the certificate fingerprints. ` +
+        `It lets a server answer ${where} with a public key instead of a certificate; once a server does that, certificate fingerprints in ${matchName} no longer ` +
         `match and delivery fails. List public-key fingerprints there, or set ${name} = no.`,
     );
   }
@@ -1237,7 +1241,7 @@ function wrappermodeLevel(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       [scope],
       (where) =>
-        `${name} = yes needs mandatory TLS, but ${where} ${verb(where, "uses")} level ${level}: ` +
+        `${name} = yes needs mandatory TLS, but ${where} ${verb(where, "uses")} level ${level}. ` +
         `Postfix skips every server with a warning that wrapper mode requires encrypt, and the mail is ` +
         `deferred. Set ${levelName} = encrypt (or stricter) for the same transport.`,
       setValueFix(clients, source, scope, levelName, "encrypt"),
@@ -1288,8 +1292,8 @@ function smtpsWithoutWrappermode(clients: Clients, report: Report): void {
       source.setting.value,
       [scope],
       (where) =>
-        `${nexthop} is an SMTPS port, where the server expects TLS from the first byte, but ${where} ` +
-        `does not set ${wrapper} = yes: it waits for a greeting the server never sends, and delivery times ` +
+        `${nexthop} is an SMTPS port, but ${where} ${verb(where, "does")} not set ${wrapper} = yes. ` +
+        `The server expects TLS from the first byte, while the client waits for a greeting the server never sends, and delivery times ` +
         `out. Set ${wrapper} = yes and ${scope.prefix}_tls_security_level = encrypt for that transport ` +
         `(usually a dedicated master.cf entry), or use port 587 with STARTTLS.`,
     );
@@ -1320,8 +1324,8 @@ function saslOverOptionalTls(clients: Clients, report: Report): void {
       source.setting.value,
       [scope],
       (where) =>
-        `${optionsName} allows plaintext mechanisms (it lacks noplaintext), and ${where} ` +
-        `${verb(where, "authenticates")} with ${p}_sasl_auth_enable = yes while ${exposure}. ` +
+        `The SMTP client may send a password unencrypted: ${optionsName} lacks noplaintext, and TLS is not required. ` +
+        `${capitalize(where)} ${verb(where, "authenticates")} with ${p}_sasl_auth_enable = yes while ${exposure}. ` +
         `Require TLS toward the server that gets the password (${p}_tls_security_level = encrypt, or an ` +
         `encrypt entry for it in ${p}_tls_policy_maps).`,
     );
@@ -1344,8 +1348,8 @@ function lmtpUnixOpportunistic(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       scopes,
       (where) =>
-        `${written(source)} does nothing for ${where}, which ${verb(where, "delivers")} only to ` +
-        `${joinWords(unix)}: on ${unix.length > 1 ? "UNIX-domain sockets" : "a UNIX-domain socket"}, Postfix turns opportunistic TLS off and logs a warning for each ` +
+        `${written(source)} does nothing for ${where}, which ${verb(where, "delivers")} only over UNIX-domain sockets. ` +
+        `Its destinations are ${joinWords(unix)}: on ${unix.length > 1 ? "UNIX-domain sockets" : "a UNIX-domain socket"}, Postfix turns opportunistic TLS off and logs a warning for each ` +
         `delivery. Set the level to none (what happens now), or to encrypt if the LMTP server must present ` +
         `a certificate.`,
       { title: "Change to none", edits: [{ ...source.setting.value, newText: "none" }] },
@@ -1369,8 +1373,8 @@ function clientCertUnneeded(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       [scope],
       (where) =>
-        `${name} gives ${where} a client certificate, but this host delivers directly to the Internet ` +
-        `(no relayhost, no transport or policy tables), where servers practically never ask for one, and ` +
+        `${name} gives ${where} a client certificate that Internet servers practically never ask for. ` +
+        `This host delivers directly to the Internet (no relayhost, no transport or policy tables), and ` +
         `offering one can cause handshake problems with some servers. Remove it unless a destination requires ` +
         `client-certificate authentication.`,
     );
@@ -1430,8 +1434,8 @@ function servernameLiteral(clients: Clients, report: Report): void {
     [scope],
     (where) =>
       (valid
-        ? `${name} = ${value} makes ${where} send the same SNI name to every server it delivers to ` +
-          `directly (there is no relayhost). Servers choose their certificate by that name, so they may present ` +
+        ? `${name} = ${value} makes ${where} send one SNI name to every server it delivers to. ` +
+          `There is no relayhost, so that is every server on the Internet. Servers choose their certificate by that name, so they may present ` +
           `one that does not match them, which fails delivery at verifying levels.`
         : `${name} = ${value} is not a valid hostname: Postfix logs a warning and defers every delivery ` +
           `of ${where}.`) +
