@@ -1,4 +1,5 @@
 import { applyFixTo, diagnoseFile } from "../support/diagnose";
+import { checkFirstSentences } from "../support/messages";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "vscode-languageserver-types";
 import type { ConfigKind } from "../../server/src/service/parser/document";
@@ -668,4 +669,8 @@ describe("scope", () => {
   it("leaves values with $ expansions alone", () => {
     expect(mainCodes("smtpd_tls_protocols = $my_protocols\nmy_protocols = !SSLv2\n")).toEqual([]);
   });
+});
+
+describe("messages", () => {
+  checkFirstSentences(tlsValuesRuleDefinitions.map((rule) => rule.id));
 });
