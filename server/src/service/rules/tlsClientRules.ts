@@ -32,7 +32,7 @@ export const tlsClientRuleDefinitions = [
     id: "tls-client-legacy-overridden",
     severity: "error",
     description:
-      "A legacy smtp/lmtp use_tls or enforce_tls switch that a non-empty *_tls_security_level overrides, so what it asks for does not happen.",
+      "A legacy smtp/lmtp use_tls or enforce_tls switch asking for more than the *_tls_security_level that overrides it.",
     pitfalls: ["P11"],
   },
   {
@@ -60,7 +60,7 @@ export const tlsClientRuleDefinitions = [
     id: "tls-client-opportunistic-too-strict",
     severity: "warning",
     description:
-      "Protocol or cipher restrictions on opportunistic TLS, which make Postfix fall back to plaintext with servers that do not meet them.",
+      "Protocol or cipher restrictions that narrow opportunistic TLS, so Postfix falls back to plaintext with servers that do not meet them.",
     pitfalls: ["P17"],
   },
   {

@@ -163,7 +163,7 @@ export const tlsServerRuleDefinitions = [
     id: "tls-server-legacy-overridden",
     severity: "error",
     description:
-      "smtpd_use_tls/smtpd_enforce_tls (or a postscreen/tlsproxy copy) that a non-empty security level overrides.",
+      "smtpd_use_tls/smtpd_enforce_tls (or a postscreen/tlsproxy copy) asking for more TLS than the security level that overrides it.",
     pitfalls: ["P11"],
   },
   {

@@ -31,7 +31,8 @@ export const tlsValuesRuleDefinitions = [
   {
     id: "tls-server-cache-database",
     severity: "info",
-    description: "A server-side TLS session cache, which session tickets make unnecessary.",
+    description:
+      "A server-side TLS session cache (any non-empty value), which session tickets make unnecessary.",
     pitfalls: ["P37"],
   },
   {
@@ -136,7 +137,7 @@ export const tlsValuesRuleDefinitions = [
     id: "tls-fingerprint-digest-implicit-md5",
     severity: "info",
     description:
-      "A compatibility_level below 3.6 that keeps md5 as the default fingerprint digest.",
+      "A compatibility_level below 3.6 that keeps md5 as the default digest of fingerprints in use.",
     pitfalls: ["P50"],
   },
   {
