@@ -972,7 +972,7 @@ function anullExcluded(clients: Clients, report: Report): void {
           (where) =>
             `aNULL in ${name} adds nothing: the level already leaves out anonymous ciphers. ` +
             `${capitalize(where)} ${verb(where, "authenticates")} the server ` +
-            `(level ${joinWords([...new Set(using)])}), and Postfix already leaves out anonymous ciphers at such levels. Remove it.`,
+            `(level ${joinWords([...new Set(using)])}), and anonymous ciphers cannot do that. Remove it.`,
           edit ? { title: "Remove aNULL", edits: [edit] } : undefined,
         );
       }

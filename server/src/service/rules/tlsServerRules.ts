@@ -934,7 +934,7 @@ function keyFiles(context: RuleContext, report: Report): void {
       onValue(
         "server-key-file-default",
         source,
-        `${keyName} is not set, so the private key is read from this file of certificates. ${path} looks like a file with certificates only. If the key is not in it, loading fails and TLS is turned off. Set ${keyName} to the private key file.`,
+        `${keyName} is not set, so the private key is read from the certificate file. ${path} looks like a file with certificates only. If the key is not in it, loading fails and TLS is turned off. Set ${keyName} to the private key file.`,
         edit ? { title: `Set ${keyName} to ${certbot![1]}privkey.pem`, edits: [edit] } : undefined,
       ),
     );
@@ -960,7 +960,7 @@ function serverLevels({ context, report, scopes, tls }: Check): void {
       onValue(
         "client-level-on-server",
         source,
-        `"${level}" is an SMTP client level; the server side (${labels(items)}) has no such level. The client uses it to check the certificate of the server it connects to. It logs "unsupported TLS level" and uses encrypt. Write encrypt; to check client certificates, use smtpd_tls_ask_ccert or smtpd_tls_req_ccert with check_ccert_access.`,
+        `"${level}" is an SMTP client level; the server side (${labels(items)}) has no such level. The client uses it to check the certificate of the server it connects to; the server logs "unsupported TLS level" and uses encrypt. Write encrypt; to check client certificates, use smtpd_tls_ask_ccert or smtpd_tls_req_ccert with check_ccert_access.`,
         { title: "Change to encrypt", edits: [replaceValue(source, "encrypt")] },
       ),
     );
@@ -1496,7 +1496,7 @@ function inetServices({ context, report }: Check): void {
         rule: "inet-service-private",
         file: "master",
         ...span(privateField),
-        message: `An inet service cannot be private, so master(8) refuses to start. Its private field must be n${privateField.text === "-" ? ' ("-" means the default, y)' : ""}: master(8) stops with "inet service cannot be private" and Postfix does not start. A network service cannot be limited to Postfix's own programs.`,
+        message: `An inet service cannot be private: master(8) stops with "inet service cannot be private" and Postfix does not start. Its private field must be n${privateField.text === "-" ? ' ("-" means the default, y)' : ""}. A network service cannot be limited to Postfix's own programs.`,
         fix: { title: "Change to n", edits: [{ ...span(privateField), newText: "n" }] },
       });
     }
@@ -1506,7 +1506,7 @@ function inetServices({ context, report }: Check): void {
         rule: "inet-service-name",
         file: "master",
         ...span(service.entry.words[0]),
-        message: `"${service.name}" is not a valid inet service name, so master(8) refuses to start. ${capitalize(NAME_PROBLEMS[parsed.error] ?? parsed.error)}: master(8) stops with the error '${parsed.error}' and Postfix does not start. Write port, host:port or [address]:port, e.g. 127.0.0.1:10025 or [::1]:smtp.`,
+        message: `"${service.name}" is not a valid inet service name, so master(8) stops and Postfix does not start. ${capitalize(NAME_PROBLEMS[parsed.error] ?? parsed.error)}; master(8) logs the error '${parsed.error}'. Write port, host:port or [address]:port, e.g. 127.0.0.1:10025 or [::1]:smtp.`,
       });
     }
   }
