@@ -2,6 +2,7 @@ import { type ConfigKind, parseConfig } from "../../server/src/service/parser/do
 import { LineIndex } from "../../server/src/service/text/lineIndex";
 import { type ValidationSettings, doValidation } from "../../server/src/service/validation";
 import { applyCodeAction } from "./fixes";
+import { recordMessages } from "./messages";
 
 export interface DiagnoseOptions {
   /** The other file of the configuration directory (master.cf for a main.cf and back). */
@@ -20,6 +21,7 @@ export function diagnoseFile(kind: ConfigKind, text: string, options: DiagnoseOp
   const config = parseConfig(kind, text);
   const all = doValidation(config, index, settings, siblingConfig);
   const diagnostics = rules ? all.filter((d) => rules.has(String(d.code))) : all;
+  recordMessages(diagnostics);
   return { config, index, diagnostics, codes: diagnostics.map((d) => d.code) };
 }
 

@@ -1,4 +1,5 @@
 import { applyFixTo, diagnoseFile } from "../support/diagnose";
+import { checkFirstSentences } from "../support/messages";
 import { describe, expect, it } from "vitest";
 import type { ConfigKind } from "../../server/src/service/parser/document";
 import { tlsClientRuleDefinitions } from "../../server/src/service/rules/tlsClientRules";
@@ -81,6 +82,35 @@ describe("P11: legacy switch overridden by a non-empty level", () => {
     expect(hasFix(result, "tls-client-legacy-overridden")).toBe(false);
   });
 
+  it("flags smtp_enforce_tls = yes under level encrypt: the peer-name check it implies is lost", () => {
+    const text = "relayhost = [r]\nsmtp_enforce_tls = yes\nsmtp_tls_security_level = encrypt\n";
+    const result = main(text);
+    expect(result.codes).toEqual(["tls-client-legacy-overridden"]);
+    const message = messageOf(result, "tls-client-legacy-overridden");
+    expect(message).toMatch(
+      /^smtp_enforce_tls = yes asks for level verify, which smtp_tls_security_level = encrypt overrides\. That level is set in main\.cf\./,
+    );
+    expect(message).toContain("smtp_tls_enforce_peername = yes (its default)");
+    expect(message).toContain("set smtp_tls_security_level = verify (it needs trusted CAs");
+    // Without the peer-name check, enforce_tls asks for encrypt: nothing is lost.
+    expect(main(`${text}smtp_tls_enforce_peername = no\n`).codes).toEqual([]);
+    expect(
+      main(
+        "relayhost = [r]\nsmtp_enforce_tls = yes\nsmtp_tls_security_level = verify\nsmtp_tls_CAfile = /etc/ca.pem\n",
+      ).codes,
+    ).toEqual([]);
+  });
+
+  it("never suggests a weaker level: a switch asking for less than the level stays quiet", () => {
+    expect(
+      master(
+        MASTER_CLIENTS + "plain unix - - y - - smtp -o smtp_use_tls=no\n",
+        "smtp_tls_security_level = may\n",
+      ).codes,
+    ).toEqual([]);
+    expect(main("smtp_use_tls = no\nsmtp_tls_security_level = may\n").codes).toEqual([]);
+  });
+
   it("covers tlsproxy's client copies", () => {
     expect(
       main("tlsproxy_client_enforce_tls = yes\nsmtp_tls_security_level = may\n").codes,
@@ -112,7 +142,9 @@ describe("P12: compatibility_level 3.11 makes the default level may", () => {
       "compatibility_level = 3.11\nsmtp_enforce_tls = yes\nsmtp_tls_CAfile = /etc/ca.pem\n";
     const result = main(text);
     expect(result.codes).toContain("tls-client-compat-level-override");
-    expect(messageOf(result, "tls-client-compat-level-override")).toContain('defaults to "may"');
+    expect(messageOf(result, "tls-client-compat-level-override")).toContain(
+      'That default is "may"',
+    );
     expect(applyFix("main", text, "tls-client-compat-level-override", /^Add/)).toBe(
       "compatibility_level = 3.11\nsmtp_enforce_tls = yes\nsmtp_tls_security_level = verify\nsmtp_tls_CAfile = /etc/ca.pem\n",
     );
@@ -249,7 +281,7 @@ describe("P17: over-strict opportunistic TLS", () => {
     );
     expect(result.codes).toEqual(["tls-client-opportunistic-too-strict"]);
     expect(messageOf(result, "tls-client-opportunistic-too-strict")).toContain(
-      "leaves only TLSv1.2 and TLSv1.3 for the opportunistic TLS of the smtp and relay transports",
+      "leaves only TLSv1.2 and TLSv1.3 for opportunistic TLS. On the smtp and relay transports,",
     );
   });
 
@@ -274,11 +306,37 @@ describe("P17: over-strict opportunistic TLS", () => {
         /^Change to medium/,
       ),
     ).toBe("smtp_tls_security_level = may\nsmtp_tls_ciphers = medium\n");
+  });
+
+  it("flags exclusions only where they narrow the grade in effect for the release", () => {
+    const dane =
+      "smtp_tls_security_level = dane\nsmtp_dns_support_level = dnssec\nsmtp_tls_exclude_ciphers = RC4\n";
+    // tls_medium_cipherlist leaves out RC4 itself from 3.8 on.
+    expect(main(dane, undefined, "3.7").codes).toEqual(["tls-client-opportunistic-too-strict"]);
+    expect(main(dane, undefined, "3.12").codes).toEqual([]);
+    const mixed = "smtp_tls_security_level = may\nsmtp_tls_exclude_ciphers = EXPORT, LOW, aNULL\n";
+    expect(messageOf(main(mixed), "tls-client-opportunistic-too-strict")).toMatch(
+      /^smtp_tls_exclude_ciphers removes ciphers \(aNULL\) /,
+    );
+  });
+
+  it("stays quiet for exclusions the grade in effect has left out already", () => {
+    for (const version of ["2.9", "3.7", "3.12"]) {
+      for (const list of ["EXPORT, LOW", "EXP:eNULL", "NULL"]) {
+        const text = `smtp_tls_security_level = may\nsmtp_tls_exclude_ciphers = ${list}\n`;
+        expect(main(text, undefined, version).codes).toEqual([]);
+      }
+    }
+    expect(
+      main("smtp_tls_security_level = may\nsmtp_tls_exclude_ciphers = MD5, 3DES, RC4, aDSS\n")
+        .codes,
+    ).toEqual([]);
+    // A changed grade list is read as it is: MEDIUM ciphers are gone from this one.
     expect(
       main(
-        "smtp_tls_security_level = dane\nsmtp_dns_support_level = dnssec\nsmtp_tls_exclude_ciphers = RC4\n",
+        "smtp_tls_security_level = may\ntls_medium_cipherlist = aNULL:-aNULL:HIGH:!MEDIUM\nsmtp_tls_exclude_ciphers = MEDIUM\n",
       ).codes,
-    ).toEqual(["tls-client-opportunistic-too-strict"]);
+    ).toEqual([]);
   });
 
   it("stays quiet with the defaults, at mandatory levels, and on unreadable lists", () => {
@@ -600,4 +658,8 @@ describe("P57: one SNI name for every server", () => {
     expect(main("smtp_tls_servername = nexthop\n").codes).toEqual([]);
     expect(main("relayhost = [r]\nsmtp_tls_servername = mail.example.com\n").codes).toEqual([]);
   });
+});
+
+describe("messages", () => {
+  checkFirstSentences(tlsClientRuleDefinitions.map((rule) => rule.id));
 });

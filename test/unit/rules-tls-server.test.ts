@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyFixTo, diagnoseFile } from "../support/diagnose";
+import { checkFirstSentences } from "../support/messages";
 import { describe, expect, it } from "vitest";
 import type { ConfigKind } from "../../server/src/service/parser/document";
 import { tlsServerRuleDefinitions } from "../../server/src/service/rules/tlsServerRules";
@@ -155,10 +156,28 @@ describe("server certificates (P28-P31, P62)", () => {
     ]);
     const wrapper = "smtps inet n - y - - smtpd -o smtpd_tls_wrappermode=yes\n" + TLSMGR;
     expect(both("", wrapper)).toEqual(["master:server-tls-without-certificate"]);
+    expect(messageOf("master", wrapper, "server-tls-without-certificate", "")).toContain(
+      "in wrapper mode it drops the connection",
+    );
     expect(both(MAY)).toEqual([]);
     expect(both("smtpd_tls_security_level = may\nsmtpd_tls_cert_file = /etc/ssl/mx.pem\n")).toEqual(
       [],
     );
+  });
+
+  it("says that STARTTLS is still announced without a certificate, and refused with 454", () => {
+    const message = messageOf(
+      "main",
+      "smtpd_tls_security_level = may\n",
+      "server-tls-without-certificate",
+    );
+    expect(message).toMatch(
+      /^smtpd_tls_security_level = may in main\.cf turns on TLS for smtpd, but no server certificate is configured\./,
+    );
+    expect(message).toContain(
+      'still announces STARTTLS, and answers it with "454 4.7.0 TLS not available due to local problem"',
+    );
+    expect(message).not.toMatch(/no STARTTLS|not offered/);
   });
 
   it("warns about a certificate-less server", () => {
@@ -239,14 +258,45 @@ describe("server levels (P32, P11, P16)", () => {
     expect(both(MAY, master)).toEqual([]);
   });
 
-  it("flags a legacy switch that the level overrides, and writes the level instead", () => {
+  it("flags a legacy switch that asks for more than the level gives, and writes that level instead", () => {
     const master = SMTP + "submission inet n - y - - smtpd -o smtpd_enforce_tls=yes\n" + TLSMGR;
     expect(both(MAY, master)).toEqual(["master:tls-server-legacy-overridden"]);
+    expect(messageOf("master", master, "tls-server-legacy-overridden", MAY)).toMatch(
+      /^-o smtpd_enforce_tls=yes on submission\/inet asks for TLS level encrypt, which smtpd_tls_security_level = may overrides\./,
+    );
     expect(applyFix("master", master, "tls-server-legacy-overridden", /^Replace/, MAY)).toBe(
       SMTP + "submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypt\n" + TLSMGR,
     );
+    const none = `smtpd_tls_security_level = none\n${CERT}smtpd_use_tls = yes\n`;
+    expect(both(none)).toContain("main:tls-server-legacy-overridden");
+    expect(messageOf("main", none, "tls-server-legacy-overridden")).toContain(
+      "set smtpd_tls_security_level = may",
+    );
+  });
+
+  it("stays quiet when the legacy switch asks for less than the level gives, or for its default", () => {
+    // The level gives more: nothing is lost, and deprecated-parameter reports the old switch.
+    const encrypt = `smtpd_tls_security_level = encrypt\n${CERT}`;
+    expect(both(`${encrypt}smtpd_use_tls = yes\n`)).toEqual([]);
     expect(both(`${MAY}smtpd_use_tls = yes\n`)).toEqual([]);
-    expect(both(`${MAY}smtpd_use_tls = no\n`)).toEqual(["main:tls-server-legacy-overridden"]);
+    expect(both(`${MAY}smtpd_use_tls = no\n`)).toEqual([]);
+    expect(both(`${MAY}smtpd_enforce_tls = no\n`)).toEqual([]);
+    const submission =
+      SMTP +
+      "submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_use_tls=yes\n" +
+      TLSMGR;
+    expect(both(MAY, submission)).toEqual([]);
+  });
+
+  it("names the smtpd level for a main.cf switch that postscreen inherits too", () => {
+    const master =
+      "smtp inet n - y - 1 postscreen\nsmtpd pass - - y - - smtpd\n" +
+      "tlsproxy unix - - y - 0 tlsproxy\n" +
+      TLSMGR;
+    const main = `${MAY}smtpd_use_tls = yes\nsmtpd_enforce_tls = yes\n`;
+    const message = messageOf("main", main, "tls-server-legacy-overridden", master);
+    expect(message).toContain("set smtpd_tls_security_level = encrypt");
+    expect(message).not.toMatch(/postscreen_tls_security_level = encrypt/);
   });
 
   it("notes mandatory settings where no service requires TLS", () => {
@@ -255,6 +305,34 @@ describe("server levels (P32, P11, P16)", () => {
     const master =
       SMTP + "submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypt\n" + TLSMGR;
     expect(both(main, master)).toEqual([]);
+  });
+});
+
+describe("aNULL excluded by hand (P21)", () => {
+  it("notes aNULL where the server asks for client certificates, and removes it", () => {
+    const main = `${MAY}smtpd_tls_ask_ccert = yes\nsmtpd_tls_exclude_ciphers = aNULL, RC4\n`;
+    // Without master.cf the service may be port 25's, which ask-ccert-on-port-25 notes.
+    expect(both(main)).toEqual(["main:ask-ccert-on-port-25", "main:tls-server-anull-excluded"]);
+    expect(applyFix("main", main, "tls-server-anull-excluded", /^Remove aNULL/)).toBe(
+      main.replace("aNULL, RC4", "RC4"),
+    );
+    const master =
+      SMTP +
+      "submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_req_ccert=yes\n" +
+      "  -o smtpd_tls_mandatory_exclude_ciphers=aNULL\n" +
+      TLSMGR;
+    expect(both(MAY, master)).toEqual(["master:tls-server-anull-excluded"]);
+  });
+
+  it("stays quiet where some service that reads the list does not ask for certificates", () => {
+    const main = `${MAY}smtpd_tls_exclude_ciphers = aNULL\n`;
+    expect(both(main)).toEqual([]);
+    const master = SMTP + "submission inet n - y - - smtpd -o smtpd_tls_ask_ccert=yes\n" + TLSMGR;
+    expect(both(main, master)).toEqual([]);
+    // req_ccert without required TLS asks for nothing (req-ccert-without-mandatory-tls says so).
+    expect(both(`${main}smtpd_tls_req_ccert = yes\n`)).toEqual([
+      "main:req-ccert-without-mandatory-tls",
+    ]);
   });
 });
 
@@ -320,6 +398,40 @@ describe("SASL (P33-P36)", () => {
     ).toBe(
       `${MAY}smtpd_sasl_auth_enable = yes\nsmtpd_tls_auth_only = yes\nsmtpd_sasl_security_options = noanonymous\n`,
     );
+  });
+
+  it("points AUTH before TLS at the -o that undoes a safe main.cf", () => {
+    const safe = `${MAY}smtpd_sasl_auth_enable = yes\nsmtpd_tls_auth_only = yes\n`;
+    const master = SMTP + "submission inet n - y - - smtpd -o smtpd_tls_auth_only=no\n" + TLSMGR;
+    expect(both(safe, master)).toEqual(["master:sasl-auth-before-tls"]);
+    const message = messageOf("master", master, "sasl-auth-before-tls", safe);
+    expect(message).toMatch(
+      /^SMTP AUTH on submission\/inet is offered before STARTTLS, so PLAIN and LOGIN passwords can cross the network unencrypted\./,
+    );
+    expect(message).toContain("-o smtpd_tls_auth_only=no on submission/inet leaves it so");
+    expect(applyFix("master", master, "sasl-auth-before-tls", /^Set/, safe)).toBe(
+      SMTP + "submission inet n - y - - smtpd -o smtpd_tls_auth_only=yes\n" + TLSMGR,
+    );
+    const encrypt = `smtpd_tls_security_level = encrypt\n${CERT}smtpd_sasl_auth_enable = yes\n`;
+    const optional = "submission inet n - y - - smtpd -o smtpd_tls_security_level=may\n" + TLSMGR;
+    expect(both(encrypt, optional)).toEqual(["master:sasl-auth-before-tls"]);
+    expect(applyFix("master", optional, "sasl-auth-before-tls", /^Set/, encrypt)).toBe(
+      "submission inet n - y - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_auth_only=yes\n" +
+        TLSMGR,
+    );
+  });
+
+  it("still requires noanonymous when a broken level hides the TLS state, but says nothing that needs the level", () => {
+    const broken = `smtpd_tls_security_level = may # opportunistic\n${CERT}`;
+    const sasl = "smtpd_sasl_auth_enable = yes\nsmtpd_sasl_security_options = noplaintext\n";
+    expect(both(broken + sasl)).toEqual(["main:sasl-options-without-noanonymous"]);
+    // AUTH before TLS depends on the level: not reported while it cannot be read.
+    expect(both(`${broken}smtpd_sasl_auth_enable = yes\n`)).toEqual([]);
+    const master =
+      SMTP +
+      "submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypted\n  -o smtpd_sasl_auth_enable=yes -o smtpd_sasl_security_options=noplaintext\n" +
+      TLSMGR;
+    expect(both(CERT, master)).toEqual(["master:sasl-options-without-noanonymous"]);
   });
 
   it("notes noplaintext that also blocks PLAIN inside TLS", () => {
@@ -499,4 +611,8 @@ describe("shipped configurations", () => {
       }
     }
   });
+});
+
+describe("messages", () => {
+  checkFirstSentences(tlsServerRuleDefinitions.map((rule) => rule.id));
 });

@@ -1,4 +1,5 @@
 import { applyFixTo, diagnoseFile } from "../support/diagnose";
+import { checkFirstSentences } from "../support/messages";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "vscode-languageserver-types";
 import type { ConfigKind } from "../../server/src/service/parser/document";
@@ -455,7 +456,9 @@ describe("fingerprint lengths (P49)", () => {
 
   it("uses the digest of compatibility_level and of an explicit setting", () => {
     expect(
-      mainCodes(`compatibility_level = 2\nsmtp_tls_fingerprint_cert_match = ${MD5_PRINT}\n`),
+      mainCodes(
+        `compatibility_level = 2\nsmtp_tls_security_level = fingerprint\nsmtp_tls_fingerprint_cert_match = ${MD5_PRINT}\n`,
+      ),
     ).toEqual(["tls-fingerprint-digest-implicit-md5"]);
     expect(
       mainCodes(
@@ -506,18 +509,70 @@ describe("fingerprint digests (P50)", () => {
     );
   });
 
-  it("notes md5 implied by compatibility_level below 3.6, on that setting", () => {
-    const text = "compatibility_level = 2\n";
+  it("notes md5 implied by compatibility_level below 3.6 where fingerprints are used, on that setting", () => {
+    const text = "compatibility_level = 2\nsmtp_tls_security_level = fingerprint\n";
     const { diagnostics } = diagnose("main", text);
-    expect(diagnostics.map((d) => d.code)).toEqual(["tls-fingerprint-digest-implicit-md5"]);
-    expect(covered(text, diagnostics[0])).toBe("2");
+    expect(diagnostics.map((d) => d.code)).toContain("tls-fingerprint-digest-implicit-md5");
+    const implicit = diagnostics.find((d) => d.code === "tls-fingerprint-digest-implicit-md5");
+    expect(covered(text, implicit)).toBe("2");
+    expect(implicit?.message).toMatch(
+      /^With compatibility_level 2, smtp_tls_fingerprint_digest defaults to md5/,
+    );
+    for (const use of [
+      "relay_clientcerts = hash:/etc/postfix/relay_clientcerts\n",
+      "smtpd_recipient_restrictions = permit_tls_clientcerts, reject_unauth_destination\n",
+      "smtpd_client_restrictions = check_ccert_access hash:/etc/postfix/ccerts\n",
+    ]) {
+      expect(mainCodes(`compatibility_level = 2\n${use}`)).toEqual([
+        "tls-fingerprint-digest-implicit-md5",
+      ]);
+    }
+    // The fingerprint level in an -o of master.cf counts too.
     expect(
       mainCodes(
-        "compatibility_level = 3.5\nsmtp_tls_fingerprint_digest = sha256\nlmtp_tls_fingerprint_digest = sha256\nsmtpd_tls_fingerprint_digest = sha256\n",
+        "compatibility_level = 2\n",
+        undefined,
+        "relay unix - - n - - smtp -o smtp_tls_security_level=fingerprint\n",
       ),
+    ).toContain("tls-fingerprint-digest-implicit-md5");
+    expect(
+      mainCodes(
+        "compatibility_level = 3.5\nsmtp_tls_security_level = fingerprint\nsmtp_tls_fingerprint_digest = sha256\n",
+      ),
+    ).not.toContain("tls-fingerprint-digest-implicit-md5");
+    expect(mainCodes("compatibility_level = 3.6\nrelay_clientcerts = hash:/r\n")).toEqual([]);
+    expect(mainCodes("compatibility_level = 2\nrelay_clientcerts = hash:/r\n", "3.5")).toEqual([]);
+  });
+
+  it("stays quiet about the implicit md5 where no fingerprint is used", () => {
+    expect(mainCodes("compatibility_level = 2\n")).toEqual([]);
+    expect(mainCodes("compatibility_level = 2\nsmtp_tls_security_level = may\n")).toEqual([]);
+    // Only a policy table could use the fingerprint level: it cannot be read here.
+    expect(
+      mainCodes("compatibility_level = 2\nsmtp_tls_policy_maps = hash:/etc/postfix/tls_policy\n"),
     ).toEqual([]);
-    expect(mainCodes("compatibility_level = 3.6\n")).toEqual([]);
-    expect(mainCodes("compatibility_level = 2\n", "3.5")).toEqual([]);
+  });
+});
+
+describe("the server's session cache database (P37)", () => {
+  it("notes every non-empty cache database, $data_directory paths included", () => {
+    for (const value of [
+      "btree:${data_directory}/smtpd_scache",
+      "lmdb:$data_directory/smtpd_scache",
+      "btree:/var/lib/postfix/smtpd_scache",
+    ]) {
+      expect(mainCodes(`smtpd_tls_session_cache_database = ${value}\n`)).toEqual([
+        "tls-server-cache-database",
+      ]);
+    }
+  });
+
+  it("warns about dbm: instead, and stays quiet when the cache is off", () => {
+    expect(mainCodes("smtpd_tls_session_cache_database = dbm:${data_directory}/c\n")).toEqual([
+      "tls-server-cache-dbm",
+    ]);
+    expect(mainCodes("smtpd_tls_session_cache_database =\n")).toEqual([]);
+    expect(mainCodes("smtpd_tls_session_cache_database =   \n")).toEqual([]);
   });
 });
 
@@ -614,4 +669,8 @@ describe("scope", () => {
   it("leaves values with $ expansions alone", () => {
     expect(mainCodes("smtpd_tls_protocols = $my_protocols\nmy_protocols = !SSLv2\n")).toEqual([]);
   });
+});
+
+describe("messages", () => {
+  checkFirstSentences(tlsValuesRuleDefinitions.map((rule) => rule.id));
 });

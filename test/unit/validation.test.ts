@@ -23,6 +23,13 @@ describe("main.cf diagnostics", () => {
     ]);
   });
 
+  it("flags the first stray '#' of every line of a continued value, each with its own fix", () => {
+    expect(check("main", "mynetworks = 127.0.0.0/8 # lo #x\n  10.0.0.0/8 #lab\n")).toEqual([
+      'comment-after-value@1:26 "# lo #x"',
+      'comment-after-value@2:14 "#lab"',
+    ]);
+  });
+
   it("flags missing '=' and a leading-whitespace first line", () => {
     expect(check("main", "  indented = x\nsmtpd_tls_security_level may\n")).toEqual([
       'leading-whitespace@1:1 "  indented = x"',
@@ -63,6 +70,15 @@ describe("master.cf diagnostics", () => {
       'option-spaced-equals@2:3 "-o smtpd_tls_wrappermode = yes"',
       'comment-after-value@3:41 "# c"',
     ]);
+  });
+
+  it("flags the first '#' argument of every line of one entry, not only the first line's", () => {
+    expect(
+      check(
+        "master",
+        "submission inet n - y - - smtpd # port 587\n  -o syslog_name=submission # tag\n  -o smtpd_tls_security_level=encrypt\n",
+      ),
+    ).toEqual(['comment-after-value@1:33 "# port 587"', 'comment-after-value@2:29 "# tag"']);
   });
 
   it("flags invalid fields and short entries", () => {

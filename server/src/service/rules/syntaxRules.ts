@@ -129,28 +129,29 @@ function macroFinding(error: ValueSyntaxError): Finding {
 }
 
 /**
- * Words starting with '#' inside a value: not comments, but part of the value.
- * Only the value's own segments are scanned, not comment lines between them.
+ * Words starting with '#' inside a value: not comments, but part of the value. The
+ * first one of each line is reported (each is moved on its own). Only the value's
+ * own segments are scanned, not comment lines between them.
  */
 function hashWords(text: string, entry: MainEntry, value: Span): Finding[] {
+  const findings: Finding[] = [];
   for (const segment of entry.segments) {
     const from = Math.max(segment.start, value.start);
     const to = Math.min(segment.end, value.end);
     for (let i = from; i < to; i++) {
       if (text[i] !== "#" || (i > value.start && !isSpace(text.charCodeAt(i - 1)))) continue;
-      return [
-        {
-          rule: "comment-after-value",
-          start: i,
-          end: trimmedEnd(text, i, segment.end),
-          message:
-            "'#' only starts a comment at the beginning of a line. Here it and the text after it become part of the value. Move the comment to its own line.",
-          fix: moveCommentFix(text, entry, segment, i),
-        },
-      ];
+      findings.push({
+        rule: "comment-after-value",
+        start: i,
+        end: trimmedEnd(text, i, segment.end),
+        message:
+          "'#' only starts a comment at the beginning of a line. Here it and the text after it become part of the value. Move the comment to its own line.",
+        fix: moveCommentFix(text, entry, segment, i),
+      });
+      break;
     }
   }
-  return [];
+  return findings;
 }
 
 /**
@@ -195,10 +196,16 @@ export function checkMasterSyntax(config: ParsedConfig): Finding[] {
     findings.push(...masterFieldProblems(entry));
     if (entry.problem) continue;
     findings.push(...masterOptionProblems(entry));
-    const hash = entry.arguments.find((argument) => argument.word.text.startsWith("#"));
-    const segment =
-      hash && entry.segments.find((s) => s.start <= hash.word.start && hash.word.start <= s.end);
-    if (hash && segment) {
+    // The first '#' word of each line: each line's comment is moved on its own.
+    // Arguments and segments are both in document order: one pass over each.
+    let s = 0;
+    let reported = -1;
+    for (const hash of entry.arguments) {
+      if (!hash.word.text.startsWith("#")) continue;
+      while (s < entry.segments.length && entry.segments[s].end < hash.word.start) s++;
+      const segment = entry.segments[s];
+      if (!segment || segment.start > hash.word.start || s === reported) continue;
+      reported = s;
       findings.push({
         rule: "comment-after-value",
         start: hash.word.start,

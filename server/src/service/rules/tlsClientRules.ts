@@ -33,7 +33,7 @@ export const tlsClientRuleDefinitions = [
     id: "tls-client-legacy-overridden",
     severity: "error",
     description:
-      "A legacy smtp/lmtp use_tls or enforce_tls switch that a non-empty *_tls_security_level overrides, so what it asks for does not happen.",
+      "A legacy smtp/lmtp use_tls or enforce_tls switch asking for more than the *_tls_security_level that overrides it.",
     pitfalls: ["P11"],
   },
   {
@@ -61,7 +61,7 @@ export const tlsClientRuleDefinitions = [
     id: "tls-client-opportunistic-too-strict",
     severity: "warning",
     description:
-      "Protocol or cipher restrictions on opportunistic TLS, which make Postfix fall back to plaintext with servers that do not meet them.",
+      "Protocol or cipher restrictions that narrow opportunistic TLS, so Postfix falls back to plaintext with servers that do not meet them.",
     pitfalls: ["P17"],
   },
   {
@@ -469,6 +469,8 @@ function verb(where: string, singular: string): string {
   return singular === "does" ? "do" : singular.replace(/s$/, "");
 }
 
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function joinWords(items: string[]): string {
   if (items.length <= 1) return items.join("");
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
@@ -617,12 +619,10 @@ function legacyOverridden(clients: Clients, report: Report): void {
     if (intended === level) continue;
     // A level set for one service on purpose overrides a global legacy switch.
     if (cause.file === "main" && levelSource?.file === "master") continue;
-    const crossScope = cause.file === "master" && levelSource?.file !== "master";
-    const requirementLost =
-      (strength(intended) >= 2 && strength(level) <= 1) || (intended === "may" && level === "none");
-    if (!crossScope && !requirementLost) continue;
+    // Only a requirement that the level drops is lost; a switch asking for less loses nothing.
+    if (strength(intended) <= strength(level)) continue;
     let fix: Fix | undefined;
-    if (crossScope) {
+    if (cause.file === "master" && levelSource?.file !== "master") {
       const newText = `${levelName}=${intended}`;
       fix = {
         title: `Replace with -o ${newText}`,
@@ -630,27 +630,32 @@ function legacyOverridden(clients: Clients, report: Report): void {
       };
     }
     const levelOrigin = levelSource
-      ? origin(levelSource)
+      ? `set ${origin(levelSource)}`
       : tlsproxy
         ? "taken from smtp_tls_security_level"
-        : "its default";
-    const levelText = `${levelName} = ${level} (${levelOrigin})`;
+        : "the default";
     const instead =
       cause.file === "master"
         ? `-o ${levelName}=${intended} on this service`
         : `${levelName} = ${intended}`;
+    // global_tls_level(): enforce_tls with enforce_peername (default yes) means verify.
+    const peername =
+      intended === "verify"
+        ? ` With ${cause.setting.name.text} = yes, ${prefix}_tls_enforce_peername = yes (its default) also asked for a verified server name, which level ${level} does not check.`
+        : "";
     report.add(
       "tls-client-legacy-overridden",
       cause,
       settingSpan(cause.setting),
       [scope],
       (where) =>
-        `${written(cause)} has no effect: ${levelText} is not empty, and a non-empty level always wins ` +
-        `over ${cause.setting.name.text}. So ` +
+        `${written(cause)} asks for level ${intended}, which ${levelName} = ${level} overrides. ` +
+        `That level is ${levelOrigin}. ` +
+        `A non-empty level always wins over ${cause.setting.name.text}, so ` +
         (tlsproxy
           ? `tlsproxy prepares its client side for level ${level}`
           : levelEffect(where, level)) +
-        `. To get what this setting asks for, set ${instead} instead.`,
+        `.${peername} If you need ${intended}, set ${instead}${intended === "verify" ? ` (it needs trusted CAs, e.g. ${prefix}_tls_CAfile)` : ""}; otherwise remove ${cause.setting.name.text}.`,
       fix,
     );
   }
@@ -694,8 +699,8 @@ function compatLevelOverride(clients: Clients, report: Report): void {
       settingSpan(cause.setting),
       [scope],
       (where) =>
-        `${written(cause)} is overridden: with compatibility_level = ${compat}, ${levelName} defaults to "${excerpt(level)}" ` +
-        `instead of being empty, and a non-empty level wins over ${cause.setting.name.text}. ` +
+        `${written(cause)} is overridden by the ${levelName} default of compatibility_level ${compat}. ` +
+        `That default is "${excerpt(level)}" instead of empty, and a non-empty level wins over ${cause.setting.name.text}. ` +
         `So ${levelEffect(where, level)}. Set ${levelName} = ${intended} explicitly.`,
       fix,
     );
@@ -779,8 +784,8 @@ function mandatoryUnused(clients: Clients, report: Report): void {
           settingSpan(source.setting),
           scopes,
           (where) =>
-            `${name} is never used: it only applies when TLS is mandatory (level encrypt or stricter, or a dane ` +
-            `destination with TLSA records), but ${where} ${verb(where, "uses")} ` +
+            `${name} is never used, because no client here makes TLS mandatory. ` +
+            `It only applies at level encrypt or stricter, or for a dane destination with TLSA records, but ${where} ${verb(where, "uses")} ` +
             `${joinWords([...new Set(levels)])} and no ${prefix}_tls_policy_maps. Opportunistic TLS reads ` +
             `${opportunistic} instead. Remove the setting, or keep it for destinations you make mandatory.`,
         );
@@ -863,8 +868,15 @@ function opportunisticTooStrict(clients: Clients, report: Report): void {
             edits: [{ ...source.setting.value, newText: "medium" }],
           };
         } else {
-          if (!value.trim()) continue;
-          what = `${name} removes ciphers (${value})`;
+          const removed = new Set<string>();
+          const narrowed = affected.filter((scope) => {
+            const items = exclusionsThatNarrow(clients, scope, value);
+            for (const item of items) removed.add(item);
+            return items.length > 0;
+          });
+          if (narrowed.length === 0) continue;
+          affected.splice(0, affected.length, ...narrowed);
+          what = `${name} removes ciphers (${[...removed].join(", ")})`;
           fallback = "a server that only offers those ciphers";
         }
         report.add(
@@ -873,13 +885,60 @@ function opportunisticTooStrict(clients: Clients, report: Report): void {
           source.setting.value,
           affected,
           (where) =>
-            `${what} for the opportunistic TLS of ${where}: ${fallback} gets no TLS at all, because ` +
+            `${what} for opportunistic TLS. On ${where}, ${fallback} gets no TLS at all, because ` +
             `Postfix then delivers to it in plaintext. ${advice}`,
           fix,
         );
       }
     }
   }
+}
+
+/** OpenSSL's strength classes: no cipher is in two of them, and eNULL ciphers are in none. */
+const STRENGTH_CLASSES = new Set(["HIGH", "MEDIUM", "LOW", "EXPORT"]);
+const CIPHER_ALIASES: Record<string, string> = { EXP: "EXPORT", NULL: "eNULL" };
+const canonicalCipher = (word: string) => CIPHER_ALIASES[word] ?? word;
+
+/**
+ * Whether an OpenSSL cipher list already leaves out every cipher `item` names: it
+ * excludes it with `!`, or everything it selects is in other strength classes
+ * (`ALL` never selects eNULL). Unknown words count as removing something.
+ */
+function alreadyExcluded(cipherlist: string, item: string): boolean {
+  const target = canonicalCipher(item);
+  const tokens = cipherlist.split(/[\s:,]+/).filter(Boolean);
+  let selected: string[] = [];
+  for (const token of tokens) {
+    const operator = token[0];
+    const word = canonicalCipher(/^[!+\-@]/.test(token) ? token.slice(1) : token);
+    if (operator === "!" && word === target) return true;
+    if (operator === "!" || operator === "-") selected = selected.filter((s) => s !== word);
+    else if (!/^[+@]/.test(token)) selected.push(word);
+  }
+  const disjoint = (word: string) =>
+    (word === "ALL" && target === "eNULL") ||
+    (STRENGTH_CLASSES.has(word) &&
+      (target === "eNULL" || (STRENGTH_CLASSES.has(target) && word !== target)));
+  return selected.length > 0 && selected.every(disjoint);
+}
+
+/**
+ * The items of a cipher exclusion list that remove something from the cipher grade a
+ * client uses with opportunistic TLS (the grade's list as the configured release
+ * defines it); none when the grade is not one Postfix knows (tls-cipher-grade-invalid).
+ */
+function exclusionsThatNarrow(clients: Clients, scope: Scope, exclusions: string): string[] {
+  let grade = norm(clients.value(scope, `${scope.prefix}_tls_ciphers`));
+  // Since 3.8 the low and export grades are the medium grade.
+  if (
+    (grade === "low" || grade === "export") &&
+    compareVersions(clients.context.version, "3.8") >= 0
+  )
+    grade = "medium";
+  if (!["high", "medium", "null", "low", "export"].includes(grade)) return [];
+  const cipherlist = clients.value(scope, `tls_${grade}_cipherlist`);
+  // tls_set_ciphers() splits the exclusions at commas, whitespace and colons.
+  return exclusions.split(/[\s,:]+/).filter((item) => item && !alreadyExcluded(cipherlist, item));
 }
 
 // ---------------------------------------------------------------------------
@@ -908,8 +967,9 @@ function anullExcluded(clients: Clients, report: Report): void {
           source.setting.value,
           scopes,
           (where) =>
-            `aNULL in ${name} adds nothing: ${where} ${verb(where, "authenticates")} the server ` +
-            `(level ${joinWords([...new Set(using)])}), and Postfix already leaves out anonymous ciphers at such levels. Remove it.`,
+            `aNULL in ${name} adds nothing: the level already leaves out anonymous ciphers. ` +
+            `${capitalize(where)} ${verb(where, "authenticates")} the server ` +
+            `(level ${joinWords([...new Set(using)])}), and anonymous ciphers cannot do that. Remove it.`,
           edit ? { title: "Remove aNULL", edits: [edit] } : undefined,
         );
       }
@@ -918,7 +978,7 @@ function anullExcluded(clients: Clients, report: Report): void {
 }
 
 /** Deletes the aNULL item from a cipher exclusion list, with one adjoining separator. */
-function removeAnull(context: RuleContext, source: SettingSource): FixEdit | undefined {
+export function removeAnull(context: RuleContext, source: SettingSource): FixEdit | undefined {
   const { value } = source.setting;
   const items = value.text.split(/[\s,:]+/).filter(Boolean);
   const rest = items.filter((item) => item.toLowerCase() !== "anull");
@@ -991,7 +1051,7 @@ function caUnused(clients: Clients, report: Report): void {
           settingSpan(source.setting),
           scopes,
           (where) =>
-            `${name} does not change how ${where} ${verb(where, "delivers")}: at level ` +
+            `${name} does not change how ${where} ${verb(where, "delivers")}. At level ` +
             `${joinWords([...new Set(levels)])} mail goes out whether or not the server certificate is trusted, ` +
             `and the CA data only decides whether the log says "Trusted" or "Untrusted". If the path cannot be ` +
             `loaded, though, the client turns TLS off. Remove it unless you want that log detail, and make sure ` +
@@ -1051,7 +1111,7 @@ function mandatoryInternetDefault(clients: Clients, report: Report): void {
     settingSpan(source.setting),
     [scope],
     (where) =>
-      `${written(source)} makes ${level.value} the level for all Internet mail: there is no relayhost, and ` +
+      `${written(source)} makes ${level.value} the level for all Internet mail. There is no relayhost, and ` +
       `${where} ${verb(where, "delivers")} directly. Mail to ${unreachable[level.value]} is deferred and ` +
       `eventually returned to the sender. Use may (or dane, with DNSSEC) as the default, and require ` +
       `stronger TLS for specific destinations in smtp_tls_policy_maps.`,
@@ -1076,7 +1136,8 @@ function daneWithoutDnssec(clients: Clients, report: Report): void {
         settingSpan(source.setting),
         [scope],
         (where) =>
-          `Level ${level.value} cannot work for ${where}, which ${verb(where, "delivers")} only to ` +
+          `Level ${level.value} cannot work for ${where}, which ${verb(where, "delivers")} only over UNIX-domain sockets. ` +
+          `Its destinations are ` +
           `${joinWords(unix)}: DANE is invalid for UNIX-domain sockets, and every delivery is deferred. Use none or encrypt for this transport.`,
       );
       continue;
@@ -1109,8 +1170,8 @@ function daneWithoutDnssec(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       [scope],
       (where) =>
-        `Level ${level.value} needs DNSSEC-validated lookups, but for ${where} ${joinWords(reasons)}: ` +
-        `${outcome}. Set ${dnsName} = dnssec (and use a local DNSSEC-validating resolver).`,
+        `Level ${level.value} needs DNSSEC-validated lookups, which ${where} ${verb(where, "does")} not make. ` +
+        `For ${where} ${joinWords(reasons)}: ${outcome}. Set ${dnsName} = dnssec (and use a local DNSSEC-validating resolver).`,
       fix,
     );
   }
@@ -1133,8 +1194,8 @@ function fingerprintWithoutMatch(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       [scope],
       (where) =>
-        `Level fingerprint compares the server's certificate or key with ${matchName}, which is empty for ` +
-        `${where}: Postfix logs that there are no fingerprints to match and defers every delivery. List the ` +
+        `Level fingerprint has no fingerprints to compare with: ${matchName} is empty for ${where}. ` +
+        `Postfix logs that there are no fingerprints to match and defers every delivery. List the ` +
         `expected fingerprints in ${matchName}.`,
     );
   }
@@ -1153,8 +1214,8 @@ function rpkWithFingerprint(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       [scope],
       (where) =>
-        `${name} = yes lets a server answer ${where} with a bare public key instead of a certificate, but ` +
-        `the level is fingerprint: once a server does that, certificate fingerprints in ${matchName} no longer ` +
+        `${name} = yes with level fingerprint: a server that sends a bare public key fails the certificate fingerprints. ` +
+        `It lets a server answer ${where} with a public key instead of a certificate; once a server does that, certificate fingerprints in ${matchName} no longer ` +
         `match and delivery fails. List public-key fingerprints there, or set ${name} = no.`,
     );
   }
@@ -1178,7 +1239,7 @@ function wrappermodeLevel(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       [scope],
       (where) =>
-        `${name} = yes needs mandatory TLS, but ${where} ${verb(where, "uses")} level ${level}: ` +
+        `${name} = yes needs mandatory TLS, but ${where} ${verb(where, "uses")} level ${level}. ` +
         `Postfix skips every server with a warning that wrapper mode requires encrypt, and the mail is ` +
         `deferred. Set ${levelName} = encrypt (or stricter) for the same transport.`,
       setValueFix(clients, source, scope, levelName, "encrypt"),
@@ -1229,8 +1290,8 @@ function smtpsWithoutWrappermode(clients: Clients, report: Report): void {
       source.setting.value,
       [scope],
       (where) =>
-        `${nexthop} is an SMTPS port, where the server expects TLS from the first byte, but ${where} ` +
-        `does not set ${wrapper} = yes: it waits for a greeting the server never sends, and delivery times ` +
+        `${nexthop} is an SMTPS port, but ${where} ${verb(where, "does")} not set ${wrapper} = yes. ` +
+        `The server expects TLS from the first byte, while the client waits for a greeting the server never sends, and delivery times ` +
         `out. Set ${wrapper} = yes and ${scope.prefix}_tls_security_level = encrypt for that transport ` +
         `(usually a dedicated master.cf entry), or use port 587 with STARTTLS.`,
     );
@@ -1261,8 +1322,8 @@ function saslOverOptionalTls(clients: Clients, report: Report): void {
       source.setting.value,
       [scope],
       (where) =>
-        `${optionsName} allows plaintext mechanisms (it lacks noplaintext), and ${where} ` +
-        `${verb(where, "authenticates")} with ${p}_sasl_auth_enable = yes while ${exposure}. ` +
+        `The SMTP client may send a password unencrypted: ${optionsName} lacks noplaintext, and TLS is not required. ` +
+        `${capitalize(where)} ${verb(where, "authenticates")} with ${p}_sasl_auth_enable = yes while ${exposure}. ` +
         `Require TLS toward the server that gets the password (${p}_tls_security_level = encrypt, or an ` +
         `encrypt entry for it in ${p}_tls_policy_maps).`,
     );
@@ -1285,8 +1346,8 @@ function lmtpUnixOpportunistic(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       scopes,
       (where) =>
-        `${written(source)} does nothing for ${where}, which ${verb(where, "delivers")} only to ` +
-        `${joinWords(unix)}: on ${unix.length > 1 ? "UNIX-domain sockets" : "a UNIX-domain socket"}, Postfix turns opportunistic TLS off and logs a warning for each ` +
+        `${written(source)} does nothing for ${where}, which ${verb(where, "delivers")} only over UNIX-domain sockets. ` +
+        `Its destinations are ${joinWords(unix)}: on ${unix.length > 1 ? "UNIX-domain sockets" : "a UNIX-domain socket"}, Postfix turns opportunistic TLS off and logs a warning for each ` +
         `delivery. Set the level to none (what happens now), or to encrypt if the LMTP server must present ` +
         `a certificate.`,
       { title: "Change to none", edits: [{ ...source.setting.value, newText: "none" }] },
@@ -1310,8 +1371,8 @@ function clientCertUnneeded(clients: Clients, report: Report): void {
       settingSpan(source.setting),
       [scope],
       (where) =>
-        `${name} gives ${where} a client certificate, but this host delivers directly to the Internet ` +
-        `(no relayhost, no transport or policy tables), where servers practically never ask for one, and ` +
+        `${name} gives ${where} a client certificate that Internet servers practically never ask for. ` +
+        `This host delivers directly to the Internet (no relayhost, no transport or policy tables), and ` +
         `offering one can cause handshake problems with some servers. Remove it unless a destination requires ` +
         `client-certificate authentication.`,
     );
@@ -1371,8 +1432,8 @@ function servernameLiteral(clients: Clients, report: Report): void {
     [scope],
     (where) =>
       (valid
-        ? `${name} = ${value} makes ${where} send the same SNI name to every server it delivers to ` +
-          `directly (there is no relayhost). Servers choose their certificate by that name, so they may present ` +
+        ? `${name} = ${value} makes ${where} send one SNI name to every server it delivers to. ` +
+          `There is no relayhost, so that is every server on the Internet. Servers choose their certificate by that name, so they may present ` +
           `one that does not match them, which fails delivery at verifying levels.`
         : `${name} = ${value} is not a valid hostname: Postfix logs a warning and defers every delivery ` +
           `of ${where}.`) +

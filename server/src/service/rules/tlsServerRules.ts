@@ -6,6 +6,7 @@ import type { RuleContext, ServiceView, SettingSource } from "./context";
 import type { Finding, Fix, FixEdit } from "./findings";
 import type { RuleDefinition } from "./ruleDefinition";
 import { excerpt } from "../text/excerpt";
+import { removeAnull } from "./tlsClientRules";
 
 /**
  * Server-side TLS and SASL pitfalls (smtpd, postscreen, tlsproxy), the services
@@ -48,7 +49,7 @@ export const tlsServerRuleDefinitions = [
     id: "server-tls-without-certificate",
     severity: "error",
     description:
-      "Server TLS is turned on but no certificate is configured; STARTTLS is not offered.",
+      "Server TLS is turned on but no certificate is configured; STARTTLS is still announced, then refused with 454.",
     pitfalls: ["P28"],
   },
   {
@@ -163,7 +164,7 @@ export const tlsServerRuleDefinitions = [
     id: "tls-server-legacy-overridden",
     severity: "error",
     description:
-      "smtpd_use_tls/smtpd_enforce_tls (or a postscreen/tlsproxy copy) that a non-empty security level overrides.",
+      "smtpd_use_tls/smtpd_enforce_tls (or a postscreen/tlsproxy copy) asking for more TLS than the security level that overrides it.",
     pitfalls: ["P11"],
   },
   {
@@ -172,6 +173,13 @@ export const tlsServerRuleDefinitions = [
     description:
       "smtpd_tls_mandatory_* settings on services where TLS is never required; they never apply.",
     pitfalls: ["P16"],
+  },
+  {
+    id: "tls-server-anull-excluded",
+    severity: "info",
+    description:
+      "aNULL excluded by hand on a server that asks for client certificates, which leaves out anonymous ciphers already.",
+    pitfalls: ["P21"],
   },
   {
     id: "inet-service-private",
@@ -662,6 +670,7 @@ export function checkTlsServer(context: RuleContext): Finding[] {
     unusedCertificate,
     legacySwitches,
     mandatorySettings,
+    anullExcluded,
     inetServices,
   ];
   for (const check of checks) check({ context, report, scopes, tls });
@@ -710,7 +719,7 @@ function portTwentyFive({ context, report, scopes, tls }: Check): void {
     if (wrapper && source.file === "main") return;
     const message = wrapper
       ? `${written(source)} ${place(context, source)} puts the port 25 service (${port25(items)}) in wrapper mode: it expects TLS right after connect, which mail servers never send on port 25, so no mail comes in. Use wrapper mode only on the submissions (465) service.`
-      : `${written(source)} ${place(context, source)} makes TLS mandatory for incoming connections on port 25 (${port25(items)}): servers that do not use STARTTLS can no longer deliver to you, and a public MX must not demand it. Use may for port 25 and require TLS only on submission, e.g. with -o smtpd_tls_security_level=encrypt there.`;
+      : `${written(source)} ${place(context, source)} makes TLS mandatory on port 25 (${port25(items)}). Servers that do not use STARTTLS can no longer deliver to you, and a public MX must not demand it. Use may for port 25 and require TLS only on submission, e.g. with -o smtpd_tls_security_level=encrypt there.`;
     const fix =
       source.file === "master" &&
       !wrapper &&
@@ -752,7 +761,7 @@ function wrapperInMain({ context, report, scopes }: Check): void {
     onName(
       "wrappermode-in-main-cf",
       { setting, file: "main" },
-      `smtpd_tls_wrappermode = yes in main.cf applies to every smtpd service${affected}, port 25 and submission (587) included: they then expect TLS immediately on connect, so mail servers and mail clients that use STARTTLS cannot talk to them, and smtpd_tls_security_level is ignored. Remove it from main.cf and add -o smtpd_tls_wrappermode=yes to the submissions (465) entry in master.cf only.`,
+      `smtpd_tls_wrappermode = yes in main.cf puts every smtpd service${affected} in wrapper mode, port 25 and 587 included. They then expect TLS immediately on connect, so mail servers and mail clients that use STARTTLS cannot talk to them, and smtpd_tls_security_level is ignored. Remove it from main.cf and add -o smtpd_tls_wrappermode=yes to the submissions (465) entry in master.cf only.`,
     ),
   );
 }
@@ -781,7 +790,7 @@ function submissionsWrapper({ context, report, scopes }: Check): void {
       onService(
         "submissions-without-wrappermode",
         service,
-        `${service.name}/${service.type} listens on port 465, where clients start TLS right after connecting, but smtpd here waits for STARTTLS (smtpd_tls_wrappermode is not yes): the clients' handshake meets a plaintext greeting and fails. Add -o smtpd_tls_wrappermode=yes to this entry.`,
+        `${service.name}/${service.type} listens on port 465 but waits for STARTTLS: smtpd_tls_wrappermode is not yes. Clients there start TLS right after connecting, and their handshake meets a plaintext greeting and fails. Add -o smtpd_tls_wrappermode=yes to this entry.`,
         { title: "Add -o smtpd_tls_wrappermode=yes", edits: [edit] },
       ),
     );
@@ -803,7 +812,7 @@ function requireClientCerts({ context, report, scopes, tls }: Check): void {
       onName(
         "req-ccert-without-mandatory-tls",
         source,
-        `${written(source)} ${place(context, source)} has no effect on ${labels(items)}, where TLS is optional: a client could simply skip STARTTLS, so the server does not require certificates there and logs "Can't require client certs unless TLS is required". Set that service's security level to encrypt, or use smtpd_tls_ask_ccert = yes with check_ccert_access instead.`,
+        `${written(source)} ${place(context, source)} has no effect on ${labels(items)}, where TLS is optional. A client could simply skip STARTTLS, so the server does not require certificates there and logs "Can't require client certs unless TLS is required". Set that service's security level to encrypt, or use smtpd_tls_ask_ccert = yes with check_ccert_access instead.`,
       ),
     );
   });
@@ -844,6 +853,7 @@ function certificates({ context, report, scopes, tls }: Check): void {
   }
   missing.forEach((source, items) => {
     const enforce = items.some((scope) => tls(scope).enforce);
+    const wrapper = items.some((scope) => tls(scope).wrapper);
     const [chainName, certName, eccertName] = [
       "smtpd_tls_chain_files",
       "smtpd_tls_cert_file",
@@ -853,7 +863,7 @@ function certificates({ context, report, scopes, tls }: Check): void {
       onName(
         "server-tls-without-certificate",
         source,
-        `${written(source)} ${place(context, source)} turns on TLS for ${labels(items)}, but no server certificate is configured (${chainName}, ${certName} and ${eccertName} are empty). The server logs "No server certs available. TLS won't be enabled" and offers no STARTTLS${enforce ? "; where TLS is required, no client can send mail at all" : ""}. Set smtpd_tls_chain_files to the private key followed by the certificate chain, or set smtpd_tls_cert_file and smtpd_tls_key_file.`,
+        `${written(source)} ${place(context, source)} turns on TLS for ${labels(items)}, but no server certificate is configured. ${chainName}, ${certName} and ${eccertName} are all empty: the server logs "No server certs available. TLS won't be enabled", still announces STARTTLS, and answers it with "454 4.7.0 TLS not available due to local problem"${wrapper ? "; in wrapper mode it drops the connection" : ""}. A quick test looks as if TLS were on, but clients that insist on TLS defer${enforce ? ", and where TLS is required no client can send mail at all" : ""}. Set smtpd_tls_chain_files to the private key followed by the certificate chain, or set smtpd_tls_cert_file and smtpd_tls_key_file.`,
       ),
     );
   });
@@ -870,7 +880,7 @@ function certificates({ context, report, scopes, tls }: Check): void {
       onValue(
         "server-certificate-none",
         source,
-        `${written(source)} runs ${labels(items)} without a certificate: only anonymous cipher suites are left, which TLS 1.3 does not have and many clients refuse, so their TLS handshakes fail${asks ? '. Asking clients for certificates also needs a server certificate; the server logs "Need a server cert to request client certs" and TLS stays off' : ""}. Configure a certificate; a self-signed one is enough for opportunistic TLS.`,
+        `${written(source)} runs ${labels(items)} without a certificate. Only anonymous cipher suites are left, which TLS 1.3 does not have and many clients refuse, so their TLS handshakes fail${asks ? '. Asking clients for certificates also needs a server certificate; the server logs "Need a server cert to request client certs" and TLS stays off' : ""}. Configure a certificate; a self-signed one is enough for opportunistic TLS.`,
       ),
     );
   });
@@ -881,7 +891,7 @@ function certificates({ context, report, scopes, tls }: Check): void {
       onName(
         "chain-files-with-legacy-certificates",
         source,
-        `${source.setting.name.text} is ignored because ${chain} is also set (${labels(items.map((i) => i.scope))}): the server uses only the chain files and logs a warning that the legacy parameters are ignored. Remove this setting (and its key file setting), or put its certificate into ${chain}.`,
+        `${source.setting.name.text} is ignored because ${chain} is also set (${labels(items.map((i) => i.scope))}). The server uses only the chain files and logs a warning that the legacy parameters are ignored. Remove this setting (and its key file setting), or put its certificate into ${chain}.`,
         removal ? { title: `Remove ${source.setting.name.text}`, edits: [removal] } : undefined,
       ),
     );
@@ -920,7 +930,7 @@ function keyFiles(context: RuleContext, report: Report): void {
       onValue(
         "server-key-file-default",
         source,
-        `${path} looks like a file with certificates only, and ${keyName} is not set, so Postfix reads the private key from this same file. If the key is not in it, loading fails and TLS is turned off. Set ${keyName} to the private key file.`,
+        `${keyName} is not set, so the private key is read from the certificate file. ${path} looks like a file with certificates only. If the key is not in it, loading fails and TLS is turned off. Set ${keyName} to the private key file.`,
         edit ? { title: `Set ${keyName} to ${certbot![1]}privkey.pem`, edits: [edit] } : undefined,
       ),
     );
@@ -946,7 +956,7 @@ function serverLevels({ context, report, scopes, tls }: Check): void {
       onValue(
         "client-level-on-server",
         source,
-        `"${excerpt(level)}" is a level for the SMTP client, which checks the certificate of the server it connects to; the server side (${labels(items)}) has no such level. It logs "unsupported TLS level" and uses encrypt. Write encrypt; to check client certificates, use smtpd_tls_ask_ccert or smtpd_tls_req_ccert with check_ccert_access.`,
+        `"${excerpt(level)}" is an SMTP client level; the server side (${labels(items)}) has no such level. The client uses it to check the certificate of the server it connects to; the server logs "unsupported TLS level" and uses encrypt. Write encrypt; to check client certificates, use smtpd_tls_ask_ccert or smtpd_tls_req_ccert with check_ccert_access.`,
         { title: "Change to encrypt", edits: [replaceValue(source, "encrypt")] },
       ),
     );
@@ -972,26 +982,27 @@ function sasl({ context, report, scopes, tls }: Check): void {
   const noplaintext = new ByOrigin<Scope>();
   /** Settings that enable AUTH where it is offered. */
   const offered = new Set<ParameterSetting>();
+  const mainState = serverTls(context, { family: "smtpd" });
   for (const scope of scopes) {
     if (scope.family !== "smtpd") continue;
     const service = scope.service;
     const value = (name: string) => context.valueOf(name, service);
     const state = tls(scope);
-    if (!yes(value("smtpd_sasl_auth_enable")) || state.invalid) continue;
+    if (!yes(value("smtpd_sasl_auth_enable"))) continue;
+    const options = listWords(value("smtpd_sasl_security_options"));
+    if (!options.includes("noanonymous"))
+      anonymous.add(originOf(context, "smtpd_sasl_security_options", service), scope);
+    // The rest depends on the TLS state, unknown while the level is broken (tls-level-invalid).
+    if (state.invalid) continue;
     const enableOrigin = originOf(context, "smtpd_sasl_auth_enable", service);
     const authOnly = yes(value("smtpd_tls_auth_only"));
-    const options = listWords(value("smtpd_sasl_security_options"));
     // Passwords to a service on a loopback address do not cross the network.
     if (!state.enforce && !authOnly && !options.includes("noplaintext") && !loopbackOnly(scope))
-      plaintext.add(enableOrigin, scope);
+      plaintext.add(plaintextCause(context, scope, enableOrigin, mainState), scope);
     if (authOnly && !state.use) never.add(enableOrigin, scope);
     else if (enableOrigin) offered.add(enableOrigin.setting);
-    const optionNames = ["smtpd_sasl_security_options"];
-    if (state.use) optionNames.push("smtpd_sasl_tls_security_options");
-    for (const name of optionNames) {
-      if (!listWords(value(name)).includes("noanonymous"))
-        anonymous.add(originOf(context, name, service), scope);
-    }
+    if (state.use && !listWords(value("smtpd_sasl_tls_security_options")).includes("noanonymous"))
+      anonymous.add(originOf(context, "smtpd_sasl_tls_security_options", service), scope);
     const baseOrigin = originOf(context, "smtpd_sasl_security_options", service);
     if (
       state.use &&
@@ -1003,9 +1014,10 @@ function sasl({ context, report, scopes, tls }: Check): void {
   }
   plaintext.forEach((source, items) => {
     const tlsOn = items.every((scope) => tls(scope).use);
+    const cause = `${written(source)} ${place(context, source)}`;
     const message = tlsOn
-      ? `${written(source)} ${place(context, source)} offers SMTP AUTH on ${labels(items)} before the client has started TLS (TLS is optional there and smtpd_tls_auth_only is no), so PLAIN and LOGIN passwords can cross the network unencrypted. Set smtpd_tls_auth_only = yes, or require TLS on that service.`
-      : `${written(source)} ${place(context, source)} offers SMTP AUTH on ${labels(items)}, which has no TLS at all, so PLAIN and LOGIN passwords cross the network unencrypted. Turn on TLS there and set smtpd_tls_auth_only = yes.`;
+      ? `SMTP AUTH on ${labels(items)} is offered before STARTTLS, so PLAIN and LOGIN passwords can cross the network unencrypted. ${cause} leaves it so: TLS is optional there and smtpd_tls_auth_only is no. Set smtpd_tls_auth_only = yes, or require TLS on that service.`
+      : `SMTP AUTH on ${labels(items)} is offered without any TLS, so PLAIN and LOGIN passwords cross the network unencrypted. ${cause} enables it. Turn on TLS there and set smtpd_tls_auth_only = yes.`;
     let fix: Fix | undefined;
     if (tlsOn) {
       const own = context.sourceOf("smtpd_tls_auth_only", items[0].service);
@@ -1027,7 +1039,7 @@ function sasl({ context, report, scopes, tls }: Check): void {
       onName(
         "sasl-auth-never-offered",
         source,
-        `${written(source)} ${place(context, source)} enables SMTP AUTH on ${labels(items)}, but smtpd_tls_auth_only = yes hides AUTH until the client starts TLS, and TLS is off there: AUTH is never offered and no one can log in. Turn on TLS for that service, or set smtpd_tls_auth_only = no there.`,
+        `${written(source)} ${place(context, source)} enables SMTP AUTH on ${labels(items)}, where it is never offered. smtpd_tls_auth_only = yes hides AUTH until the client starts TLS, and TLS is off there, so no one can log in. Turn on TLS for that service, or set smtpd_tls_auth_only = no there.`,
       ),
     );
   });
@@ -1045,7 +1057,7 @@ function sasl({ context, report, scopes, tls }: Check): void {
       onValue(
         "sasl-options-without-noanonymous",
         source,
-        `${name} = ${source.setting.value.text} lacks noanonymous, so SASL mechanisms that need no account (such as ANONYMOUS) are allowed on ${labels(items)}; Postfix treats such a login as unauthenticated, but clients may pick it. Always include noanonymous.`,
+        `${name} = ${source.setting.value.text} lacks noanonymous, which allows anonymous SASL logins on ${labels(items)}. Mechanisms that need no account (such as ANONYMOUS) are allowed; Postfix treats such a login as unauthenticated, but clients may pick it. Always include noanonymous.`,
         { title: "Add noanonymous", edits: [edit] },
       ),
     );
@@ -1056,13 +1068,39 @@ function sasl({ context, report, scopes, tls }: Check): void {
       onValue(
         "noplaintext-blocks-tls-auth",
         source,
-        `noplaintext also applies after STARTTLS on ${labels(items)}, because smtpd_sasl_tls_security_options defaults to this value: PLAIN and LOGIN are refused even inside TLS, which leaves most clients no way to log in. If plaintext mechanisms are fine once TLS is up, set smtpd_sasl_tls_security_options = noanonymous.`,
+        `noplaintext also applies after STARTTLS on ${labels(items)}, because smtpd_sasl_tls_security_options defaults to this value. PLAIN and LOGIN are refused even inside TLS, which leaves most clients no way to log in. If plaintext mechanisms are fine once TLS is up, set smtpd_sasl_tls_security_options = noanonymous.`,
         edit
           ? { title: "Set smtpd_sasl_tls_security_options = noanonymous", edits: [edit] }
           : undefined,
       ),
     );
   });
+}
+
+/**
+ * The setting to blame for AUTH before TLS on a service: when main.cf alone keeps
+ * passwords safe (TLS required, smtpd_tls_auth_only or noplaintext), the service's
+ * -o that undoes it; otherwise the setting that enables AUTH.
+ */
+function plaintextCause(
+  context: RuleContext,
+  scope: Scope,
+  enableOrigin: SettingSource | undefined,
+  mainState: ServerTls,
+): SettingSource | undefined {
+  const service = scope.service;
+  if (!service || enableOrigin?.file === "master") return enableOrigin;
+  const own = (name: string): SettingSource | undefined => {
+    const setting = service.settings.get(name);
+    return setting && { setting, file: "master" };
+  };
+  const level = serverTls(context, scope).origin;
+  const undone =
+    (yes(context.valueOf("smtpd_tls_auth_only")) && own("smtpd_tls_auth_only")) ||
+    (mainState.enforce && level?.file === "master" && level) ||
+    (listWords(context.valueOf("smtpd_sasl_security_options")).includes("noplaintext") &&
+      own("smtpd_sasl_security_options"));
+  return undone || enableOrigin;
 }
 
 const TLSMGR_ONLY = /^((smtpd?|lmtp)_tls_session_cache_(database|timeout)|tls_random_\w+)$/;
@@ -1118,12 +1156,14 @@ function tlsproxyMissing({ context, report, scopes, tls }: Check): void {
     const state = tls(scope);
     if (scope.family !== "postscreen" || !service || !state.use || state.invalid) continue;
     if (hasTlsproxy(service)) continue;
-    const why = state.origin ? ` (${written(state.origin)} ${place(context, state.origin)})` : "";
+    const why = state.origin
+      ? ` STARTTLS is on through ${written(state.origin)} ${place(context, state.origin)}.`
+      : "";
     report.add(
       onService(
         "tlsproxy-service-missing",
         service,
-        `postscreen offers STARTTLS here${why}, but master.cf has no tlsproxy service: postscreen leaves the TLS handshake to tlsproxy(8), so clients that start TLS while postscreen talks to them fail. Add the tlsproxy unix service (it is usually present as a comment).`,
+        `postscreen offers STARTTLS here, but master.cf has no tlsproxy service to do the handshake.${why} postscreen leaves the TLS handshake to tlsproxy(8), so clients that start TLS while postscreen talks to them fail. Add the tlsproxy unix service (it is usually present as a comment).`,
         serviceLineFix(context, "tlsproxy", tlsproxyLine, service.entry),
       ),
     );
@@ -1144,7 +1184,7 @@ function tlsproxyMissing({ context, report, scopes, tls }: Check): void {
       onName(
         "tlsproxy-service-missing",
         source,
-        `${written(source)} ${place(context, source)} hands TLS for ${labels(services.map((service) => ({ service, family: "smtpd" })))} to tlsproxy(8) so that connections can be reused, but master.cf has no tlsproxy service: those TLS connections fail. Add "tlsproxy unix - - y - 0 tlsproxy" to master.cf (it is usually present as a comment).`,
+        `${written(source)} ${place(context, source)} needs a tlsproxy service, which master.cf does not have. It hands TLS for ${labels(services.map((service) => ({ service, family: "smtpd" })))} to tlsproxy(8) so that connections can be reused, and those TLS connections fail. Add "tlsproxy unix - - y - 0 tlsproxy" to master.cf (it is usually present as a comment).`,
         fix,
       ),
     );
@@ -1235,7 +1275,7 @@ function publicCas({ context, report, scopes, tls }: Check): void {
       onValue(
         "client-certs-from-public-cas",
         source,
-        `${written(source)} ${place(context, source)} makes smtpd trust client certificates from every public CA, and ${items[0].list} uses permit_tls_all_clientcerts on ${labels(items.map((i) => i.scope))}: anyone who gets a certificate from any of those CAs passes that restriction, for example to relay. Set tls_append_default_CA = no, or use permit_tls_clientcerts with relay_clientcerts (or check_ccert_access).`,
+        `${written(source)} ${place(context, source)} lets a certificate from any public CA pass permit_tls_all_clientcerts. smtpd then trusts client certificates from every public CA, and ${items[0].list} uses permit_tls_all_clientcerts on ${labels(items.map((i) => i.scope))}: anyone who gets a certificate from any of those CAs passes that restriction, for example to relay. Set tls_append_default_CA = no, or use permit_tls_clientcerts with relay_clientcerts (or check_ccert_access).`,
         { title: "Change to no", edits: [replaceValue(source, "no")] },
       ),
     );
@@ -1292,19 +1332,28 @@ function unusedCertificate({ context, report, scopes, tls }: Check): void {
     onName(
       "server-certificate-unused",
       source,
-      `A server certificate is configured, but TLS is off for ${scopes.length ? "every smtpd service" : "the SMTP server"} (smtpd_tls_security_level is ${context.valueOf("smtpd_tls_security_level").trim() || "empty"}), so it is never used and STARTTLS is not offered. Set smtpd_tls_security_level = may to offer TLS.`,
+      `A server certificate is configured, but TLS is off for ${scopes.length ? "every smtpd service" : "the SMTP server"}, so it is never used. smtpd_tls_security_level is ${context.valueOf("smtpd_tls_security_level").trim() || "empty"}, and STARTTLS is not offered. Set smtpd_tls_security_level = may to offer TLS.`,
       fix,
     ),
   );
 }
 
-/** P11: smtpd_use_tls/smtpd_enforce_tls overridden by a non-empty security level. */
+/** How much TLS a server state gives: none, offered, required. */
+const serverStrength = (state: Pick<ServerTls, "use" | "enforce">) =>
+  state.enforce ? 2 : state.use ? 1 : 0;
+const SERVER_LEVEL_BY_STRENGTH = ["none", "may", "encrypt"];
+
+/**
+ * P11: smtpd_use_tls/smtpd_enforce_tls asking for more TLS than the non-empty
+ * security level that overrides them gives. A switch asking for less (or for its
+ * default) loses nothing; deprecated-parameter reports it as redundant.
+ */
 function legacySwitches({ context, report, scopes, tls }: Check): void {
   const overridden = new ByOrigin<{
     scope: Scope;
     levelName: string;
-    wanted: string;
     level: string;
+    wanted: string;
   }>();
   for (const scope of scopes) {
     const state = tls(scope);
@@ -1314,33 +1363,42 @@ function legacySwitches({ context, report, scopes, tls }: Check): void {
     if (!level) continue;
     const enforceName = familyName(context, scope.family, "smtpd_enforce_tls");
     const useName = familyName(context, scope.family, "smtpd_use_tls");
-    const enforceOrigin = enforceName && originOf(context, enforceName, scope.service);
-    const useOrigin = useName && originOf(context, useName, scope.service);
-    if (!enforceOrigin && !useOrigin) continue;
     const enforce = enforceName ? yes(context.valueOf(enforceName, scope.service)) : false;
     const use = useName ? yes(context.valueOf(useName, scope.service)) : false;
-    const wanted = enforce ? "encrypt" : use ? "may" : "none";
-    const effective = state.enforce ? "encrypt" : state.use ? "may" : "none";
-    if (wanted === effective) continue;
-    const decisive = enforce ? enforceOrigin : use ? useOrigin : (useOrigin ?? enforceOrigin);
+    const wanted = serverStrength({ use: use || enforce, enforce });
+    if (wanted <= serverStrength(state)) continue;
+    const decisive = originOf(context, enforce ? enforceName! : useName!, scope.service);
     if (!decisive) continue;
     // A level set for one service on purpose is not overridden by an old main.cf switch.
     const levelOrigin = originOf(context, levelName, scope.service);
     if (decisive.file === "main" && levelOrigin?.file === "master") continue;
-    overridden.add(decisive, { scope, levelName, wanted, level });
+    overridden.add(decisive, { scope, levelName, level, wanted: SERVER_LEVEL_BY_STRENGTH[wanted] });
   }
   overridden.forEach((source, items) => {
-    const { levelName, wanted, level } = items[0];
+    const wanted = items[0].wanted;
+    // The level parameter of the service the switch is on, or of the family its name belongs to.
     const service = serviceOf(context, source.setting);
+    const own =
+      items.find((item) => item.scope.service === service && service) ??
+      items.find((item) => source.setting.name.text.startsWith(`${item.scope.family}_`)) ??
+      items[0];
+    const levels = [
+      ...new Set(
+        items.map((item) => {
+          const levelSource = originOf(context, item.levelName, item.scope.service);
+          return levelSource ? written(levelSource) : `${item.levelName} = ${item.level}`;
+        }),
+      ),
+    ];
     const fix =
-      source.file === "master" && service && !service.settings.has(levelName)
+      source.file === "master" && service && !service.settings.has(own.levelName)
         ? {
-            title: `Replace with -o ${levelName}=${wanted}`,
+            title: `Replace with -o ${own.levelName}=${wanted}`,
             edits: [
               {
                 start: source.setting.name.start,
                 end: source.setting.value.end,
-                newText: `${levelName}=${wanted}`,
+                newText: `${own.levelName}=${wanted}`,
               },
             ],
           }
@@ -1349,7 +1407,7 @@ function legacySwitches({ context, report, scopes, tls }: Check): void {
       onName(
         "tls-server-legacy-overridden",
         source,
-        `${written(source)} ${place(context, source)} asks for TLS level ${wanted} on ${labels(items.map((i) => i.scope))}, but ${levelName} = ${level} is also in effect there and always wins over the old switch, so the service runs with ${level}. Say what you mean with the level: ${levelName}=${wanted}.`,
+        `${written(source)} ${place(context, source)} asks for TLS level ${wanted}, which ${levels.join(" and ")} overrides. ${labels(items.map((i) => i.scope))} ${items.length > 1 ? "run" : "runs"} with that level: a non-empty security level always wins over the old switch, so TLS is ${wanted === "encrypt" ? "not required there" : "off there"}. If ${wanted} is what you need, set ${own.levelName} = ${wanted} for ${items.length > 1 ? "those services" : "that service"}; otherwise remove this setting.`,
         fix,
       ),
     );
@@ -1381,7 +1439,43 @@ function mandatorySettings({ context, report, scopes, tls }: Check): void {
         onName(
           "tls-server-mandatory-unused",
           source,
-          `${name} is only used where TLS is required (encrypt or wrapper mode), and TLS is optional or off on ${labels(items)}, which use${items.length > 1 ? "" : "s"} this setting: it never takes effect. With optional TLS the server uses ${optionalName}; change that instead, or remove this setting.`,
+          `${name} never takes effect: TLS is optional or off on ${labels(items)}, which use${items.length > 1 ? "" : "s"} this setting. It is only used where TLS is required (encrypt or wrapper mode). With optional TLS the server uses ${optionalName}; change that instead, or remove this setting.`,
+        ),
+      );
+    });
+  }
+}
+
+/**
+ * P21, server side: smtpd (and tlsproxy) add aNULL to the cipher exclusions
+ * themselves when they ask for client certificates (ask_ccert, or req_ccert where
+ * TLS is required), so an aNULL of one's own adds nothing there.
+ */
+function anullExcluded({ context, report, scopes, tls }: Check): void {
+  for (const base of ["smtpd_tls_exclude_ciphers", "smtpd_tls_mandatory_exclude_ciphers"]) {
+    const mandatory = base.includes("mandatory");
+    const readers = new ByOrigin<{ scope: Scope; asks: boolean }>();
+    for (const scope of scopes) {
+      const state = tls(scope);
+      const name = familyName(context, scope.family, base);
+      if (!name || !state.use || state.invalid || (mandatory && !state.enforce)) continue;
+      const setting = (suffix: string) => {
+        const own = familyName(context, scope.family, `smtpd_tls_${suffix}`);
+        return own !== undefined && yes(context.valueOf(own, scope.service));
+      };
+      const asks = setting("ask_ccert") || (state.enforce && setting("req_ccert"));
+      readers.add(originOf(context, name, scope.service), { scope, asks });
+    }
+    readers.forEach((source, items) => {
+      const words = listWords(source.setting.value.text.replace(/:/g, " "));
+      if (!words.includes("anull") || !items.every((item) => item.asks)) return;
+      const edit = removeAnull(context, source);
+      report.add(
+        onValue(
+          "tls-server-anull-excluded",
+          source,
+          `aNULL in ${source.setting.name.text} adds nothing on ${labels(items.map((i) => i.scope))}, which ${items.length > 1 ? "ask" : "asks"} for client certificates. The server then leaves out anonymous ciphers itself. Remove it.`,
+          edit ? { title: "Remove aNULL", edits: [edit] } : undefined,
         ),
       );
     });
@@ -1398,7 +1492,7 @@ function inetServices({ context, report }: Check): void {
         rule: "inet-service-private",
         file: "master",
         ...span(privateField),
-        message: `The private field of an inet service must be n${privateField.text === "-" ? ' ("-" means the default, y)' : ""}: master(8) stops with "inet service cannot be private" and Postfix does not start. A network service cannot be limited to Postfix's own programs.`,
+        message: `An inet service cannot be private: master(8) stops with "inet service cannot be private" and Postfix does not start. Its private field must be n${privateField.text === "-" ? ' ("-" means the default, y)' : ""}. A network service cannot be limited to Postfix's own programs.`,
         fix: { title: "Change to n", edits: [{ ...span(privateField), newText: "n" }] },
       });
     }
@@ -1408,11 +1502,13 @@ function inetServices({ context, report }: Check): void {
         rule: "inet-service-name",
         file: "master",
         ...span(service.entry.words[0]),
-        message: `"${excerpt(service.name)}" is not a valid inet service name (${NAME_PROBLEMS[parsed.error] ?? parsed.error}): master(8) stops with the error '${parsed.error}' and Postfix does not start. Write port, host:port or [address]:port, e.g. 127.0.0.1:10025 or [::1]:smtp.`,
+        message: `"${excerpt(service.name)}" is not a valid inet service name, so master(8) stops and Postfix does not start. ${capitalize(NAME_PROBLEMS[parsed.error] ?? parsed.error)}; master(8) logs the error '${parsed.error}'. Write port, host:port or [address]:port, e.g. 127.0.0.1:10025 or [::1]:smtp.`,
       });
     }
   }
 }
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const NAME_PROBLEMS: Record<string, string> = {
   'missing "]"': "the '[' is never closed",

@@ -32,7 +32,8 @@ export const tlsValuesRuleDefinitions = [
   {
     id: "tls-server-cache-database",
     severity: "info",
-    description: "A server-side TLS session cache, which session tickets make unnecessary.",
+    description:
+      "A server-side TLS session cache (any non-empty value), which session tickets make unnecessary.",
     pitfalls: ["P37"],
   },
   {
@@ -137,7 +138,7 @@ export const tlsValuesRuleDefinitions = [
     id: "tls-fingerprint-digest-implicit-md5",
     severity: "info",
     description:
-      "A compatibility_level below 3.6 that keeps md5 as the default fingerprint digest.",
+      "A compatibility_level below 3.6 that keeps md5 as the default digest of fingerprints in use.",
     pitfalls: ["P50"],
   },
   {
@@ -380,6 +381,8 @@ function enumerate(items: readonly string[], conjunction = "and"): string {
 
 const quoted = (items: readonly string[]) => enumerate(items.map((item) => `"${excerpt(item)}"`));
 
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** Who reads a parameter, for messages. */
 function programOf(name: string): string {
   if (name.startsWith("smtpd_")) return "smtpd";
@@ -399,8 +402,10 @@ export function checkTlsValues(context: RuleContext): Finding[] {
   let lmtpUnix: boolean | undefined;
   const lmtpExempt = () => (lmtpUnix ??= lmtpMayUseUnixSockets(context));
   for (const p of placed) {
-    if (p.value.includes("$") || /(^|\s)#/.test(p.value)) continue;
     const name = p.name;
+    // Any non-empty value is advice-worthy, "btree:${data_directory}/..." included.
+    if (name === "smtpd_tls_session_cache_database") findings.push(...checkServerCache(p));
+    if (p.value.includes("$") || /(^|\s)#/.test(p.value)) continue;
     if (LEVEL_PARAMETER.test(name)) findings.push(...checkLevel(context, p));
     else if (GRADE_PARAMETER.test(name)) findings.push(...checkGrade(context, p, lmtpExempt));
     else if (PROTOCOL_PARAMETER.test(name)) findings.push(...checkProtocols(context, p));
@@ -411,7 +416,6 @@ export function checkTlsValues(context: RuleContext): Finding[] {
     else if (name === "relay_clientcerts") findings.push(...checkRelayClientcerts(context, p));
     else if (DIGEST_PARAMETER.test(name)) findings.push(...checkDigest(context, p));
     else if (name === "tls_dane_digests") findings.push(...checkDaneDigests(p));
-    else if (name === "smtpd_tls_session_cache_database") findings.push(...checkServerCache(p));
     else if (LOGLEVEL_PARAMETER.test(name)) findings.push(...checkLoglevel(context, p));
     else if (name === "tls_config_file") findings.push(...checkConfigFile(p));
     else if (name === "tls_eecdh_auto_curves") findings.push(...checkGroups(context, p));
@@ -502,7 +506,7 @@ function checkGrade(context: RuleContext, p: Placed, lmtpExempt: () => boolean):
         "tls-cipher-grade-null",
         p,
         p.setting.value,
-        `The null grade allows only cipher suites without encryption: mail in these TLS sessions of ${program} is readable by anyone on the path, and most peers do not offer such suites, so their handshakes fail. Use medium.`,
+        `The null grade allows only cipher suites without encryption. Mail in these TLS sessions of ${program} is readable by anyone on the path, and most peers do not offer such suites, so their handshakes fail. Use medium.`,
         replaceValue(p, "medium"),
       ),
     ];
@@ -722,7 +726,7 @@ function spacedBound(
   const target = next
     ? `"${excerpt(first.text + next.text)}"`
     : `"${excerpt(first.text)}" directly followed by a protocol name`;
-  const message = `"${excerpt(first.text)}" is separated from the protocol after it, so Postfix reads it as a bound without a version, which sets no limit${effect}. Write ${target} without a space.`;
+  const message = `"${excerpt(first.text)}" is separated from the protocol after it, so Postfix reads it as a bound without a version. That sets no limit${effect}. Write ${target} without a space.`;
   const edits: FixEdit[] = [];
   for (const word of lone) {
     const index = list.indexOf(word);
@@ -769,7 +773,7 @@ function invalidProtocols(context: RuleContext, p: Placed, invalid: ProtocolWord
   const allowedForms = atLeast(version, "3.6")
     ? `${known.join(", ")}, each also with "!" in front, or ">=name" and "<=name"`
     : `${known.join(", ")}, each also with "!" in front`;
-  const message = `${parts.join("; ")}: ${protocolFailure(p.name)}. Valid words: ${allowedForms}.`;
+  const message = `Invalid protocol list: ${protocolFailure(p.name)}. ${capitalize(parts.join("; "))}. Valid words: ${allowedForms}.`;
   const span =
     invalid.length === 1 ? valueSpan(p, invalid[0].start, invalid[0].end) : p.setting.value;
   return finding(
@@ -1026,7 +1030,7 @@ function checkTimeout(context: RuleContext, p: Placed): Finding[] {
         "tls-session-cache-timeout-too-long",
         p,
         p.setting.value,
-        `${p.value} is more than the 100-day maximum: tlsmgr stops at start-up ("invalid ${p.name}"), and with it the TLS session caches and the random-number seeding of all TLS services. Use at most 100d; 3600s is the default.`,
+        `${p.value} is more than the 100-day maximum, so tlsmgr stops at start-up. It logs "invalid ${p.name}", and with it stop the TLS session caches and the random-number seeding of all TLS services. Use at most 100d; 3600s is the default.`,
         replaceValue(p, "3600s", "Change to 3600s (the default)"),
       ),
     ];
@@ -1040,7 +1044,7 @@ function checkTimeout(context: RuleContext, p: Placed): Finding[] {
         "tls-session-cache-timeout-ineffective",
         p,
         p.setting.value,
-        `A timeout of 0 turns TLS session resumption off for ${programOf(p.name)}${tickets}: every connection pays for a full handshake. If that is not intended, use a value such as 3600s.`,
+        `A timeout of 0 turns TLS session resumption off for ${programOf(p.name)}${tickets}. Every connection pays for a full handshake. If that is not intended, use a value such as 3600s.`,
         replaceValue(p, "3600s", "Change to 3600s (the default)"),
       ),
     ];
@@ -1112,13 +1116,13 @@ function fingerprintProblems(
   if (malformed.length > 0) {
     return {
       bad: malformed,
-      reason: `${quoted(malformed.map((print) => print.text))} ${malformed.length > 1 ? "are" : "is"} not a hex fingerprint (pairs of hex digits, optionally separated by ':')`,
+      reason: `${malformed.length > 1 ? `${malformed.length} entries are` : "An entry is"} not a hex fingerprint (pairs of hex digits, optionally separated by ':')`,
     };
   }
   if (noColons.length > 0) {
     return {
       bad: noColons,
-      reason: `${quoted(noColons.map((print) => print.text))} ${noColons.length > 1 ? "are" : "is"} written without ':' between the byte pairs, but Postfix compares the colon-separated form`,
+      reason: `${noColons.length > 1 ? `${noColons.length} fingerprints are` : "A fingerprint is"} written without ':' between the byte pairs, but Postfix compares the colon-separated form`,
     };
   }
   return undefined;
@@ -1145,7 +1149,7 @@ function checkCertMatch(context: RuleContext, p: Placed): Finding[] {
       "tls-fingerprint-length",
       p,
       span,
-      `${problem.reason}; ${digestName} is ${digest} (${digestSource(context, digestName, p.service)}). Such an entry can never match, so the fingerprint security level fails for these servers. Recompute the fingerprints with ${digest}, or set ${digestName} to the digest they were made with.`,
+      `${problem.reason}. ${digestName} is ${digest} (${digestSource(context, digestName, p.service)}). Such an entry can never match, so the fingerprint security level fails for these servers. Recompute the fingerprints with ${digest}, or set ${digestName} to the digest they were made with.`,
     ),
   ];
 }
@@ -1168,7 +1172,7 @@ function checkRelayClientcerts(context: RuleContext, p: Placed): Finding[] {
       "tls-fingerprint-length",
       p,
       span,
-      `${problem.reason}; smtpd_tls_fingerprint_digest is ${digest} (${digestSource(context, "smtpd_tls_fingerprint_digest", p.service)}). Such a key is never found, so permit_tls_clientcerts does not let that client relay. Recompute the fingerprints with ${digest} in the XX:XX:... form.`,
+      `${problem.reason}. smtpd_tls_fingerprint_digest is ${digest} (${digestSource(context, "smtpd_tls_fingerprint_digest", p.service)}). Such a key is never found, so permit_tls_clientcerts does not let that client relay. Recompute the fingerprints with ${digest} in the XX:XX:... form.`,
     ),
   ];
 }
@@ -1245,7 +1249,7 @@ function checkDigest(context: RuleContext, p: Placed): Finding[] {
             "tls-fingerprint-length",
             p,
             p.setting.value,
-            `With ${p.name}=${digest} on this service, the fingerprints of ${matchName} in main.cf no longer fit: ${problem.reason}. They can never match here. Give this service its own ${matchName}, or keep the digest of main.cf.`,
+            `The fingerprints of ${matchName} in main.cf do not fit ${p.name}=${digest} on this service. ${problem.reason}. They can never match here. Give this service its own ${matchName}, or keep the digest of main.cf.`,
           ),
         );
       }
@@ -1254,31 +1258,53 @@ function checkDigest(context: RuleContext, p: Placed): Finding[] {
   return findings;
 }
 
-/** P50, implicit: compatibility_level below 3.6 keeps md5 as the fingerprint digest default. */
+/**
+ * P50, implicit: compatibility_level below 3.6 keeps md5 as the fingerprint digest
+ * default. Reported only for digests a fingerprint is used with: the fingerprint
+ * level (main.cf or an -o), or smtpd's client-certificate checks. A policy table
+ * that might name the fingerprint level cannot be read here.
+ */
 function implicitMd5(context: RuleContext): Finding[] {
   if (!atLeast(context.version, "3.6")) return [];
   const setting = context.mainSettings.get("compatibility_level");
   if (!setting) return [];
   const level = parseCompatibilityLevel(context.valueOf("compatibility_level"));
   if (level === undefined || level >= parseCompatibilityLevel("3.6")!) return [];
-  const names = [
-    "smtp_tls_fingerprint_digest",
-    "lmtp_tls_fingerprint_digest",
-    "smtpd_tls_fingerprint_digest",
-  ].filter(
+  const uses = fingerprintUses(context);
+  const names = [...uses.keys()].filter(
     (name) =>
       !context.mainSettings.has(name) && context.valueOf(name).trim().toLowerCase() === "md5",
   );
   if (names.length === 0) return [];
+  const users = [...new Set(names.map((name) => uses.get(name)!))];
   return [
     {
       rule: "tls-fingerprint-digest-implicit-md5",
       file: "main",
       start: setting.value.start,
       end: setting.value.end,
-      message: `With compatibility_level ${setting.value.text}, ${enumerate(names)} default to md5, a digest that is no longer safe for certificate fingerprints. Set ${names.length > 1 ? "them" : "it"} to sha256 explicitly (and recompute any fingerprints), or raise compatibility_level to 3.6 or later once the other changed defaults are reviewed.`,
+      message: `With compatibility_level ${setting.value.text}, ${enumerate(names)} ${names.length > 1 ? "default" : "defaults"} to md5, which is no longer safe for fingerprints. ${enumerate(users)} ${users.length > 1 ? "use" : "uses"} certificate fingerprints, and md5 ones can be forged. Set ${names.length > 1 ? "them" : "it"} to sha256 explicitly (and recompute the fingerprints), or raise compatibility_level to 3.6 or later once the other changed defaults are reviewed.`,
     },
   ];
+}
+
+const CLIENT_CERT_CHECKS = /(^|[\s,])(check_ccert_access|permit_tls_clientcerts)($|[\s,])/i;
+
+/** The fingerprint digests a fingerprint is used with, each with the setting that uses it. */
+function fingerprintUses(context: RuleContext): Map<string, string> {
+  const uses = new Map<string, string>();
+  for (const record of context.settings) {
+    const name = record.setting.name.text;
+    const value = record.setting.value.text;
+    const client = /^(smtp|lmtp)_tls_security_level$/.exec(name)?.[1];
+    if (client && value.trim().toLowerCase() === "fingerprint")
+      uses.set(`${client}_tls_fingerprint_digest`, `${name} = fingerprint`);
+    else if (name === "relay_clientcerts" && value.trim())
+      uses.set("smtpd_tls_fingerprint_digest", "relay_clientcerts");
+    else if (CLIENT_CERT_CHECKS.test(value))
+      uses.set("smtpd_tls_fingerprint_digest", CLIENT_CERT_CHECKS.exec(value)![2].toLowerCase());
+  }
+  return uses;
 }
 
 // ---------------------------------------------------------------------------
@@ -1304,7 +1330,7 @@ function checkDaneDigests(p: Placed): Finding[] {
 // P37: the server's session cache database
 
 function checkServerCache(p: Placed): Finding[] {
-  if (!p.value) return [];
+  if (!p.value.trim()) return [];
   if (/^dbm:/i.test(p.value)) {
     return [
       finding(
@@ -1320,7 +1346,7 @@ function checkServerCache(p: Placed): Finding[] {
       "tls-server-cache-database",
       p,
       p.setting.value,
-      "Since Postfix 2.11, TLS session tickets let clients resume sessions without a server-side cache, so smtpd_tls_session_cache_database is usually best left empty. If you keep it, put it under $data_directory (Postfix moves other locations there with a warning).",
+      "smtpd_tls_session_cache_database is usually best left empty: session tickets make a server-side cache unnecessary. Since Postfix 2.11, tickets let clients resume sessions without it. If you keep it, put it under $data_directory (Postfix moves other locations there with a warning).",
     ),
   ];
 }
@@ -1396,7 +1422,7 @@ function checkLoglevel(context: RuleContext, p: Placed): Finding[] {
         "tls-loglevel-trace",
         p,
         valueSpan(p, trace.start, trace.end),
-        `"trace" writes a protocol trace of every TLS session of ${programOf(p.name)} to its own file under $queue_directory/tlstrace, and nothing removes those files. Remove it once the problem is found.${maps}`,
+        `"trace" writes a trace file for every TLS session of ${programOf(p.name)}, and nothing removes those files. They pile up under $queue_directory/tlstrace. Remove it once the problem is found.${maps}`,
         replaceValue(p, newValue, "Remove trace"),
       ),
     );
@@ -1416,7 +1442,7 @@ function checkConfigFile(p: Placed): Finding[] {
         "tls-config-file-custom",
         p,
         p.setting.value,
-        `Postfix loads ${value} strictly: any error in it, or a missing section for tls_config_name, turns TLS off for every service, and its settings also apply to opportunistic TLS, where stricter means more mail in plaintext. Prefer none and tune TLS with Postfix's own parameters.`,
+        `Any error in ${value}, or a missing section for tls_config_name, turns TLS off for every service. Postfix loads the file strictly, and its settings also apply to opportunistic TLS, where stricter means more mail in plaintext. Prefer none and tune TLS with Postfix's own parameters.`,
         replaceValue(p, "none"),
       ),
     ];
