@@ -389,7 +389,16 @@ describe("VS Code (code-server) with the packaged extension", () => {
         .locator(".editor-group-container.active .view-lines .view-line span span")
         .filter({ hasText: "opportunistic" })
         .first();
-      await marked.click();
+      // The breadcrumbs bar appears above the text once the server's symbols arrive and
+      // moves the lines down: click until the cursor really stands on line 3.
+      await waitFor(
+        "the cursor on line 3",
+        async () => {
+          await marked.click();
+          return /^Ln 3,/.test((await text('[id="status.editor.selection"]')).trim()) || undefined;
+        },
+        15_000,
+      );
       // The light bulb appears at the start of the line, or in the gutter when the
       // line's text leaves it no room (VS Code 1.100 draws it as a glyph there).
       const bulb = page
@@ -479,6 +488,56 @@ describe("VS Code (code-server) with the packaged extension", () => {
       expect(labels).toContain("dane");
       expect(labels).toContain("verify");
       await page.keyboard.press("Escape");
+    });
+  });
+
+  it("jumps from $myhostname to its assignment with F12 (Go to Definition)", async () => {
+    await step("07-definition", async () => {
+      await openFile("main.cf");
+      const reference = page
+        .locator(".editor-group-container.active .view-lines .view-line")
+        .filter({ hasText: "smtpd_banner" })
+        .locator("span span")
+        .filter({ hasText: /myhostname/ })
+        .first();
+      await reference.click();
+      await page.keyboard.press("F12");
+      const position = await waitFor(
+        "the cursor on myhostname's assignment",
+        async () => {
+          const where = (await text('[id="status.editor.selection"]')).trim();
+          return /^Ln 2, Col 1\b/.test(where) ? where : undefined;
+        },
+        15_000,
+      );
+      await shot("07-definition");
+      expect(position).toMatch(/^Ln 2, Col 1\b/);
+    });
+  });
+
+  it("lists master.cf's services in the Outline", async () => {
+    await step("08-outline", async () => {
+      await page.locator(".tabs-container .tab").filter({ hasText: "master.cf" }).first().click();
+      await waitFor(
+        "the master.cf tab",
+        async () =>
+          (await text(".tabs-container .tab.active")).includes("master.cf") ? true : undefined,
+        15_000,
+      );
+      // The Outline section of the Explorer, as a user opens it.
+      await page
+        .locator(".pane-header")
+        .filter({ hasText: /^Outline/i })
+        .first()
+        .click();
+      for (const service of ["smtp/inet", "submission/inet", "pickup/unix", "tlsmgr/unix"]) {
+        await page
+          .locator(".monaco-list-row")
+          .filter({ hasText: service })
+          .first()
+          .waitFor({ state: "visible", timeout: 20_000 });
+      }
+      await shot("08-outline");
     });
   });
 });
