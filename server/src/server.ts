@@ -18,7 +18,10 @@ import {
   updateConfig,
 } from "./service/parser/document";
 import { basename, dirname, join } from "node:path";
-import { SafeFileCache, decodeText, diskPathOfUri } from "./files/safeRead";
+import { SafeFileCache, decodeText, diskPathOfUri, isRegularFile } from "./files/safeRead";
+import { pathToFileURL } from "node:url";
+import { findDocumentLinks } from "./service/links";
+import { getInlayHints } from "./service/inlayHints";
 import { doCodeActions } from "./service/codeActions";
 import { doComplete, resolveCompletion } from "./service/completion";
 import { doHover } from "./service/hover";
@@ -59,6 +62,8 @@ interface OpenDocument {
 }
 
 const VALIDATION_DELAY_MS = 200;
+/** A configuration names a few dozen files; past this many, no more are looked at. */
+const MAX_DOCUMENT_LINKS = 500;
 const MAX_REPORTED_SETTINGS_PROBLEMS = 1000;
 /** Sent by the VS Code client when the user grants trust: `{ trusted: true }`. */
 const WORKSPACE_TRUST_NOTIFICATION = "postfix/workspaceTrust";
@@ -264,7 +269,7 @@ export function startServer(connection: Connection): void {
   const withFiles = async <R>(
     uri: string,
     fallback: R,
-    request: (file: ConfigFile, sibling: ConfigFile | undefined) => R,
+    request: (file: ConfigFile, sibling: ConfigFile | undefined) => R | Promise<R>,
   ): Promise<R> => {
     const document = documents.get(uri);
     if (!document || document.tooLarge) return fallback;
@@ -357,6 +362,8 @@ export function startServer(connection: Connection): void {
           referencesProvider: true,
           documentHighlightProvider: true,
           renameProvider: { prepareProvider: true },
+          documentLinkProvider: { resolveProvider: false },
+          inlayHintProvider: true,
         },
         serverInfo: { name: "postfix-lsp" },
       };
@@ -499,6 +506,41 @@ export function startServer(connection: Connection): void {
     guard("rename", null, ({ textDocument, position, newName }) =>
       withFiles(textDocument.uri, null, (file, sibling) =>
         orRefusal(doRename(file, position, newName, sibling, { version: settings.version })),
+      ),
+    ),
+  );
+
+  connection.onDocumentLinks(
+    guard("documentLinks", [], ({ textDocument }) =>
+      withFiles(textDocument.uri, [], async (file, sibling) => {
+        // A link is offered only to a file that exists, and finding that out is a
+        // stat of a path the configuration names: trusted workspaces only.
+        if (!workspaceTrust.trusted) return [];
+        const main = file.config.kind === "main" ? undefined : sibling?.config;
+        const candidates = findDocumentLinks(file.config, file.mapper, {
+          version: settings.version,
+          main,
+        }).slice(0, MAX_DOCUMENT_LINKS);
+        const exists = await Promise.all(candidates.map((link) => isRegularFile(link.path)));
+        return candidates
+          .filter((_, index) => exists[index])
+          .map(({ range, path, tooltip }) => ({
+            range,
+            target: pathToFileURL(path).href,
+            tooltip,
+          }));
+      }),
+    ),
+  );
+
+  connection.languages.inlayHint.on(
+    guard("inlayHints", [], ({ textDocument, range }) =>
+      withFiles(textDocument.uri, [], (file, sibling) =>
+        getInlayHints(file.config, file.mapper, range, {
+          version: settings.version,
+          main: file.config.kind === "main" ? undefined : sibling?.config,
+          ...settings.inlayHints,
+        }),
       ),
     ),
   );

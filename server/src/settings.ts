@@ -33,6 +33,12 @@ export interface ServerSettings {
     /** Follow a sibling link that leaves its directory and the workspace folders. */
     followSymlinksOutside: boolean;
   };
+  inlayHints: {
+    /** After a value with `$name` references, what it expands to. */
+    expansions: boolean;
+    /** After an `-o` setting, the main.cf value or default it replaces. */
+    overrides: boolean;
+  };
 }
 
 /** Receives one message per problem found; the first sentence says what was wrong. */
@@ -45,11 +51,14 @@ export function readSettings(
 ): ServerSettings {
   const raw = isPlainObject(section) ? section : {};
   const files = isPlainObject(raw.files) ? raw.files : {};
+  const hints = isPlainObject(raw.inlayHints) ? raw.inlayHints : {};
   return {
     version: readVersionSetting(raw.version, report),
     rules: readRules(raw.rules, report),
     // Only `true` turns it on: anything else keeps links from leaving the folder.
     files: { followSymlinksOutside: files.followSymlinksOutside === true },
+    // Only `false` turns a hint off.
+    inlayHints: { expansions: hints.expansions !== false, overrides: hints.overrides !== false },
   };
 }
 

@@ -40,7 +40,12 @@ function severities(settings: ValidationSettings): unknown[] {
 describe("postfix.version", () => {
   it("takes a covered line, maps a patch release to its line, and reads auto as the newest", () => {
     expect(read({ version: "3.7" })).toEqual({
-      settings: { version: "3.7", rules: {}, files: { followSymlinksOutside: false } },
+      settings: {
+        version: "3.7",
+        rules: {},
+        files: { followSymlinksOutside: false },
+        inlayHints: { expansions: true, overrides: true },
+      },
       problems: [],
     });
     expect(read({ version: " 3.7.11 " }).settings.version).toBe("3.7");
@@ -179,5 +184,23 @@ describe("postfix.rules", () => {
       expect(problems[0]).toMatch(/^postfix.rules is .*, not an object; /);
     }
     expect(read({ rules: null }).problems).toEqual([]);
+  });
+});
+
+describe("postfix.inlayHints", () => {
+  it("turns a hint kind off only for false, whatever else a workspace writes", () => {
+    expect(read({ inlayHints: { expansions: false } }).settings.inlayHints).toEqual({
+      expansions: false,
+      overrides: true,
+    });
+    for (const value of ["no", 0, null, {}, "__proto__"]) {
+      expect(
+        read({ inlayHints: { expansions: value, overrides: value } }).settings.inlayHints,
+      ).toEqual({ expansions: true, overrides: true });
+    }
+    expect(read({ inlayHints: "off" }).settings.inlayHints).toEqual({
+      expansions: true,
+      overrides: true,
+    });
   });
 });

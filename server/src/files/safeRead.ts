@@ -87,6 +87,18 @@ export function readFileSafely(
  * read from disk: another scheme, a query or a fragment (an editor's view of a
  * file, not the file), a remote host, a relative or malformed URI.
  */
+/**
+ * Whether a path names a regular file, as Postfix would open it (links followed):
+ * one stat, nothing opened or read. For document links, in trusted workspaces.
+ */
+export async function isRegularFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export function diskPathOfUri(uri: string): string | undefined {
   if (!uri.startsWith("file://") || /[?#]/.test(uri)) return undefined;
   try {
