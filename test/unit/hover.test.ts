@@ -278,6 +278,24 @@ describe("hover shows the value in effect for the file", () => {
   });
 });
 
+describe("hover stays cheap on values that refer to many parameters", () => {
+  it("stops expanding after a bounded number of names and says so", () => {
+    const chain = Array.from({ length: 200 }, (_, i) => `p${i} = x $p${i + 1}`).join("\n");
+    const text = hover("main", `${chain}\nsmtpd_ban█ner = $p0\n`)!.text;
+    expect(text).toContain("In effect: not worked out here (it refers to more than 50 parameters)");
+    const short = Array.from({ length: 10 }, (_, i) => `p${i} = x $p${i + 1}`).join("\n");
+    expect(hover("main", `${short}\nsmtpd_ban█ner = $p0\n`)!.text).toContain(
+      "In effect: `x x x x x x x x x x `",
+    );
+  });
+
+  it("survives values that refer to themselves", () => {
+    const text = hover("main", "a = $b\nb = $a\nsmtpd_ban█ner = $a\n")!.text;
+    expect(text).toContain("Set in this file: `$a`");
+    expect(text).toContain("In effect:");
+  });
+});
+
 describe("hover text cites no rule ids or pitfall numbers", () => {
   const releases = ["2.2", "3.4", "3.7", "3.12"];
   const bare = /\(rule `|\[\[|\(pitfall /;

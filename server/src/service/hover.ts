@@ -132,7 +132,7 @@ function settingScope(
   options: HoverOptions,
 ): SettingScope {
   if (config.kind === "main") {
-    const setHere = (name: string) => lastMainValue(config, name);
+    const setHere = remembered((name: string) => lastMainValue(config, name));
     return { where: "in this file", setHere, lookup: setHere, sources: "this file" };
   }
   const main = options.main?.kind === "main" ? options.main : undefined;
@@ -140,8 +140,17 @@ function settingScope(
   return {
     where: "for this service",
     setHere,
-    lookup: (name) => setHere(name) ?? (main ? lastMainValue(main, name) : undefined),
+    lookup: remembered((name) => setHere(name) ?? (main ? lastMainValue(main, name) : undefined)),
     sources: main ? "this service's `-o` settings, main.cf" : "this service's `-o` settings",
+  };
+}
+
+/** A lookup that asks once per name: a hover looks names up repeatedly while expanding. */
+function remembered(lookup: (name: string) => string | undefined) {
+  const values = new Map<string, string | undefined>();
+  return (name: string): string | undefined => {
+    if (!values.has(name)) values.set(name, lookup(name));
+    return values.get(name);
   };
 }
 
@@ -156,18 +165,41 @@ function optionValue(entry: MasterEntry, name: string): string | undefined {
  * A name's value in effect: its raw value in the scope or the release's
  * default, with every `$name` expanded the same way (compatibility_level
  * included, so defaults that depend on it come out as this file selects).
- * Defaults computed on the mail server stay as `⟨name⟩`.
+ * Defaults computed on the mail server stay as `⟨name⟩`. A hover answers on
+ * every mouse move, so it looks up at most MAX_EXPANDED_NAMES names; past
+ * that the value is reported as not worked out.
  */
 function effectiveValue(
   scope: SettingScope,
   name: string,
   version: PostfixVersion,
-): string | undefined {
-  const raw = (other: string): string | undefined =>
-    scope.lookup(other) ?? releaseDefault(other, version);
+): string | typeof TOO_MANY_NAMES | undefined {
+  const seen = new Set<string>();
+  let exhausted = false;
+  const raw = (other: string): string | undefined => {
+    if (!seen.has(other)) {
+      if (seen.size >= MAX_EXPANDED_NAMES) {
+        exhausted = true;
+        return undefined;
+      }
+      seen.add(other);
+    }
+    return scope.lookup(other) ?? releaseDefault(other, version);
+  };
   const value = raw(name);
   if (value === undefined) return undefined;
-  return evaluateExpansion(value, raw).value;
+  const expanded = evaluateExpansion(value, raw).value;
+  return exhausted ? TOO_MANY_NAMES : expanded;
+}
+
+const MAX_EXPANDED_NAMES = 50;
+const TOO_MANY_NAMES = Symbol("too many names to expand");
+
+/** The value in effect as inline code, or why it is not shown. */
+function effectiveCode(value: string | typeof TOO_MANY_NAMES): string {
+  return value === TOO_MANY_NAMES
+    ? `not worked out here (it refers to more than ${MAX_EXPANDED_NAMES} parameters)`
+    : code(value);
 }
 
 /** The release's raw default, with a placeholder for defaults computed on the host. */
@@ -281,18 +313,22 @@ function effectLine(
   version: PostfixVersion,
 ): string | undefined {
   if (valueHere !== undefined && hasNoMacros(valueHere)) return undefined;
-  const value = effectiveValue(scope, name, version);
-  if (value === undefined) return undefined;
-  const computed = value.includes("⟨") ? " (⟨name⟩: computed on the mail server)" : "";
+  const effective = effectiveValue(scope, name, version);
+  if (effective === undefined) return undefined;
+  const shown = effectiveCode(effective);
+  const computed = shown.includes("⟨") ? " (⟨name⟩: computed on the mail server)" : "";
   let line: string;
   if (valueHere !== undefined) {
-    line = `In effect: ${code(value)}${computed}, expanded with ${scope.sources} and the defaults of Postfix ${version}`;
+    line = `In effect: ${shown}${computed}, expanded with ${scope.sources} and the defaults of Postfix ${version}`;
   } else if (scope.lookup(name) !== undefined) {
-    line = `Not set ${scope.where}; in effect: ${code(value)}${computed}, from main.cf`;
+    line = `Not set ${scope.where}; in effect: ${shown}${computed}, from main.cf`;
   } else {
-    line = `Not set ${scope.where}; in effect: ${code(value)}${computed}, the default of Postfix ${version}${levelNote(name, scope, version)}`;
+    line = `Not set ${scope.where}; in effect: ${shown}${computed}, the default of Postfix ${version}${levelNote(name, scope, version)}`;
   }
-  const meaning = valueHere === undefined ? valueMeaning(name, value) : undefined;
+  const meaning =
+    valueHere === undefined && typeof effective === "string"
+      ? valueMeaning(name, effective)
+      : undefined;
   return meaning === undefined ? `${line}.` : withMeaning(line, meaning);
 }
 
@@ -513,7 +549,7 @@ function referenceMarkdown(scope: SettingScope, name: string, version: PostfixVe
   }
   const raw = here ?? releaseDefault(name, version);
   if (raw !== undefined && !hasNoMacros(raw)) {
-    lines.push(`In effect: ${code(effectiveValue(scope, name, version) ?? "")}`);
+    lines.push(`In effect: ${effectiveCode(effectiveValue(scope, name, version) ?? "")}`);
   }
   const doc = parameterDoc(name);
   if (doc) lines.push(firstParagraph(citationsInWords(parameterDocBody(doc))));
