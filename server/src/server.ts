@@ -387,10 +387,17 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onHover(
-    guard("hover", null, ({ textDocument, position }) => {
+    guard("hover", null, async ({ textDocument, position }) => {
       const document = documents.get(textDocument.uri);
       if (!document) return null;
-      return doHover(document.config, document.text, position, { version: settings.version });
+      // In master.cf the value in effect also depends on main.cf.
+      const main =
+        document.config.kind === "master"
+          ? (await siblingFile(textDocument.uri, document))?.config
+          : undefined;
+      const current = documents.get(textDocument.uri);
+      if (!current) return null;
+      return doHover(current.config, current.text, position, { version: settings.version, main });
     }),
   );
 

@@ -2,10 +2,11 @@ import { parameterDoc } from "./data/docs";
 import {
   type PostfixVersion,
   allParameters,
-  defaultValue,
+  isBuiltinParameter,
   isKnownParameter,
+  warnsAsDeprecated,
 } from "./data/parameters";
-import { parameterMarkdown } from "./hover";
+import { parameterMarkdown, releaseDefaultSummary } from "./hover";
 
 /** One row of the "Look up parameter" list. */
 export interface ParameterSummary {
@@ -22,16 +23,15 @@ export function listParameters(version: PostfixVersion): ParameterSummary[] {
   return allParameters()
     .filter((facts) => isKnownParameter(facts.name, version))
     .map((facts) => {
-      const value = facts.defaultComputed ? "computed" : defaultValue(facts.name, version);
+      const value = releaseDefaultSummary(facts.name, version);
       return {
         name: facts.name,
-        description: [
-          facts.type,
-          value === undefined ? undefined : `default: ${value || "(empty)"}`,
-        ]
+        description: [facts.type, value === undefined ? undefined : `default: ${value}`]
           .filter(Boolean)
           .join(" · "),
-        deprecated: facts.status !== "current",
+        // As the release sees it: postconf warns, or keeps it only as an old name.
+        deprecated:
+          warnsAsDeprecated(facts.name, version) || !isBuiltinParameter(facts.name, version),
         documented: parameterDoc(facts.name) !== undefined,
       };
     });
@@ -39,5 +39,5 @@ export function listParameters(version: PostfixVersion): ParameterSummary[] {
 
 /** The full reference page for one parameter, as Markdown. */
 export function parameterReference(name: string, version: PostfixVersion): string {
-  return `# ${name}\n\n${parameterMarkdown(name, version, undefined, "")}\n`;
+  return `# ${name}\n\n${parameterMarkdown(name, version, undefined)}\n`;
 }

@@ -9,6 +9,11 @@ export function parameterDoc(name: string): ParameterDoc | undefined {
   return docs.get(name);
 }
 
+/** The names with hand-written docs, in the order of the docs. */
+export function documentedParameterNames(): string[] {
+  return [...docs.keys()];
+}
+
 export function documentedParameterCount(): number {
   return docs.size;
 }

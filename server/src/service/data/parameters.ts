@@ -460,6 +460,26 @@ export function defaultValue(
   return value ?? undefined;
 }
 
+/** A default that compatibility_level selects: `below` under `level`, `atOrAbove` from it on. */
+export interface CompatibilityChoice {
+  level: string;
+  below: string;
+  atOrAbove: string;
+}
+
+/**
+ * Reads a default that depends on compatibility_level, as the code writes it:
+ * `${{$compatibility_level} <level {3.6} ? {old} : {new}}` (a plain `<` before
+ * Postfix 3.6). Undefined for any other value.
+ */
+export function compatibilityChoice(value: string): CompatibilityChoice | undefined {
+  const match =
+    /^\$\{\{\$compatibility_level\} *<(?:level)? *\{([0-9.]+)\} *\? *\{([^{}]*)\} *: *\{([^{}]*)\}\}$/.exec(
+      value,
+    );
+  return match ? { level: match[1], below: match[2], atOrAbove: match[3] } : undefined;
+}
+
 /** Whether postconf of that release warns about the name as deprecated or removed. */
 export function warnsAsDeprecated(name: string, version: PostfixVersion = NEWEST_VERSION): boolean {
   const since = PARAMETERS.get(name)?.warnsSince;

@@ -34,3 +34,33 @@ export function resolvedBody(doc: ParameterDoc, docs: Map<string, ParameterDoc>)
     (_line, base: string) => docs.get(base)?.body ?? "",
   );
 }
+
+/** What a facts line says, split so that the release data can replace the plain facts. */
+export interface StatedFacts {
+  /** The whole Default text. */
+  defaultText: string;
+  /**
+   * The stated value when the text is just a value (`x`, empty, or same as
+   * `base`) with at most a parenthetical remark: "" for empty, `$base` for same-as.
+   */
+  value?: string;
+  /** The parenthetical remark after such a value, without its parentheses. */
+  remark?: string;
+  /** The Since text, e.g. "Postfix 3.10.5". */
+  since?: string;
+}
+
+export function statedFacts(facts: string): StatedFacts {
+  const match = /^\*\*Default:\*\* (.*?)(?: · \*\*Since:\*\* (.*))?$/.exec(facts.trim());
+  const defaultText = match?.[1] ?? "";
+  const stated: StatedFacts = { defaultText };
+  if (match?.[2]) stated.since = match[2];
+  const simple = /^(?:(empty)|`([^`]*)`|same as `([A-Za-z0-9_]+)`)(?: \((.*)\))?$/.exec(
+    defaultText,
+  );
+  if (simple) {
+    stated.value = simple[1] ? "" : (simple[2] ?? `$${simple[3]}`);
+    if (simple[4] !== undefined) stated.remark = simple[4];
+  }
+  return stated;
+}
