@@ -35,6 +35,7 @@ import {
   findReferences,
 } from "./service/navigation";
 import { doRename, prepareRename } from "./service/rename";
+import { format } from "./service/format";
 
 /**
  * The language server binding: keeps one parse per open document, updates it
@@ -261,6 +262,8 @@ export function startServer(connection: Connection): void {
           referencesProvider: true,
           documentHighlightProvider: true,
           renameProvider: { prepareProvider: true },
+          documentFormattingProvider: true,
+          documentRangeFormattingProvider: true,
         },
         serverInfo: { name: "postfix-lsp" },
       };
@@ -348,6 +351,22 @@ export function startServer(connection: Connection): void {
     guard("selectionRanges", [], ({ textDocument, positions }) =>
       withFiles(textDocument.uri, [], (file) =>
         getSelectionRanges(file.config, file.mapper, positions),
+      ),
+    ),
+  );
+
+  connection.onDocumentFormatting(
+    guard("formatting", [], ({ textDocument }) =>
+      withFiles(textDocument.uri, [], (file) =>
+        format(file.config.text, file.config.kind, settings.format),
+      ),
+    ),
+  );
+
+  connection.onDocumentRangeFormatting(
+    guard("rangeFormatting", [], ({ textDocument, range }) =>
+      withFiles(textDocument.uri, [], (file) =>
+        format(file.config.text, file.config.kind, settings.format, range),
       ),
     ),
   );
