@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { LineIndex } from "./service/text/lineIndex";
+import { FORMAT_USAGE, runFormatFiles } from "./cliFormat";
 import { NEWEST_VERSION, type PostfixVersion, compareVersions } from "./service/data/parameters";
 import { type ConfigKind, type ParsedConfig, parseConfig } from "./service/parser/document";
 import {
@@ -28,7 +29,9 @@ import {
 const USAGE = `usage: postfix-lint [--format text|json] [--postfix-version X.Y] [--rule ID=SEVERITY]... [--kind main|master] PATH...
        postfix-lint --print main|master|services DIR
 PATH is a main.cf or master.cf file, a config directory (its main.cf and master.cf), or - for stdin (with --kind).
---print emulates postconf -n (main), -M (master) or -P (services) on DIR.`;
+--print emulates postconf -n (main), -M (master) or -P (services) on DIR.
+       ${FORMAT_USAGE}
+--format-files formats the files in place (--check: writes nothing, exits 1 if a file would change).`;
 
 class UsageError extends Error {}
 
@@ -241,6 +244,7 @@ function runLint(options: Options): number {
 }
 
 function main(args: string[]): number {
+  if (args[0] === "--format-files") return runFormatFiles(args.slice(1));
   try {
     const options = parseArguments(args);
     return options.print ? runPrint(options) : runLint(options);
