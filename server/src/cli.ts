@@ -10,6 +10,7 @@ import {
 } from "./files/safeRead";
 import type { Diagnostic } from "vscode-languageserver-types";
 import { LineIndex } from "./service/text/lineIndex";
+import { FORMAT_USAGE, runFormatFiles } from "./cliFormat";
 import { NEWEST_VERSION, type PostfixVersion } from "./service/data/parameters";
 import { type ConfigKind, type ParsedConfig, parseConfig } from "./service/parser/document";
 import {
@@ -36,7 +37,9 @@ const USAGE = `usage: postfix-lint [--format text|json] [--postfix-version X.Y] 
        postfix-lint --print main|master|services [--follow-symlinks] DIR
 PATH is a main.cf or master.cf file, a config directory (its main.cf and master.cf), or - for stdin (with --kind).
 --print emulates postconf -n (main), -M (master) or -P (services) on DIR.
---follow-symlinks reads files that are symbolic links leaving their directory (not read by default).`;
+--follow-symlinks reads files that are symbolic links leaving their directory (not read by default).
+       ${FORMAT_USAGE}
+--format-files formats the files in place (--check: writes nothing, exits 1 if a file would change).`;
 
 class UsageError extends Error {}
 
@@ -388,6 +391,7 @@ function runLint(options: Options): number {
 }
 
 function main(args: string[]): number {
+  if (args[0] === "--format-files") return runFormatFiles(args.slice(1));
   try {
     const options = parseArguments(args);
     return options.print ? runPrint(options) : runLint(options);

@@ -45,6 +45,7 @@ import {
 } from "./service/navigation";
 import { doRename, prepareRename } from "./service/rename";
 import { type Exit, TRANSPORT_USAGE, lifecycleReader, transportFromArguments } from "./transport";
+import { format } from "./service/format";
 
 /**
  * The language server binding: keeps one parse per open document, updates it
@@ -364,6 +365,8 @@ export function startServer(connection: Connection): void {
           renameProvider: { prepareProvider: true },
           documentLinkProvider: { resolveProvider: false },
           inlayHintProvider: true,
+          documentFormattingProvider: true,
+          documentRangeFormattingProvider: true,
         },
         serverInfo: { name: "postfix-lsp" },
       };
@@ -464,6 +467,22 @@ export function startServer(connection: Connection): void {
     guard("selectionRanges", [], ({ textDocument, positions }) =>
       withFiles(textDocument.uri, [], (file) =>
         getSelectionRanges(file.config, file.mapper, positions),
+      ),
+    ),
+  );
+
+  connection.onDocumentFormatting(
+    guard("formatting", [], ({ textDocument }) =>
+      withFiles(textDocument.uri, [], (file) =>
+        format(file.config.text, file.config.kind, settings.format),
+      ),
+    ),
+  );
+
+  connection.onDocumentRangeFormatting(
+    guard("rangeFormatting", [], ({ textDocument, range }) =>
+      withFiles(textDocument.uri, [], (file) =>
+        format(file.config.text, file.config.kind, settings.format, range),
       ),
     ),
   );

@@ -23,6 +23,7 @@ const MAX_QUOTED_LENGTH = 40;
 
 /** The value of `version` that stands for the newest covered release. */
 export const AUTO_VERSION = "auto";
+import { DEFAULT_CONTINUATION_INDENT, type FormatOptions } from "./service/format";
 
 export interface ServerSettings {
   /** The covered release line to check against, e.g. "3.7": never "auto" nor a patch release. */
@@ -39,6 +40,8 @@ export interface ServerSettings {
     /** After an `-o` setting, the main.cf value or default it replaces. */
     overrides: boolean;
   };
+  /** The postfix.format section. */
+  format: FormatOptions;
 }
 
 /** Receives one message per problem found; the first sentence says what was wrong. */
@@ -59,6 +62,7 @@ export function readSettings(
     files: { followSymlinksOutside: files.followSymlinksOutside === true },
     // Only `false` turns a hint off.
     inlayHints: { expansions: hints.expansions !== false, overrides: hints.overrides !== false },
+    format: { continuationIndent: readContinuationIndent(raw.format) },
   };
 }
 
@@ -182,4 +186,13 @@ function describe(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean" || value === null)
     return String(value);
   return Array.isArray(value) ? "an array" : `a value of type ${typeof value}`;
+}
+
+/** postfix.format.continuationIndent: an integer from 1 to 16, else the default. */
+function readContinuationIndent(format: unknown): number {
+  const indent = (format as { continuationIndent?: unknown } | null | undefined)
+    ?.continuationIndent;
+  return Number.isInteger(indent) && (indent as number) >= 1 && (indent as number) <= 16
+    ? (indent as number)
+    : DEFAULT_CONTINUATION_INDENT;
 }

@@ -1,5 +1,14 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -157,5 +166,57 @@ describe("postfix-lint in a pipeline", () => {
     const result = spawnSync("sh", ["-c", `node ${CLI} ${dir} | head -1`], { encoding: "utf8" });
     expect(result.stdout.split("\n")[0]).toContain("duplicate-parameter");
     expect(result.stderr).not.toContain("EPIPE");
+  });
+});
+
+describe("postfix-lint --format-files", () => {
+  it("--check writes nothing and exits 1 when a file would change, 0 when none would", () => {
+    const dir = configDir("myhostname=mx.example\n", "smtp inet n - y - - smtpd\n");
+    const check = run(["--format-files", "--check", dir]);
+    expect(check.status).toBe(1);
+    expect(check.stdout).toBe(`${join(dir, "main.cf")}\n${join(dir, "master.cf")}\n`);
+    expect(readFileSync(join(dir, "main.cf"), "utf8")).toBe("myhostname=mx.example\n");
+
+    const formatted = run(["--format-files", dir]);
+    expect(formatted.status).toBe(0);
+    expect(formatted.stdout).toBe(check.stdout);
+    expect(readFileSync(join(dir, "main.cf"), "utf8")).toBe("myhostname = mx.example\n");
+    expect(readFileSync(join(dir, "master.cf"), "utf8")).toBe(
+      "smtp      inet  n       -       y       -       -       smtpd\n",
+    );
+    expect(run(["--format-files", "--check", dir])).toMatchObject({ status: 0, stdout: "" });
+  });
+
+  it("replaces a file atomically with its mode kept, through a symbolic link, byte for byte outside whitespace", () => {
+    const dir = configDir("");
+    const file = join(dir, "main.cf");
+    // Latin-1 bytes (not UTF-8) and CRLF must come back unchanged.
+    writeFileSync(
+      file,
+      Buffer.from("smtpd_banner=caf\xe9  \r\nmynetworks=a,\r\n\tb\r\n", "latin1"),
+    );
+    chmodSync(file, 0o640);
+    const link = join(mkdtempSync(join(tmpdir(), "postfix-lint-link-")), "main.cf");
+    symlinkSync(file, link);
+    expect(run(["--format-files", "--indent", "2", link]).status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(readFileSync(file).toString("latin1")).toBe(
+      "smtpd_banner = caf\xe9\r\nmynetworks = a,\r\n  b\r\n",
+    );
+    expect(readdirSync(dir).sort()).toEqual(["main.cf", "master.cf"]);
+  });
+
+  it("exits 2 on usage errors and on files it cannot read or recognise, after formatting the others", () => {
+    expect(run(["--format-files"]).status).toBe(2);
+    expect(run(["--format-files", "--indent", "0", "x"]).status).toBe(2);
+    const dir = configDir("a=b\n");
+    const result = run(["--format-files", join(dir, "missing", "main.cf"), join(dir, "main.cf")]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("missing");
+    expect(readFileSync(join(dir, "main.cf"), "utf8")).toBe("a = b\n");
+    const other = join(dir, "notes.txt");
+    writeFileSync(other, "a=b\n");
+    expect(run(["--format-files", other]).stderr).toContain("not a main.cf or master.cf file");
   });
 });

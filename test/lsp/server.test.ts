@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import type { PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+import type { PublishDiagnosticsParams, TextEdit } from "vscode-languageserver-protocol";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { ROOT, spawnServer } from "../support/lspServer";
 
 /** Talks to `node dist/server.js --stdio` exactly as an editor would. */
@@ -291,6 +292,40 @@ describe("navigation over stdio", () => {
       message: expect.stringContaining("Postfix parameter"),
     });
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("formatting over stdio", () => {
+  it("formats a whole document and only the logical lines a range touches, keeping CRLF", async () => {
+    const uri = "file:///nonexistent/postfix-lsp-format/main.cf";
+    const text =
+      "myhostname=mx.example  \r\nmynetworks=127.0.0.0/8,\r\n\t10.0.0.0/8\r\nrelayhost=\r\n";
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId: "postfix-main", version: 1, text },
+    });
+    const document = TextDocument.create(uri, "postfix-main", 1, text);
+    const options = { tabSize: 4, insertSpaces: true };
+    const whole = (await connection.sendRequest("textDocument/formatting", {
+      textDocument: { uri },
+      options,
+    })) as TextEdit[];
+    expect(TextDocument.applyEdits(document, whole)).toBe(
+      "myhostname = mx.example\r\nmynetworks = 127.0.0.0/8,\r\n    10.0.0.0/8\r\nrelayhost =\r\n",
+    );
+    // A cursor on the continuation line formats the whole setting, nothing else.
+    const ranged = (await connection.sendRequest("textDocument/rangeFormatting", {
+      textDocument: { uri },
+      range: { start: { line: 2, character: 1 }, end: { line: 2, character: 1 } },
+      options,
+    })) as TextEdit[];
+    expect(TextDocument.applyEdits(document, ranged)).toBe(
+      "myhostname=mx.example  \r\nmynetworks = 127.0.0.0/8,\r\n    10.0.0.0/8\r\nrelayhost=\r\n",
+    );
+    const unopened = await connection.sendRequest("textDocument/formatting", {
+      textDocument: { uri: "file:///nonexistent/other/main.cf" },
+      options,
+    });
+    expect(unopened).toEqual([]);
   });
 });
 

@@ -45,6 +45,7 @@ describe("postfix.version", () => {
         rules: {},
         files: { followSymlinksOutside: false },
         inlayHints: { expansions: true, overrides: true },
+        format: { continuationIndent: 4 },
       },
       problems: [],
     });
