@@ -609,9 +609,13 @@ async function editingSession(S, server, workload) {
       contentChanges: [change],
     });
   };
-  const timeRequest = async (method, position) => {
+  const timeRequest = async (method, position, extra = {}) => {
     const started = performance.now();
-    await connection.sendRequest(method, { textDocument: { uri: workload.uri }, position });
+    await connection.sendRequest(method, {
+      textDocument: { uri: workload.uri },
+      position,
+      ...extra,
+    });
     return performance.now() - started;
   };
   const typingGapMs = 15;
@@ -636,6 +640,19 @@ async function editingSession(S, server, workload) {
     }
     completion = summary(samples);
   }
+  // Navigation requests, each after an edit as while typing (those the server offers).
+  const navigation = {};
+  for (const [name, method, provider, extra] of NAVIGATION_REQUESTS) {
+    if (!capabilities[provider]) continue;
+    const samples = [];
+    for (let i = 0; i < Math.max(10, PLAN.hovers / 4); i++) {
+      edit();
+      const position = somewhereUseful();
+      samples.push(await timeRequest(method, position, extra?.(position)));
+      await sleep(typingGapMs);
+    }
+    navigation[name] = summary(samples);
+  }
   // Let the validation the last edit scheduled finish before timing new ones.
   await server.diagnostics(workload.uri, version);
   const toDiagnostics = [];
@@ -659,8 +676,39 @@ async function editingSession(S, server, workload) {
     completionWhileEditing: completion ?? "n/a (the server does not advertise completionProvider)",
     editToDiagnostics: summary(toDiagnostics),
     hoverDuringValidation: summary(duringValidation),
+    navigation,
   };
 }
+
+/** The navigation requests the editing session times: name, method, capability, extra params. */
+const NAVIGATION_REQUESTS = [
+  ["definition", "textDocument/definition", "definitionProvider"],
+  [
+    "references",
+    "textDocument/references",
+    "referencesProvider",
+    () => ({ context: { includeDeclaration: true } }),
+  ],
+  ["highlight", "textDocument/documentHighlight", "documentHighlightProvider"],
+  [
+    "selection",
+    "textDocument/selectionRange",
+    "selectionRangeProvider",
+    (p) => ({ positions: [p] }),
+  ],
+  // A screenful of hints around the place, as an editor asks for the visible lines.
+  [
+    "inlayHints",
+    "textDocument/inlayHint",
+    "inlayHintProvider",
+    (p) => ({
+      range: { start: { line: p.line, character: 0 }, end: { line: p.line + 60, character: 0 } },
+    }),
+  ],
+  ["documentSymbols", "textDocument/documentSymbol", "documentSymbolProvider"],
+  ["folding", "textDocument/foldingRange", "foldingRangeProvider"],
+  ["documentLinks", "textDocument/documentLink", "documentLinkProvider"],
+];
 
 // ---------------------------------------------------------------- postconf
 
@@ -787,6 +835,13 @@ function targets(results) {
       `full analysis < 200 ms at ${largest / 1000}k lines`,
       `${fixed(analysis.analysisMs, 1)} ms warm; ${fixed(large?.openToDiagnosticsMs, 1)} ms on open`,
       analysis.analysisMs < 200,
+    );
+  }
+  for (const [name, measured] of Object.entries(large?.navigation ?? {})) {
+    add(
+      `${name} p99 < 10 ms at ${largest / 1000}k while editing`,
+      `${fixed(measured.p99)} ms (p50 ${fixed(measured.p50)} ms)`,
+      measured.p99 < 10,
     );
   }
   const masterEditing = results.lsp.find((row) => row.options && row.hoverWhileEditing);

@@ -533,10 +533,19 @@ function quotes(message: string, text: string, view: CaseView): boolean {
   const normalized = hostNeutral(text, view);
   for (const match of message.matchAll(/"([^"]*)"/g)) {
     const shortened = match[1].endsWith("…");
-    const shown = printable(shortened ? match[1].slice(0, -1) : match[1]);
+    const shown = printable(unescaped(shortened ? match[1].slice(0, -1) : match[1]));
     if (shortened ? normalized.startsWith(shown) : normalized === shown) return true;
   }
   return false;
+}
+
+/** Messages quote file text as an excerpt, with \t, \r, \xNN, \u{N} escapes: undone. */
+function unescaped(text: string): string {
+  return text.replace(/\\(t|n|r|x[0-9a-f]{2}|u\{[0-9a-f]+\})/g, (_escape, code: string) => {
+    if (code.length === 1) return { t: "\t", n: "\n", r: "\r" }[code]!;
+    const hex = code.startsWith("x") ? code.slice(1) : code.slice(2, -1);
+    return String.fromCodePoint(parseInt(hex, 16));
+  });
 }
 
 /** The text with this host's computed myhostname/mydomain replaced by "localhost". */
