@@ -91,6 +91,11 @@ describe("P11: legacy switch overridden by a non-empty level", () => {
       /^smtp_enforce_tls = yes asks for level verify, which smtp_tls_security_level = encrypt overrides\. That level is set in main\.cf\./,
     );
     expect(message).toContain("smtp_tls_enforce_peername = yes (its default)");
+    // Several transports read it: every verb of the sentence agrees with them.
+    const relay = main(text, "smtp unix - - y - - smtp\nrelay unix - - y - - smtp\n");
+    expect(messageOf(relay, "tls-client-legacy-overridden")).toContain(
+      "the smtp and relay transports require TLS but accept any server certificate",
+    );
     expect(message).toContain("set smtp_tls_security_level = verify (it needs trusted CAs");
     // Without the peer-name check, enforce_tls asks for encrypt: nothing is lost.
     expect(main(`${text}smtp_tls_enforce_peername = no\n`).codes).toEqual([]);

@@ -246,11 +246,14 @@ function levelEffect(where: string, level: string): string {
       case "none":
         return ["does", "not use TLS"];
       case "may":
-        return ["uses", "TLS only when the server offers it, and otherwise sends in plaintext"];
+        return [
+          "uses",
+          `TLS only when the server offers it, and otherwise ${verb(where, "sends")} in plaintext`,
+        ];
       case "dane":
         return ["uses", "DANE where TLSA records exist, and otherwise only opportunistic TLS"];
       case "encrypt":
-        return ["requires", "TLS but accepts any server certificate"];
+        return ["requires", `TLS but ${verb(where, "accepts")} any server certificate`];
       case "fingerprint":
         return ["requires", "a server certificate with a listed fingerprint"];
       case "dane-only":
