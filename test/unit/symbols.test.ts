@@ -44,6 +44,19 @@ describe("document symbols", () => {
     expect(symbol.range.end).toEqual({ line: 3, character: 12 });
   });
 
+  it("cuts a long value to 80 characters with an ellipsis, however its blanks run", () => {
+    for (const value of [
+      "x".repeat(300),
+      `a${" ".repeat(200)}b ${"c ".repeat(100)}`,
+      "d\t".repeat(50),
+    ]) {
+      const [symbol] = symbols("main", `name = ${value}\n`);
+      expect(symbol.detail!.length).toBeLessThanOrEqual(80);
+      expect(symbol.detail!.endsWith("…")).toBe(value.trim().replace(/\s+/g, " ").length > 80);
+      expect(symbol.detail).not.toMatch(/\s\s|\t/);
+    }
+  });
+
   it("puts settings under comment banners that head a group", () => {
     const text = [
       "compatibility_level = 3.6",

@@ -141,8 +141,13 @@ function groupUnderBanners(
 }
 
 function shorten(text: string): string {
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  return oneLine.length > DETAIL_LENGTH ? `${oneLine.slice(0, DETAIL_LENGTH - 1)}…` : oneLine;
+  const long = text.length > DETAIL_LENGTH * 2;
+  const head = long ? text.slice(0, DETAIL_LENGTH * 2) : text;
+  // Most values are on one line with single blanks: no copy for them.
+  const oneLine = /\s\s|[\t\n\r\f\v]/.test(head) ? head.replace(/\s+/g, " ").trim() : head;
+  return long || oneLine.length > DETAIL_LENGTH
+    ? `${oneLine.slice(0, DETAIL_LENGTH - 1)}…`
+    : oneLine;
 }
 
 /** Workspace symbols: the settings and services of the given files whose name matches. */
