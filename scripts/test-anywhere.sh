@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the unit tests from a copy of the tracked files in a fresh temporary
 # directory, with nothing beside it: a test that reads a file outside the
-# repository (such as ../shared) fails here. node_modules is linked, not copied.
+# repository (such as a facts folder beside the clone) fails here. node_modules
+# is linked, not copied.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 copy=$(mktemp -d /tmp/postfix-lsp-anywhere.XXXXXX)

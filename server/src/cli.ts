@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import {
@@ -6,6 +6,7 @@ import {
   type ReadPolicy,
   SafeFileCache,
   decodeText,
+  readStreamCappedSync,
   identityKey,
 } from "./files/safeRead";
 import type { Diagnostic } from "vscode-languageserver-types";
@@ -258,7 +259,9 @@ function* lintTargets(options: Options, failed: () => void): Generator<LintTarge
   for (const path of options.paths) {
     if (path === "-") {
       if (!options.kind) throw new UsageError("reading stdin needs --kind main|master");
-      const text = readFileSync(0, "utf8");
+      const bytes = readStreamCappedSync(0, MAX_ANALYSED_LENGTH);
+      if (!bytes) throw new Error(`stdin: more than ${MAX_ANALYSED_LENGTH} bytes; not read`);
+      const text = decodeText(bytes);
       yield {
         path: "<stdin>",
         kind: options.kind,

@@ -49,6 +49,16 @@ describe("postfix-lint", () => {
     expect(result.stdout).toContain("warning:");
   });
 
+  it("refuses endless stdin past the size cap instead of reading it all", () => {
+    // `yes` never stops: the CLI must stop reading at the cap, say why and exit 2.
+    const result = spawnSync("sh", ["-c", `yes 'relayhost = a' | node ${CLI} --kind main -`], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("stdin: more than 10000000 bytes; not read");
+  });
+
   it("writes JSON with 1-based lines and columns", () => {
     const result = run(
       ["--format", "json", "--kind", "main", "-"],

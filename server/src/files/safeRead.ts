@@ -88,6 +88,31 @@ export function readFileSafely(
  * file, not the file), a remote host, a relative or malformed URI.
  */
 /**
+ * Reads an open stream such as stdin to its end, blocking, but at most `maxBytes`:
+ * undefined when there is more. A pipe of endless data (`yes |`) cannot fill memory.
+ */
+export function readStreamCappedSync(fd: number, maxBytes: number): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
+    let count: number;
+    try {
+      count = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      // A non-blocking pipe with nothing in it yet: wait a little and read again.
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      continue;
+    }
+    if (count === 0) return Buffer.concat(chunks, total);
+    chunks.push(chunk.subarray(0, count));
+    total += count;
+    if (total > maxBytes) return undefined;
+  }
+}
+
+/**
  * Whether a path names a regular file, as Postfix would open it (links followed):
  * one stat, nothing opened or read. For document links, in trusted workspaces.
  */
