@@ -26,9 +26,15 @@ import { doCodeActions } from "./service/codeActions";
 import { doComplete, resolveCompletion } from "./service/completion";
 import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
-import { type ServerSettings, readSettings } from "./settings";
+import { AUTO_VERSION, type ServerSettings, readSettings } from "./settings";
+import { NEWEST_VERSION, SUPPORTED_VERSIONS } from "./service/data/parameters";
+import { type Detection, detectRelease } from "./host/detectRelease";
+import { DEFAULT_POSTCONF_PATH, checkConfiguration } from "./host/postconf";
+import { ORIGIN_DETAIL, type ReleaseInUse, describeRelease, releaseInUse } from "./host/release";
+import { findingsWeMiss, postconfFindings } from "./service/postconfMessages";
 import {
   MAX_ANALYSED_LENGTH,
+  doValidation,
   siblingNotReadDiagnostic,
   tooLargeDiagnostic,
   validationSteps,
@@ -68,6 +74,21 @@ const MAX_DOCUMENT_LINKS = 500;
 const MAX_REPORTED_SETTINGS_PROBLEMS = 1000;
 /** Sent by the VS Code client when the user grants trust: `{ trusted: true }`. */
 const WORKSPACE_TRUST_NOTIFICATION = "postfix/workspaceTrust";
+/** Sent to the client whenever the release in use changes (status bar). */
+const RELEASE_NOTIFICATION = "postfix/release";
+/** Asked by the client's "Check with postconf" command: `{ uri }`. */
+const CHECK_WITH_POSTCONF_REQUEST = "postfix/checkWithPostconf";
+
+/** The answer to postfix/checkWithPostconf, for the client to show. */
+interface PostconfCheckResult {
+  ok: boolean;
+  /** postconf's findings, when it ran. */
+  findings?: number;
+  message: string;
+}
+
+const failed = (message: string): PostconfCheckResult => ({ ok: false, message });
+const neverAborted = new AbortController().signal;
 
 export function startServer(connection: Connection): void {
   const documents = new Map<string, OpenDocument>();
@@ -83,6 +104,11 @@ export function startServer(connection: Connection): void {
       reportedSettingsProblems.add(problem);
       connection.console.warn(`postfix-lsp: ${problem}`);
     });
+    // Until resolveRelease() has looked again, "auto" keeps the release found before.
+    if (settings.release === AUTO_VERSION && release.origin !== "setting")
+      settings.version = release.line;
+    // Before `initialized` the trust and the postconf path are not known yet.
+    if (initialized) releaseResolved = resolveRelease();
   };
   let canPullConfiguration = false;
   let snippetSupport = false;
@@ -142,6 +168,8 @@ export function startServer(connection: Connection): void {
    */
   const validate = async (uri: string) => {
     pendingValidations.delete(uri);
+    // Checked against the release the settings ask for, once it is known.
+    await releaseResolved;
     const document = documents.get(uri);
     if (!document) return;
     const { version } = document;
@@ -173,6 +201,7 @@ export function startServer(connection: Connection): void {
       for (let step = steps.next(); ; step = steps.next()) {
         if (step.done) {
           const diagnostics = sibling.notRead ? [sibling.notRead, ...step.value] : step.value;
+          diagnostics.push(...postconfResultOf(uri, version));
           void connection.sendDiagnostics({ uri, version, diagnostics });
           return;
         }
@@ -184,6 +213,16 @@ export function startServer(connection: Connection): void {
     } finally {
       if (runningValidations.get(uri) === pass) runningValidations.delete(uri);
     }
+  };
+
+  /** What "Check with postconf" found per document, for the version it checked. */
+  const postconfResults = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  /** postconf's findings for this version of the document; none once it was edited. */
+  const postconfResultOf = (uri: string, version: number): Diagnostic[] => {
+    const result = postconfResults.get(uri);
+    if (result?.version === version) return result.diagnostics;
+    postconfResults.delete(uri);
+    return [];
   };
 
   const siblingUriOf = (uri: string, kind: ConfigKind) =>
@@ -308,15 +347,78 @@ export function startServer(connection: Connection): void {
    * files the configuration names (certificates, keys, lookup tables) must check it.
    */
   const workspaceTrust = { trusted: true };
+  let initialized = false;
   const setTrust = (trusted: unknown) => {
     if (typeof trusted !== "boolean") return;
+    const changed = workspaceTrust.trusted !== trusted;
     workspaceTrust.trusted = trusted;
+    // Trust allows asking postconf; the release may then be known more exactly.
+    if (changed && initialized) releaseResolved = resolveRelease();
     connection.console.info(
       trusted
         ? "postfix-lsp: the workspace is trusted."
         : "postfix-lsp: the workspace is not trusted (restricted mode): files named in the configuration (certificates, keys, lookup tables) are not read.",
     );
   };
+
+  /**
+   * The postconf the user's own settings name: initializationOptions.postconfPath,
+   * which the VS Code client takes from the machine-wide setting postfix.postconfPath.
+   * Never from the `postfix` settings section, which a workspace may set.
+   */
+  let postconfPath = DEFAULT_POSTCONF_PATH;
+  /** The host's release, found once per trust state (postconf runs only when trusted). */
+  let hostRelease: { trusted: boolean; found: Promise<Detection> } | undefined;
+  let release: ReleaseInUse = releaseInUse(NEWEST_VERSION, "newest");
+  /** Settles when the release for the current settings is known; validation waits for it. */
+  let releaseResolved: Promise<void> = Promise.resolve();
+  let announcedRelease = "";
+
+  const findHostRelease = (): Promise<Detection> => {
+    const trusted = workspaceTrust.trusted;
+    if (hostRelease?.trusted !== trusted) {
+      const found = detectRelease({ postconfPath: trusted ? postconfPath : undefined });
+      hostRelease = { trusted, found };
+      void found.then((detection) => {
+        for (const note of detection.notes) connection.console.info(`postfix-lsp: ${note}`);
+        connection.console.info(
+          `postfix-lsp: Postfix ${detection.release.release} found, from ${ORIGIN_DETAIL[detection.release.origin]}.`,
+        );
+      });
+    }
+    return hostRelease.found;
+  };
+
+  /** Sets the release in use from the settings (and, for "auto", the host), and tells the client. */
+  const resolveRelease = async (): Promise<void> => {
+    try {
+      const next =
+        settings.release === AUTO_VERSION
+          ? (await findHostRelease()).release
+          : releaseInUse(settings.release, "setting");
+      // Settings read while detecting have their own pass.
+      if ((settings.release === AUTO_VERSION) !== (next.origin !== "setting")) return;
+      release = next;
+      settings.version = next.line;
+      const announcement = JSON.stringify(next);
+      if (announcement === announcedRelease) return;
+      announcedRelease = announcement;
+      void connection.sendNotification(RELEASE_NOTIFICATION, {
+        ...next,
+        description: describeRelease(next),
+        source: ORIGIN_DETAIL[next.origin],
+      });
+      for (const uri of documents.keys()) scheduleValidation(uri);
+    } catch (error) {
+      log("postfix-lsp: finding the Postfix release failed", error);
+    }
+  };
+
+  /** "3.7.11, detected on this host" for the hover's default, unless the setting says just "3.7". */
+  const releaseNote = () =>
+    release.origin === "setting" && release.release === release.line
+      ? undefined
+      : describeRelease(release);
 
   const refreshSettings = async () => {
     if (!canPullConfiguration) return;
@@ -341,14 +443,23 @@ export function startServer(connection: Connection): void {
         ) === true;
       // Clients without workspace/configuration (some Neovim setups) pass settings here.
       if (params.initializationOptions) applySettings(params.initializationOptions);
-      const { trusted } = (params.initializationOptions ?? {}) as { trusted?: unknown };
+      const { trusted, postconfPath: chosenPostconf } = (params.initializationOptions ?? {}) as {
+        trusted?: unknown;
+        postconfPath?: unknown;
+      };
       setTrust(typeof trusted === "boolean" ? trusted : true);
+      if (typeof chosenPostconf === "string" && chosenPostconf.length > 0)
+        postconfPath = chosenPostconf;
       workspaceRoots = (params.workspaceFolders ?? [])
         .map((folder) => diskPathOfUri(folder.uri))
         .filter((path) => path !== undefined);
       return {
         capabilities: {
-          textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+          textDocumentSync: {
+            openClose: true,
+            change: TextDocumentSyncKind.Incremental,
+            save: { includeText: false },
+          },
           hoverProvider: true,
           completionProvider: {
             triggerCharacters: ["$", "{", "=", ":", ",", " "],
@@ -373,7 +484,11 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  connection.onInitialized(() => void refreshSettings());
+  connection.onInitialized(() => {
+    initialized = true;
+    releaseResolved = resolveRelease();
+    void refreshSettings();
+  });
   connection.onNotification(
     WORKSPACE_TRUST_NOTIFICATION,
     guard("workspaceTrust", undefined, (params: { trusted?: unknown } | undefined) =>
@@ -400,7 +515,11 @@ export function startServer(connection: Connection): void {
           : undefined;
       const current = documents.get(textDocument.uri);
       if (!current) return null;
-      return doHover(current.config, current.text, position, { version: settings.version, main });
+      return doHover(current.config, current.text, position, {
+        version: settings.version,
+        releaseNote: releaseNote(),
+        main,
+      });
     }),
   );
 
@@ -581,6 +700,110 @@ export function startServer(connection: Connection): void {
     guard("parameterReference", "", (params: { name: string }) =>
       typeof params?.name === "string" ? parameterReference(params.name, settings.version) : "",
     ),
+  );
+
+  /**
+   * Checks an open main.cf or master.cf, as it is in the editor, with the real
+   * postconf: both files of its directory (open buffers, else the file on disk)
+   * are written to a private temporary directory for `postconf -n` and `-M`.
+   * postconf's findings become diagnostics of the open files until they change;
+   * those our own rules do not report are logged as disagreements.
+   */
+  const checkWithPostconf = async (uri: string): Promise<PostconfCheckResult> => {
+    if (!workspaceTrust.trusted) {
+      return failed(
+        "Check with postconf is off in an untrusted workspace: it runs a program on the workspace's files. Trust the workspace to use it.",
+      );
+    }
+    const document = documents.get(uri);
+    if (!document) return failed("Check with postconf needs an open main.cf or master.cf.");
+    if (document.tooLarge) return failed("The file is too large to check.");
+    const { kind } = document.config;
+    const siblingUri = siblingUriOf(uri, kind);
+    const openSibling = siblingUri === uri ? undefined : documents.get(siblingUri);
+    const diskSibling = openSibling ? undefined : await siblingOf(uri, document, neverAborted);
+    if (diskSibling?.notRead) return failed(`${diskSibling.notRead.message}`);
+    const text = document.text.getText();
+    const siblingText = openSibling?.text.getText() ?? diskSibling?.config?.text ?? "";
+    const versions = { [uri]: document.version, [siblingUri]: openSibling?.version };
+    const texts =
+      kind === "main" ? { main: text, master: siblingText } : { main: siblingText, master: text };
+    const check = await checkConfiguration(postconfPath, texts);
+    if ("problem" in check)
+      return failed(`postconf could not check the configuration: ${check.problem}.`);
+    const uris =
+      kind === "main" ? { main: uri, master: siblingUri } : { main: siblingUri, master: uri };
+    const files = {
+      main: { text: texts.main, mapper: new LineIndex(texts.main) },
+      master: { text: texts.master, mapper: new LineIndex(texts.master) },
+    };
+    const findings = postconfFindings(check.stderr, check.dir, files, kind);
+    const configs = {
+      main: parseConfig("main", texts.main),
+      master: parseConfig("master", texts.master),
+    };
+    let count = 0;
+    for (const fileKind of ["main", "master"] as const) {
+      const fileUri = uris[fileKind];
+      const found = findings[fileKind];
+      count += found.length;
+      const ours = doValidation(
+        configs[fileKind],
+        files[fileKind].mapper,
+        settings,
+        configs[fileKind === "main" ? "master" : "main"],
+      );
+      for (const missed of findingsWeMiss(found, ours)) {
+        connection.console.warn(
+          `postfix-lsp: postconf and postfix-lsp disagree on ${fileKind}.cf line ${missed.range.start.line + 1}: ${missed.message}; postfix-lsp reports nothing there. Please report this as a postfix-lsp bug.`,
+        );
+      }
+      const version = versions[fileUri];
+      if (version === undefined) {
+        for (const finding of found)
+          connection.console.info(
+            `postfix-lsp: ${fileKind}.cf (not open) line ${finding.range.start.line + 1}: ${finding.message}`,
+          );
+        continue;
+      }
+      postconfResults.set(fileUri, { version, diagnostics: found });
+      scheduleValidation(fileUri);
+    }
+    return {
+      ok: true,
+      findings: count,
+      message:
+        count === 0
+          ? "postconf found no problem."
+          : `postconf found ${count} problem${count === 1 ? "" : "s"}; see the Problems panel.`,
+    };
+  };
+
+  // The release lines the "Postfix: Choose release" command offers.
+  connection.onRequest(
+    "postfix/releaseLines",
+    guard("releaseLines", [], () => [...SUPPORTED_VERSIONS]),
+  );
+
+  connection.onRequest(
+    CHECK_WITH_POSTCONF_REQUEST,
+    guard(
+      "checkWithPostconf",
+      failed("Check with postconf failed; see the server log."),
+      (params: { uri?: unknown } | undefined) =>
+        typeof params?.uri === "string"
+          ? checkWithPostconf(params.uri)
+          : failed("Check with postconf needs the URI of an open file."),
+    ),
+  );
+
+  connection.onDidSaveTextDocument(
+    guard("save", undefined, ({ textDocument }) => {
+      if (!settings.postconf.checkOnSave || !workspaceTrust.trusted) return;
+      void checkWithPostconf(textDocument.uri).then((result) => {
+        if (!result.ok) connection.console.warn(`postfix-lsp: ${result.message}`);
+      });
+    }),
   );
 
   connection.onDidOpenTextDocument(
