@@ -78,7 +78,8 @@ function locate(text: string, files: Record<ConfigKind, CheckedText>, fallback: 
     const found = find(files[kind], new RegExp(`(\\$[{(]?${escape(m[1])})(?![\\w])`));
     if (found) return { kind, range: found };
   }
-  const quoted = /"(.*)"$/.exec(text)?.[1];
+  // The last quoted text ("invalid private field "x" in "ENTRY""): the longest.
+  const quoted = /.*"(.*)"$/.exec(text)?.[1];
   if (quoted !== undefined) {
     // A quote may be cut ("...abc") and mark the error (abc>>>def): the longest piece is searched.
     const piece = quoted
