@@ -13,6 +13,9 @@ import type { Diagnostic } from "vscode-languageserver-types";
 import { LineIndex } from "./service/text/lineIndex";
 import { FORMAT_USAGE, runFormatFiles } from "./cliFormat";
 import { NEWEST_VERSION, type PostfixVersion } from "./service/data/parameters";
+import { detectRelease } from "./host/detectRelease";
+import { DEFAULT_POSTCONF_PATH } from "./host/postconf";
+import { ORIGIN_DETAIL, type ReleaseInUse, releaseInUse } from "./host/release";
 import { type ConfigKind, type ParsedConfig, parseConfig } from "./service/parser/document";
 import {
   type ConfigPair,
@@ -21,7 +24,7 @@ import {
   printMasterEntries,
   printServiceSettings,
 } from "./service/postconfEmulation";
-import { readRule, readVersion } from "./settings";
+import { AUTO_VERSION, readRule, readVersion } from "./settings";
 import {
   MAX_ANALYSED_LENGTH,
   type SeveritySetting,
@@ -34,9 +37,11 @@ import {
  * Exit status: 0 nothing at error severity, 1 errors found, 2 usage or I/O error.
  */
 
-const USAGE = `usage: postfix-lint [--format text|json] [--postfix-version X.Y] [--rule ID=SEVERITY]... [--kind main|master] [--follow-symlinks] PATH...
-       postfix-lint --print main|master|services [--follow-symlinks] DIR
+const USAGE = `usage: postfix-lint [--format text|json] [--postfix-version X.Y|auto] [--postconf PATH] [--rule ID=SEVERITY]... [--kind main|master] [--follow-symlinks] PATH...
+       postfix-lint --print main|master|services [--postfix-version X.Y|auto] [--follow-symlinks] DIR
 PATH is a main.cf or master.cf file, a config directory (its main.cf and master.cf), or - for stdin (with --kind).
+--postfix-version auto (the default) checks against the Postfix installed here: what postconf reports
+  (--postconf, default ${DEFAULT_POSTCONF_PATH}; run only if root owns it), else the dpkg database, else the newest release.
 --print emulates postconf -n (main), -M (master) or -P (services) on DIR.
 --follow-symlinks reads files that are symbolic links leaving their directory (not read by default).
        ${FORMAT_USAGE}
@@ -46,7 +51,12 @@ class UsageError extends Error {}
 
 interface Options {
   format: "text" | "json";
+  /** The release line; for "auto", set once the host's release is known. */
   version: PostfixVersion;
+  /** "auto", or the release as given (3.7.11). */
+  release: string;
+  /** The postconf that "auto" asks. */
+  postconf: string;
   rules: Record<string, SeveritySetting>;
   kind?: ConfigKind;
   print?: "main" | "master" | "services";
@@ -58,6 +68,8 @@ function parseArguments(args: string[]): Options {
   const options: Options = {
     format: "text",
     version: NEWEST_VERSION,
+    release: AUTO_VERSION,
+    postconf: DEFAULT_POSTCONF_PATH,
     rules: {},
     followSymlinks: false,
     paths: [],
@@ -80,6 +92,9 @@ function parseArguments(args: string[]): Options {
       if (reading.rejected) throw new UsageError(problems.join(" "));
       for (const warning of problems) process.stderr.write(`postfix-lint: warning: ${warning}\n`);
       options.version = reading.version;
+      options.release = reading.release;
+    } else if (arg === "--postconf") {
+      options.postconf = valueOf(++i, arg);
     } else if (arg === "--rule") {
       const [id, ...severity] = valueOf(++i, arg).split("=");
       const problems: string[] = [];
@@ -344,7 +359,17 @@ interface ReportedDiagnostic {
   message: Diagnostic["message"];
 }
 
-function runLint(options: Options): number {
+/**
+ * The release to check against: as given, or for "auto" the host's. The CLI may
+ * always ask postconf: it is the user's own command line, and the program still
+ * has to be root's.
+ */
+async function resolveRelease(options: Options): Promise<ReleaseInUse> {
+  if (options.release !== AUTO_VERSION) return releaseInUse(options.release, "setting");
+  return (await detectRelease({ postconfPath: options.postconf })).release;
+}
+
+function runLint(options: Options, release: ReleaseInUse): number {
   let errors = 0;
   let readFailed = false;
   const report: { path: string; diagnostics: ReportedDiagnostic[] }[] = [];
@@ -380,7 +405,8 @@ function runLint(options: Options): number {
     });
   }
   if (options.format === "json") {
-    process.stdout.write(JSON.stringify({ files: report }) + "\n");
+    const postfix = { line: release.line, release: release.release, origin: release.origin };
+    process.stdout.write(JSON.stringify({ postfix, files: report }) + "\n");
   } else {
     for (const file of report) {
       for (const d of file.diagnostics) {
@@ -393,11 +419,19 @@ function runLint(options: Options): number {
   return readFailed ? 2 : errors > 0 ? 1 : 0;
 }
 
-function main(args: string[]): number {
+async function main(args: string[]): Promise<number> {
   if (args[0] === "--format-files") return runFormatFiles(args.slice(1));
   try {
     const options = parseArguments(args);
-    return options.print ? runPrint(options) : runLint(options);
+    const release = await resolveRelease(options);
+    options.version = release.line;
+    if (options.print) return runPrint(options);
+    if (options.release === AUTO_VERSION && options.format === "text") {
+      warn(
+        `checking against Postfix ${release.line} (${release.release}, ${ORIGIN_DETAIL[release.origin]})`,
+      );
+    }
+    return runLint(options, release);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`postfix-lint: ${error.message}\n${USAGE}\n`);
@@ -416,4 +450,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+});

@@ -57,7 +57,9 @@ async function start(initializationOptions: object, workspaceSettings: object): 
     releases.push(release);
     wake();
   });
-  connection.onNotification("window/logMessage", ({ message }) => logs.push(message));
+  connection.onNotification("window/logMessage", ({ message }) => {
+    logs.push(message);
+  });
   connection.onNotification(
     "textDocument/publishDiagnostics",
     (params: PublishDiagnosticsParams) => {
