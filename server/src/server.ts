@@ -379,10 +379,10 @@ export function startServer(connection: Connection): void {
     if (hostRelease?.trusted !== trusted) {
       const found = detectRelease({ postconfPath: trusted ? postconfPath : undefined });
       hostRelease = { trusted, found };
-      void found.then((detection) => {
-        for (const note of detection.notes) connection.console.info(`postfix-lsp: ${note}`);
+      void found.then(({ notes, release: found }) => {
+        for (const note of notes) connection.console.info(`postfix-lsp: ${note}`);
         connection.console.info(
-          `postfix-lsp: Postfix ${detection.release.release} found, from ${ORIGIN_DETAIL[detection.release.origin]}.`,
+          `postfix-lsp: the host's Postfix is ${found.release}, from ${ORIGIN_DETAIL[found.origin]}.`,
         );
       });
     }
@@ -718,21 +718,48 @@ export function startServer(connection: Connection): void {
     const document = documents.get(uri);
     if (!document) return failed("Check with postconf needs an open main.cf or master.cf.");
     if (document.tooLarge) return failed("The file is too large to check.");
+    // One check per file at a time: saving in quick succession does not pile up processes.
+    if (runningChecks.has(uri)) return failed("A check of this file with postconf is running.");
+    runningChecks.add(uri);
+    try {
+      return await checkOpenDocument(uri, document);
+    } finally {
+      runningChecks.delete(uri);
+    }
+  };
+  const runningChecks = new Set<string>();
+
+  const checkOpenDocument = async (
+    uri: string,
+    document: OpenDocument,
+  ): Promise<PostconfCheckResult> => {
     const { kind } = document.config;
+    const otherKind = kind === "main" ? "master" : "main";
     const siblingUri = siblingUriOf(uri, kind);
-    const openSibling = siblingUri === uri ? undefined : documents.get(siblingUri);
-    const diskSibling = openSibling ? undefined : await siblingOf(uri, document, neverAborted);
-    if (diskSibling?.notRead) return failed(`${diskSibling.notRead.message}`);
-    const text = document.text.getText();
-    const siblingText = openSibling?.text.getText() ?? diskSibling?.config?.text ?? "";
-    const versions = { [uri]: document.version, [siblingUri]: openSibling?.version };
-    const texts =
-      kind === "main" ? { main: text, master: siblingText } : { main: siblingText, master: text };
-    const check = await checkConfiguration(postconfPath, texts);
+    const hasSibling = siblingUri !== uri;
+    const openSibling = hasSibling ? documents.get(siblingUri) : undefined;
+    const diskSibling =
+      hasSibling && !openSibling ? await siblingOf(uri, document, neverAborted) : undefined;
+    // postconf would read both files; without the one refused, its answer would be wrong.
+    if (diskSibling?.notRead)
+      return failed(
+        `Check with postconf needs the ${otherKind}.cf beside this file, which was not read; see the file's diagnostics.`,
+      );
+    // The texts as they are now; edits made while postconf runs make its findings stale.
+    const texts = {
+      [kind]: document.text.getText(),
+      [otherKind]: openSibling?.text.getText() ?? diskSibling?.config?.text ?? "",
+    } as Record<ConfigKind, string>;
+    const open = {
+      [kind]: { uri, version: document.version },
+      [otherKind]: openSibling && { uri: siblingUri, version: openSibling.version },
+    } as Record<ConfigKind, { uri: string; version: number } | undefined>;
+    const check = await checkConfiguration(postconfPath, {
+      main: texts.main,
+      master: texts.master,
+    });
     if ("problem" in check)
       return failed(`postconf could not check the configuration: ${check.problem}.`);
-    const uris =
-      kind === "main" ? { main: uri, master: siblingUri } : { main: siblingUri, master: uri };
     const files = {
       main: { text: texts.main, mapper: new LineIndex(texts.main) },
       master: { text: texts.master, mapper: new LineIndex(texts.master) },
@@ -742,40 +769,39 @@ export function startServer(connection: Connection): void {
       main: parseConfig("main", texts.main),
       master: parseConfig("master", texts.master),
     };
-    let count = 0;
+    let shown = 0;
+    let logged = 0;
     for (const fileKind of ["main", "master"] as const) {
-      const fileUri = uris[fileKind];
       const found = findings[fileKind];
-      count += found.length;
-      const ours = doValidation(
-        configs[fileKind],
-        files[fileKind].mapper,
-        settings,
-        configs[fileKind === "main" ? "master" : "main"],
-      );
+      const sibling = configs[fileKind === "main" ? "master" : "main"];
+      const ours = doValidation(configs[fileKind], files[fileKind].mapper, settings, sibling);
       for (const missed of findingsWeMiss(found, ours)) {
         connection.console.warn(
           `postfix-lsp: postconf and postfix-lsp disagree on ${fileKind}.cf line ${missed.range.start.line + 1}: ${missed.message}; postfix-lsp reports nothing there. Please report this as a postfix-lsp bug.`,
         );
       }
-      const version = versions[fileUri];
-      if (version === undefined) {
+      const target = open[fileKind];
+      if (!target) {
         for (const finding of found)
           connection.console.info(
             `postfix-lsp: ${fileKind}.cf (not open) line ${finding.range.start.line + 1}: ${finding.message}`,
           );
+        logged += found.length;
         continue;
       }
-      postconfResults.set(fileUri, { version, diagnostics: found });
-      scheduleValidation(fileUri);
+      shown += found.length;
+      postconfResults.set(target.uri, { version: target.version, diagnostics: found });
+      scheduleValidation(target.uri);
     }
+    const inLog =
+      logged > 0 ? `; ${logged} about ${otherKind}.cf, which is not open, in the log` : "";
     return {
       ok: true,
-      findings: count,
+      findings: shown + logged,
       message:
-        count === 0
+        shown + logged === 0
           ? "postconf found no problem."
-          : `postconf found ${count} problem${count === 1 ? "" : "s"}; see the Problems panel.`,
+          : `postconf found ${shown + logged} problem${shown + logged === 1 ? "" : "s"}: ${shown} in the Problems panel${inLog}.`,
     };
   };
 

@@ -208,14 +208,19 @@ describe("a workspace setting never chooses the program or its arguments", () =>
       await session.connection.sendNotification("workspace/didChangeConfiguration", {
         settings: { postfix: workspace },
       });
+      expect(
+        await session.connection.sendRequest("postfix/checkWithPostconf", { uri }),
+      ).toMatchObject({ ok: true });
+      // The workspace turned checkOnSave on: a save runs the user's postconf -n and -M again.
       await session.connection.sendNotification("textDocument/didSave", { textDocument: { uri } });
-      await session.connection.sendRequest("postfix/checkWithPostconf", { uri });
+      const userRuns = () => fakeCalls().filter((call) => call.startsWith("postconf-user "));
+      for (let i = 0; i < 500 && userRuns().length < 5; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       const runs = fakeCalls();
       expect(runs.some((call) => call.startsWith("postconf-planted"))).toBe(false);
       // The user's program ran with the server's fixed argument lists only.
-      const userRuns = runs.filter((call) => call.startsWith("postconf-user "));
-      expect(userRuns.length).toBeGreaterThanOrEqual(3);
-      for (const call of userRuns) {
+      expect(userRuns()).toHaveLength(5);
+      for (const call of userRuns()) {
         expect(call).toMatch(
           /^postconf-user (-d -h mail_version|-c \/\S+\/postfix-lsp-check-\w+ -[nM])$/,
         );
