@@ -282,6 +282,27 @@ describe.runIf(HAVE_POSTCONF)("Check with postconf, with Debian's postconf", () 
     }
   });
 
+  it("logs where postconf reports a line that postfix-lsp does not", async () => {
+    const session = await start({ trusted: true, postconfPath: REAL_POSTCONF }, {});
+    try {
+      const configDir = mkdtempSync(join(dir, "disagree-"));
+      const uri = pathToFileURL(join(configDir, "main.cf")).href;
+      const text =
+        "config_directory = /etc/postfix\nvirtual_alias_maps = pgsql:/nonexistent/pg.cf\n";
+      await session.connection.sendNotification("textDocument/didOpen", {
+        textDocument: { uri, languageId: "postfix-main", version: 1, text },
+      });
+      const result = await session.connection.sendRequest("postfix/checkWithPostconf", { uri });
+      // Only the table's missing client file: the config_directory override is the check's own.
+      expect(result).toMatchObject({ ok: true, findings: 1 });
+      expect(session.logs.join("\n")).toContain(
+        'postconf and postfix-lsp disagree on main.cf line 2: postconf warning: open "pgsql" configuration "/nonexistent/pg.cf": No such file or directory; postfix-lsp reports nothing there.',
+      );
+    } finally {
+      await session.stop();
+    }
+  });
+
   it("checks on save when postfix.postconf.checkOnSave is on", async () => {
     const session = await start(
       { trusted: true, postconfPath: REAL_POSTCONF },

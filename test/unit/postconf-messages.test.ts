@@ -91,6 +91,12 @@ describe("postconfFindings", () => {
         'postconf fatal: invalid private field "x" in "weird fifo x - y 60 1 pickup"',
       ],
     ]);
+    // A quote need not end the message.
+    const tables = "a = 1\nvirtual_alias_maps = pgsql:/x/pg.cf\n";
+    const missing = 'postconf: warning: open "pgsql" configuration "/x/pg.cf": No such file\n';
+    expect(placed(missing, tables)).toEqual([
+      ["main", 1, 27, 35, 'postconf warning: open "pgsql" configuration "/x/pg.cf": No such file'],
+    ]);
     // A cut quote with a marker: the longest piece is searched.
     const main = "a = 1\nrelayhost = ${x\n";
     expect(placed('postconf: warning: truncated macro reference: "...${x"\n', main)).toEqual([
@@ -105,6 +111,11 @@ describe("postconfFindings", () => {
       ["main", 0, 0, 5, "postconf fatal: macro processing error"],
     ]);
     expect(placed("some other line\n\n", "a = 1\n")).toEqual([]);
+  });
+
+  it("leaves out the config_directory override that postconf -c itself causes", () => {
+    const stderr = `postconf: warning: ${DIR}/main.cf, line 1: overriding earlier entry: config_directory=${DIR}\n`;
+    expect(placed(stderr, "config_directory = /etc/postfix\n")).toEqual([]);
   });
 
   it("marks findings as postconf's, fatal ones as errors, and escapes what they quote", () => {
