@@ -15,7 +15,7 @@ const END = "<!-- rules:end -->";
 function renderTable(): string {
   const rows = RULES.map((rule) => {
     const pitfalls = rule.pitfalls?.length ? ` (${rule.pitfalls.join(", ")})` : "";
-    return `| \`${rule.id}\` | ${rule.severity} | ${rule.description.replace(/\|/g, "\\|")}${pitfalls} |`;
+    return `| [\`${rule.id}\`](docs/rules/${rule.id}.md) | ${rule.severity} | ${rule.description.replace(/\|/g, "\\|")}${pitfalls} |`;
   });
   return ["| id | default | what it catches |", "| --- | --- | --- |", ...rows].join("\n");
 }

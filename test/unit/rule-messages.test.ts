@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "vscode-languageserver-types";
 import { diagnoseFile } from "../support/diagnose";
-import { startupRuleDefinitions } from "../../server/src/service/rules/startupRules";
+import { startupRules } from "../../server/src/service/rules/startup";
 
 /** Rule ids of parameterRules.ts and syntaxRules.ts (their definitions live in ruleTable.ts). */
 const PARAMETER_RULES = [
@@ -39,7 +39,7 @@ const SYNTAX_RULES = [
 const COVERED = new Set([
   ...PARAMETER_RULES,
   ...SYNTAX_RULES,
-  ...startupRuleDefinitions.map((rule) => rule.id),
+  ...startupRules.map((rule) => rule.meta.id),
 ]);
 
 const MAX_FIRST_SENTENCE = 140;

@@ -1,15 +1,16 @@
 import type { Diagnostic } from "vscode-languageserver-types";
 import { DiagnosticSeverity } from "vscode-languageserver-types";
+import type { HostFileRequest, HostFiles } from "./hostFiles";
 import type { PositionMapper } from "./languageTypes";
 import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
 import { type ParsedConfig, isEntry } from "./parser/document";
-import { type RuleContext, ruleContextSteps } from "./rules/context";
+import { type RuleContext, createRuleContext, ruleContextSteps } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
 import { checkParameters, masterMissingFinding } from "./rules/parameterRules";
-import { checkStartup } from "./rules/startupRules";
 import { checkTlsClient } from "./rules/tlsClientRules";
 import { checkTlsServer } from "./rules/tlsServerRules";
 import { checkTlsValues } from "./rules/tlsValuesRules";
+import { RULE_MODULES } from "./rules/registry";
 import { type RuleSeverity, getRule } from "./rules/ruleTable";
 import { checkMainSyntax, checkMasterSyntax } from "./rules/syntaxRules";
 
@@ -41,6 +42,8 @@ export interface ValidationSettings {
    * without master.cf (the CLI and the server ask for it; rule tests do not).
    */
   noteMissingMaster?: boolean;
+  /** Host files read for the rules (certificates, tables); absent when file checks are off. */
+  host?: HostFiles;
 }
 
 export const DIAGNOSTIC_SOURCE = "postfix";
@@ -126,14 +129,25 @@ export function* validationSteps(
     config.kind === "master" ? config : sibling?.kind === "master" ? sibling : undefined;
   // After edits, the first read of a config's blocks shifts them into place: a step of its own.
   if (config.blocks.length + (sibling?.blocks.length ?? 0) > 0) yield;
-  const context = yield* ruleContextSteps(main, master, settings.version ?? NEWEST_VERSION);
+  const context = yield* ruleContextSteps(
+    main,
+    master,
+    settings.version ?? NEWEST_VERSION,
+    settings.host,
+  );
   yield;
   const findings = config.kind === "main" ? checkMainSyntax(context) : checkMasterSyntax(config);
   if (config.kind === "main" && !master && settings.noteMissingMaster)
     findings.push(masterMissingFinding());
-  for (const check of SEMANTIC_RULES) {
+  for (const check of TOPIC_CHECKS) {
     yield;
     for (const finding of check(context)) if (finding.file === config.kind) findings.push(finding);
+  }
+  for (const rule of RULE_MODULES) {
+    if (!rule.check || !rule.meta.files.includes(config.kind)) continue;
+    yield;
+    for (const finding of rule.check(context))
+      if (finding.file === config.kind) findings.push({ ...finding, rule: rule.meta.id });
   }
   yield;
   const suppressed = suppressions(config);
@@ -155,13 +169,35 @@ export function* validationSteps(
   return diagnostics;
 }
 
-/** Rule modules that look at the whole configuration. */
-const SEMANTIC_RULES: ((context: RuleContext) => Finding[])[] = [
+/**
+ * The host files that rules need for this configuration (certificates, keys,
+ * tables), each path once; contents win over metadata when both are asked for.
+ */
+export function hostFileRequests(
+  config: ParsedConfig,
+  settings: ValidationSettings = {},
+  sibling?: ParsedConfig,
+): HostFileRequest[] {
+  const main = config.kind === "main" ? config : sibling?.kind === "main" ? sibling : undefined;
+  const master =
+    config.kind === "master" ? config : sibling?.kind === "master" ? sibling : undefined;
+  const context = createRuleContext(main, master, settings.version ?? NEWEST_VERSION);
+  const byPath = new Map<string, HostFileRequest>();
+  for (const rule of RULE_MODULES) {
+    for (const request of rule.hostFiles?.(context) ?? []) {
+      const known = byPath.get(request.path);
+      if (!known || (request.contents && !known.contents)) byPath.set(request.path, request);
+    }
+  }
+  return [...byPath.values()];
+}
+
+/** Topic files whose rules are not yet one module each; they move to rules/<family>/. */
+export const TOPIC_CHECKS: ((context: RuleContext) => Finding[])[] = [
   checkParameters,
   checkTlsValues,
   checkTlsServer,
   checkTlsClient,
-  checkStartup,
 ];
 
 const SUPPRESSION_MARK = "postfix-lint:";

@@ -6,6 +6,7 @@ import {
   analyzeDictionaries,
 } from "../analysis/parameterUsage";
 import { type PostfixVersion, defaultValue, getParameter } from "../data/parameters";
+import type { HostFiles } from "../hostFiles";
 import { type ConfigKind, type ParsedConfig, isEntry } from "../parser/document";
 import { evaluateExpansion } from "../parser/expansion";
 import type { MainEntry, ParameterSetting } from "../parser/mainCf";
@@ -51,6 +52,8 @@ export interface PlacedSetting extends SettingSource {
 
 export interface RuleContext {
   version: PostfixVersion;
+  /** Host files read for the rules that asked (see hostFiles.ts); undefined when file checks are off. */
+  host?: HostFiles;
   main?: ParsedConfig;
   master?: ParsedConfig;
   mainEntries: MainEntry[];
@@ -112,8 +115,9 @@ export function createRuleContext(
   main: ParsedConfig | undefined,
   master: ParsedConfig | undefined,
   version: PostfixVersion,
+  host?: HostFiles,
 ): RuleContext {
-  const steps = ruleContextSteps(main, master, version);
+  const steps = ruleContextSteps(main, master, version, host);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -128,6 +132,7 @@ export function* ruleContextSteps(
   main: ParsedConfig | undefined,
   master: ParsedConfig | undefined,
   version: PostfixVersion,
+  host?: HostFiles,
 ): Generator<void, RuleContext, void> {
   const { entries, mainRecords, earlierAssignments } = readMain(main);
   yield;
@@ -223,6 +228,7 @@ export function* ruleContextSteps(
 
   return {
     version,
+    host,
     main,
     master,
     mainEntries: entries,

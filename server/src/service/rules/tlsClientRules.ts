@@ -5,13 +5,13 @@ import {
   warnsAsDeprecated,
 } from "../data/parameters";
 import { TLS_CLIENT_LEVELS } from "../data/valueSets";
-import type { ConfigKind } from "../parser/document";
 import type { Span } from "../parser/logicalLines";
 import type { ParameterSetting } from "../parser/mainCf";
 import type { MasterOption } from "../parser/masterCf";
 import type { RuleContext, ServiceView, SettingSource } from "./context";
 import type { Finding, Fix, FixEdit } from "./findings";
 import type { RuleDefinition } from "./ruleDefinition";
+import { fileText, newlineOf, removeAnull } from "./edits";
 import type { RuleId } from "./ruleTable";
 import { excerpt } from "../text/excerpt";
 
@@ -498,12 +498,6 @@ function origin(source: SettingSource | undefined): string {
 // ---------------------------------------------------------------------------
 // Quick-fix edits
 
-function fileText(context: RuleContext, file: ConfigKind): string {
-  return (file === "main" ? context.main : context.master)?.text ?? "";
-}
-
-const newlineOf = (text: string) => (text.includes("\r\n") ? "\r\n" : "\n");
-
 function optionOf(context: RuleContext, setting: ParameterSetting): MasterOption | undefined {
   return context.optionHolding(setting)?.option;
 }
@@ -978,31 +972,6 @@ function anullExcluded(clients: Clients, report: Report): void {
       }
     }
   }
-}
-
-/** Deletes the aNULL item from a cipher exclusion list, with one adjoining separator. */
-export function removeAnull(context: RuleContext, source: SettingSource): FixEdit | undefined {
-  const { value } = source.setting;
-  const items = value.text.split(/[\s,:]+/).filter(Boolean);
-  const rest = items.filter((item) => item.toLowerCase() !== "anull");
-  const text = fileText(context, source.file);
-  if (text.slice(value.start, value.end) !== value.text) {
-    // A value continued over several lines: rewrite it on one line.
-    return { ...value, newText: rest.join(", ") };
-  }
-  const match = /(^|[\s,:]+)anull(?=$|[\s,:])/i.exec(value.text);
-  if (!match) return undefined;
-  let from = match.index;
-  let to = match.index + match[0].length;
-  if (match[1] === "") {
-    // First item: take the separator after it instead.
-    const after = /^[\s,:]*/.exec(value.text.slice(to))!;
-    to += after[0].length;
-  }
-  if (from === 0 && to === value.text.length) return { ...value, newText: "" };
-  from += value.start;
-  to += value.start;
-  return { start: from, end: to, newText: "" };
 }
 
 // ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import type { RuleContext, ServiceView, SettingSource } from "./context";
 import type { Finding, Fix, FixEdit } from "./findings";
 import type { RuleDefinition } from "./ruleDefinition";
 import { excerpt } from "../text/excerpt";
-import { removeAnull } from "./tlsClientRules";
+import { removeAnull } from "./edits";
 
 /**
  * Server-side TLS and SASL pitfalls (smtpd, postscreen, tlsproxy), the services

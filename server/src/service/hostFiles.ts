@@ -1,0 +1,47 @@
+/**
+ * Files on the host that rules look at: certificates, keys, lookup tables. The
+ * pure service never reads them. Rules say which files they need
+ * (`Rule.hostFiles`), the caller reads them through the safe reader (server: in
+ * trusted workspaces only; CLI: unless --no-check-files) and passes what it found
+ * back in `ValidationSettings.host`. Without it, rules that need files stay silent.
+ */
+
+/** A file a rule needs: its contents, or only its metadata (stat). */
+export interface HostFileRequest {
+  /** An absolute path, as the configuration names it after `$` expansion. */
+  path: string;
+  contents: boolean;
+}
+
+export type HostFileStatus =
+  "ok" | "missing" | "not-regular" | "too-large" | "link-skipped" | "unreadable";
+
+/** What the reader found at a path. */
+export interface HostFile {
+  path: string;
+  status: HostFileStatus;
+  /** The reader's reason, as a clause after the path ("is a FIFO (named pipe)"), when not ok. */
+  detail?: string;
+  size?: number;
+  mtimeMs?: number;
+  /** st_mode's permission bits and file type, st_uid and st_gid. */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  /** The bytes, when they were asked for and the file is ok. */
+  contents?: Uint8Array;
+}
+
+export interface HostFiles {
+  /** The file at a requested path; undefined for a path nobody asked for. */
+  get(path: string): HostFile | undefined;
+  /** The time of the check (ms since the epoch), for expiry and "changed lately". */
+  now: number;
+}
+
+/** A HostFiles over a list of results (as a caller builds it). */
+export function hostFilesOf(files: Iterable<HostFile>, now: number): HostFiles {
+  const byPath = new Map<string, HostFile>();
+  for (const file of files) byPath.set(file.path, file);
+  return { get: (path) => byPath.get(path), now };
+}
