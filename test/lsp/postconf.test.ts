@@ -154,7 +154,7 @@ describe("release detection in the server", () => {
     }
   });
 
-  it("runs no program in an untrusted workspace", async () => {
+  it("runs no program in an untrusted workspace, and asks postconf once trust is granted", async () => {
     const postconf = fakePostconf("postconf-untrusted", "3.9.1");
     const session = await start({ trusted: false, postconfPath: postconf }, {});
     try {
@@ -165,6 +165,11 @@ describe("release detection in the server", () => {
       });
       expect(check).toMatchObject({ ok: false, message: expect.stringMatching(/untrusted/) });
       expect(fakeCalls().filter((call) => call.startsWith("postconf-untrusted"))).toEqual([]);
+      // Once the user trusts the workspace, postconf is asked.
+      await session.connection.sendNotification("postfix/workspaceTrust", { trusted: true });
+      for (let i = 0; i < 300 && session.releases.at(-1)?.origin !== "postconf"; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(session.releases.at(-1)).toMatchObject({ release: "3.9.1", origin: "postconf" });
     } finally {
       await session.stop();
     }
