@@ -196,4 +196,16 @@ describe.runIf(HAVE_POSTCONF)("checkConfiguration with the real postconf", () =>
     expect(check.dir.startsWith(join(tmpdir(), "postfix-lsp-check-"))).toBe(true);
     expect(existsSync(check.dir)).toBe(false);
   });
+
+  it("stops after a fatal error of postconf -n, which -M would only repeat", async () => {
+    const check = await checkConfiguration(DEFAULT_POSTCONF_PATH, {
+      main: "this line has no equals sign\n",
+      master: "",
+    });
+    if ("problem" in check) throw new Error(check.problem);
+    expect(check.stderr.match(/fatal:/g)).toHaveLength(1);
+    expect(check.stderr).toContain(
+      `${check.dir}/main.cf, line 1: missing '=' after attribute name`,
+    );
+  });
 });

@@ -159,6 +159,8 @@ export async function checkConfiguration(
       });
       if (!run.ok) return { problem: run.problem };
       stderr += run.stderr;
+      // -n reads master.cf too: after a fatal error, -M would only repeat it, a second later.
+      if (run.status !== 0) break;
     }
     return { stderr, dir };
   } finally {
