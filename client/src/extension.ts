@@ -39,8 +39,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
     synchronize: { configurationSection: "postfix" },
     outputChannel,
     traceOutputChannel: outputChannel,
-    // The server reads fewer files in a workspace the user has not trusted. A function,
-    // so that a restarted server learns the trust of that moment.
+    // The server reads fewer files and runs no program in a workspace the user has not
+    // trusted; the postconf it may run is the user's choice. A function, so that a
+    // restarted server learns the trust and the setting of that moment.
     initializationOptions: () => ({ trusted: workspace.isTrusted, postconfPath: postconfPath() }),
   };
   client = new LanguageClient("postfix", "Postfix Language Server", serverOptions, clientOptions);
@@ -103,8 +104,8 @@ async function chooseRelease(): Promise<void> {
   const lines = (await client?.sendRequest<string[]>("postfix/releaseLines")) ?? [];
   const picked = await window.showQuickPick(
     [
-      { label: "auto", description: "the Postfix installed on this host" },
-      ...lines.reverse().map((line) => ({ label: line, description: "" })),
+      { label: "auto", description: "the Postfix installed where the server runs" },
+      ...lines.reverse().map((line) => ({ label: line })),
     ],
     { placeHolder: "Postfix release to check against" },
   );
