@@ -33,7 +33,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     traceOutputChannel: outputChannel,
     // The server reads fewer files in a workspace the user has not trusted. A function,
     // so that a restarted server learns the trust of that moment.
-    initializationOptions: () => ({ trusted: workspace.isTrusted }),
+    // explainsRules: this client shows rule pages itself (postfix.explainRule).
+    initializationOptions: () => ({ trusted: workspace.isTrusted, explainsRules: true }),
   };
   client = new LanguageClient("postfix", "Postfix Language Server", serverOptions, clientOptions);
   context.subscriptions.push(
@@ -42,6 +43,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       await client?.restart();
     }),
     commands.registerCommand("postfix.lookUpParameter", lookUpParameter),
+    commands.registerCommand("postfix.explainRule", explainRule),
     workspace.onDidGrantWorkspaceTrust(
       () => void client?.sendNotification("postfix/workspaceTrust", { trusted: true }),
     ),
@@ -76,6 +78,17 @@ async function lookUpParameter(): Promise<void> {
   const markdown = await client.sendRequest<string>("postfix/parameterReference", {
     name: picked.label,
   });
+  await showMarkdown(markdown);
+}
+
+/** The code action "Explain rule <id>": the rule's page in the Markdown preview. */
+async function explainRule(id: unknown): Promise<void> {
+  if (!client || typeof id !== "string") return;
+  const markdown = await client.sendRequest<string | null>("postfix/rulePage", { id });
+  if (markdown) await showMarkdown(markdown);
+}
+
+async function showMarkdown(markdown: string): Promise<void> {
   const document = await workspace.openTextDocument({ language: "markdown", content: markdown });
   await commands.executeCommand("markdown.showPreview", document.uri);
 }

@@ -21,7 +21,7 @@ import {
   renderRuleList,
 } from "./cliReport";
 import { replaceFile } from "./files/replaceFile";
-import { PACKAGE_VERSION } from "./packageInfo";
+import { PACKAGE_VERSION } from "./service/data/packageInfo";
 import { pageOf } from "./service/rules/rulePage";
 import { RULES } from "./service/rules/ruleTable";
 import { excerpt } from "./service/text/excerpt";

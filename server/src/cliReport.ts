@@ -4,7 +4,7 @@
  */
 
 import { pathToFileURL } from "node:url";
-import { PACKAGE_VERSION, ruleDocsUrl } from "./packageInfo";
+import { PACKAGE_VERSION, ruleDocsUrl } from "./service/data/packageInfo";
 import { pageOf } from "./service/rules/rulePage";
 import { RULES, getRule } from "./service/rules/ruleTable";
 

@@ -1,4 +1,4 @@
-import packageJson from "../../package.json";
+import packageJson from "../../../../package.json";
 
 const manifest: { version: string; repository?: unknown } = packageJson;
 
@@ -15,7 +15,8 @@ export function ruleDocsUrl(id: string): string | undefined {
   return url && `${url}/blob/HEAD/docs/rules/${encodeURIComponent(id)}.md`;
 }
 
-function repositoryUrl(value: unknown): string | undefined {
+/** The https URL of a GitHub repository as package.json names it, else undefined. */
+export function repositoryUrl(value: unknown): string | undefined {
   const raw = typeof value === "string" ? value : (value as { url?: unknown } | undefined)?.url;
   if (typeof raw !== "string") return undefined;
   const match = /^(?:git\+)?(https:\/\/github\.com\/[\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/.exec(raw);
