@@ -189,6 +189,7 @@ export function renderRuleList(format: OutputFormat): string {
     severity: rule.severity,
     pitfalls: rule.pitfalls ?? [],
     fixable: fixableOf(rule.id),
+    safeFix: rule.safeFix === true,
     description: rule.description,
   }));
   if (format === "json") return JSON.stringify({ rules: rows }, null, 2) + "\n";
@@ -196,7 +197,7 @@ export function renderRuleList(format: OutputFormat): string {
   return rows
     .map(
       (row) =>
-        `${row.id.padEnd(width)}  ${row.severity.padEnd(7)}  ${row.fixable ? "fix" : "   "}  ${row.pitfalls.join(",")}`.trimEnd() +
+        `${row.id.padEnd(width)}  ${row.severity.padEnd(7)}  ${row.safeFix ? "safe" : row.fixable ? "fix " : "    "}  ${row.pitfalls.join(",")}`.trimEnd() +
         "\n",
     )
     .join("");

@@ -45,7 +45,7 @@ describe("--list-rules and --explain", () => {
     const text = run(["--list-rules"]);
     expect(text.status).toBe(0);
     expect(text.stdout.trim().split("\n")).toHaveLength(RULES.length);
-    expect(text.stdout).toMatch(/^comment-after-value +error +fix +P01,P03$/m);
+    expect(text.stdout).toMatch(/^comment-after-value +error +safe +P01,P03$/m);
     const json = run(["--list-rules", "--format", "json"]);
     const listed = JSON.parse(json.stdout).rules as { id: string; fixable: boolean }[];
     expect(listed.map((rule) => rule.id)).toEqual(RULES.map((rule) => rule.id));
