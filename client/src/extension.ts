@@ -41,8 +41,13 @@ export async function activate(context: ExtensionContext): Promise<void> {
     traceOutputChannel: outputChannel,
     // The server reads fewer files and runs no program in a workspace the user has not
     // trusted; the postconf it may run is the user's choice. A function, so that a
-    // restarted server learns the trust and the setting of that moment.
-    initializationOptions: () => ({ trusted: workspace.isTrusted, postconfPath: postconfPath() }),
+    // restarted server learns the trust and the setting of that moment. explainsRules:
+    // this client shows rule pages itself (postfix.explainRule).
+    initializationOptions: () => ({
+      trusted: workspace.isTrusted,
+      postconfPath: postconfPath(),
+      explainsRules: true,
+    }),
   };
   client = new LanguageClient("postfix", "Postfix Language Server", serverOptions, clientOptions);
   context.subscriptions.push(
@@ -53,6 +58,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand("postfix.lookUpParameter", lookUpParameter),
     commands.registerCommand("postfix.chooseRelease", chooseRelease),
     commands.registerCommand("postfix.checkWithPostconf", checkWithPostconf),
+    commands.registerCommand("postfix.explainRule", explainRule),
     workspace.onDidGrantWorkspaceTrust(
       () => void client?.sendNotification("postfix/workspaceTrust", { trusted: true }),
     ),
@@ -155,6 +161,17 @@ async function lookUpParameter(): Promise<void> {
   const markdown = await client.sendRequest<string>("postfix/parameterReference", {
     name: picked.label,
   });
+  await showMarkdown(markdown);
+}
+
+/** The code action "Explain rule <id>": the rule's page in the Markdown preview. */
+async function explainRule(id: unknown): Promise<void> {
+  if (!client || typeof id !== "string") return;
+  const markdown = await client.sendRequest<string | null>("postfix/rulePage", { id });
+  if (markdown) await showMarkdown(markdown);
+}
+
+async function showMarkdown(markdown: string): Promise<void> {
   const document = await workspace.openTextDocument({ language: "markdown", content: markdown });
   await commands.executeCommand("markdown.showPreview", document.uri);
 }

@@ -1,6 +1,8 @@
 import {
   type CompletionItem,
   type Connection,
+  type ExecuteCommandParams,
+  ShowDocumentRequest,
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
@@ -17,12 +19,16 @@ import {
   parseConfig,
   updateConfig,
 } from "./service/parser/document";
+import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SafeFileCache, decodeText, diskPathOfUri, isRegularFile } from "./files/safeRead";
 import { pathToFileURL } from "node:url";
 import { findDocumentLinks } from "./service/links";
 import { getInlayHints } from "./service/inlayHints";
-import { doCodeActions } from "./service/codeActions";
+import { EXPLAIN_RULE_COMMAND, doCodeActions } from "./service/codeActions";
+import { pageOf } from "./service/rules/rulePage";
+import { getRule } from "./service/rules/ruleTable";
+import { excerpt } from "./service/text/excerpt";
 import { doComplete, resolveCompletion } from "./service/completion";
 import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
@@ -89,6 +95,18 @@ interface PostconfCheckResult {
 
 const failed = (message: string): PostconfCheckResult => ({ ok: false, message });
 const neverAborted = new AbortController().signal;
+/** `{ id }` → the rule's page as Markdown, or null for an unknown id. */
+const RULE_PAGE_REQUEST = "postfix/rulePage";
+
+/**
+ * The file URI of a rule's bundled page (docs/rules/<id>.md beside dist/), for a
+ * known rule id only: the id never becomes a path otherwise.
+ */
+function bundledRulePage(id: string): string | undefined {
+  if (!getRule(id)) return undefined;
+  const page = join(__dirname, "..", "docs", "rules", `${id}.md`);
+  return existsSync(page) ? pathToFileURL(page).href : undefined;
+}
 
 export function startServer(connection: Connection): void {
   const documents = new Map<string, OpenDocument>();
@@ -443,9 +461,14 @@ export function startServer(connection: Connection): void {
         ) === true;
       // Clients without workspace/configuration (some Neovim setups) pass settings here.
       if (params.initializationOptions) applySettings(params.initializationOptions);
-      const { trusted, postconfPath: chosenPostconf } = (params.initializationOptions ?? {}) as {
+      const {
+        trusted,
+        postconfPath: chosenPostconf,
+        explainsRules,
+      } = (params.initializationOptions ?? {}) as {
         trusted?: unknown;
         postconfPath?: unknown;
+        explainsRules?: unknown;
       };
       setTrust(typeof trusted === "boolean" ? trusted : true);
       if (typeof chosenPostconf === "string" && chosenPostconf.length > 0)
@@ -466,6 +489,11 @@ export function startServer(connection: Connection): void {
             resolveProvider: true,
           },
           codeActionProvider: { codeActionKinds: ["quickfix"] },
+          // The VS Code client shows rule pages itself, in the Markdown preview; for
+          // other clients the server opens the bundled page (window/showDocument).
+          ...(explainsRules === true
+            ? {}
+            : { executeCommandProvider: { commands: [EXPLAIN_RULE_COMMAND] } }),
           documentSymbolProvider: { label: "Postfix" },
           workspaceSymbolProvider: true,
           foldingRangeProvider: true,
@@ -546,6 +574,23 @@ export function startServer(connection: Connection): void {
       (item: CompletionItem) => item,
       (item: CompletionItem) => resolveCompletion(item, settings.version),
     ),
+  );
+
+  connection.onRequest(
+    RULE_PAGE_REQUEST,
+    guard("rulePage", null, (params: { id?: unknown } | undefined) =>
+      typeof params?.id === "string" ? (pageOf(params.id) ?? null) : null,
+    ),
+  );
+
+  connection.onExecuteCommand(
+    guard("executeCommand", undefined, async (params: ExecuteCommandParams) => {
+      const id = params.arguments?.[0];
+      if (params.command !== EXPLAIN_RULE_COMMAND || typeof id !== "string") return;
+      const page = bundledRulePage(id);
+      if (page) await connection.sendRequest(ShowDocumentRequest.type, { uri: page });
+      else connection.window.showWarningMessage(`postfix-lsp has no rule page for ${excerpt(id)}.`);
+    }),
   );
 
   connection.onCodeAction(

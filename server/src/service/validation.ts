@@ -2,6 +2,7 @@ import type { Diagnostic } from "vscode-languageserver-types";
 import { DiagnosticSeverity } from "vscode-languageserver-types";
 import type { HostFileRequest, HostFiles } from "./hostFiles";
 import type { PositionMapper } from "./languageTypes";
+import { ruleDocsUrl } from "./data/packageInfo";
 import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
 import { type ParsedConfig, isEntry } from "./parser/document";
 import { type RuleContext, createRuleContext, ruleContextSteps } from "./rules/context";
@@ -162,6 +163,8 @@ export function* validationSteps(
       source: DIAGNOSTIC_SOURCE,
       message: finding.message,
     };
+    const href = ruleDocsUrl(finding.rule);
+    if (href) diagnostic.codeDescription = { href };
     if (finding.fix) diagnostic.data = { fix: finding.fix } satisfies DiagnosticData;
     diagnostics.push(diagnostic);
     if (diagnostics.length >= (settings.maxProblems ?? 1000)) break;

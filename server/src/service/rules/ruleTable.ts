@@ -51,11 +51,13 @@ const rules = [
   },
   {
     id: "duplicate-parameter",
+    safeFix: true,
     severity: "warning",
     description: "A parameter is set again later in main.cf; the later value wins.",
   },
   {
     id: "comment-after-value",
+    safeFix: true,
     severity: "error",
     description: "A '#' after other text is not a comment; it becomes part of the value.",
     pitfalls: ["P01", "P03"],
@@ -77,6 +79,7 @@ const rules = [
   },
   {
     id: "option-spaced-equals",
+    safeFix: true,
     severity: "error",
     description: "'-o name = value' with spaces: the service receives '-o name' and fails.",
     pitfalls: ["P02"],
@@ -111,6 +114,7 @@ const rules = [
   },
   {
     id: "deprecated-parameter",
+    safeFix: true,
     severity: "warning",
     description: "A parameter postconf warns about as deprecated in the configured release.",
     pitfalls: ["P10", "P13", "P14", "P15"],
