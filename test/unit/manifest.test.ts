@@ -94,7 +94,7 @@ describe("package.json contributions", () => {
     ]);
     const client = readFileSync(join(ROOT, "client/src/extension.ts"), "utf8");
     expect(client).toContain(
-      "initializationOptions: () => ({ trusted: workspace.isTrusted, postconfPath: postconfPath() })",
+      "initializationOptions: () => ({\n      trusted: workspace.isTrusted,\n      postconfPath: postconfPath(),",
     );
     expect(client).toMatch(
       /onDidGrantWorkspaceTrust\(\s*\(\) => void client\?\.sendNotification\("postfix\/workspaceTrust", \{ trusted: true \}\)/,
@@ -127,6 +127,12 @@ describe("package.json contributions", () => {
       expect(JSON.parse(readFileSync(file, "utf8")).scopeName).toBe(grammar.scopeName);
       expect(contributes.languages.map((l: { id: string }) => l.id)).toContain(grammar.language);
     }
+  });
+
+  it("keeps commands that need an argument out of the command palette", () => {
+    expect(contributes.menus.commandPalette).toEqual([
+      { command: "postfix.explainRule", when: "false" },
+    ]);
   });
 
   it("registers every contributed command in the client, and no other", () => {
