@@ -23,7 +23,7 @@ export default defineRule({
       { main: "tls_config_file = openssl.cnf\n", fixed: { main: "tls_config_file = default\n" } },
     ],
     silent: [{ main: "tls_config_file = default\n" }, { main: "tls_config_file = none\n" }],
-    fix: "Writes a keyword in lower case as it is, and changes anything else to default, which is what Postfix uses when the parameter is not set. A relative path is then no longer loaded: if you meant that file, write its absolute path instead.",
+    fix: "Lower-cases a keyword written with capitals (NONE becomes none) and changes anything else to default, which is what Postfix uses when the parameter is not set. A relative path is then no longer loaded: if you meant that file, write its absolute path instead.",
   },
   *check(context) {
     for (const { p, value } of configFiles(context)) {
