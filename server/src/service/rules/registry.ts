@@ -5,5 +5,6 @@
 
 import type { Rule } from "./rule";
 import { startupRules } from "./startup";
+import { tlsValuesRules } from "./tls-values";
 
-export const RULE_MODULES: readonly Rule[] = [...startupRules];
+export const RULE_MODULES: readonly Rule[] = [...tlsValuesRules, ...startupRules];
