@@ -4,11 +4,11 @@ import { applyFixTo, diagnoseFile } from "../support/diagnose";
 import { checkFirstSentences } from "../support/messages";
 import { describe, expect, it } from "vitest";
 import type { ConfigKind } from "../../server/src/service/parser/document";
-import { tlsServerRuleDefinitions } from "../../server/src/service/rules/tlsServerRules";
+import { tlsServerRules } from "../../server/src/service/rules/tls-server";
 import type { ValidationSettings } from "../../server/src/service/validation";
 
 /** The ids of this module's rules; other modules' findings are left out of the comparisons. */
-const OURS = new Set<string>(tlsServerRuleDefinitions.map((rule) => rule.id));
+const OURS = new Set<string>(tlsServerRules.map((rule) => rule.meta.id));
 
 const diagnose = (
   kind: ConfigKind,
@@ -614,5 +614,5 @@ describe("shipped configurations", () => {
 });
 
 describe("messages", () => {
-  checkFirstSentences(tlsServerRuleDefinitions.map((rule) => rule.id));
+  checkFirstSentences(tlsServerRules.map((rule) => rule.meta.id));
 });

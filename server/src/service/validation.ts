@@ -8,7 +8,6 @@ import { type RuleContext, createRuleContext, ruleContextSteps } from "./rules/c
 import type { Finding, Fix } from "./rules/findings";
 import { checkParameters, masterMissingFinding } from "./rules/parameterRules";
 import { checkTlsClient } from "./rules/tlsClientRules";
-import { checkTlsServer } from "./rules/tlsServerRules";
 import { checkTlsValues } from "./rules/tlsValuesRules";
 import { RULE_MODULES } from "./rules/registry";
 import { type RuleSeverity, getRule } from "./rules/ruleTable";
@@ -196,7 +195,6 @@ export function hostFileRequests(
 export const TOPIC_CHECKS: ((context: RuleContext) => Finding[])[] = [
   checkParameters,
   checkTlsValues,
-  checkTlsServer,
   checkTlsClient,
 ];
 

@@ -5,5 +5,6 @@
 
 import type { Rule } from "./rule";
 import { startupRules } from "./startup";
+import { tlsServerRules } from "./tls-server";
 
-export const RULE_MODULES: readonly Rule[] = [...startupRules];
+export const RULE_MODULES: readonly Rule[] = [...tlsServerRules, ...startupRules];

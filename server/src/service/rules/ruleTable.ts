@@ -6,7 +6,6 @@
 import type { RuleDefinition, RuleSeverity } from "./ruleDefinition";
 import { RULE_MODULES } from "./registry";
 import { tlsClientRuleDefinitions } from "./tlsClientRules";
-import { tlsServerRuleDefinitions } from "./tlsServerRules";
 import { tlsValuesRuleDefinitions } from "./tlsValuesRules";
 
 export type { RuleDefinition, RuleSeverity };
@@ -153,7 +152,6 @@ const rules = [
     description: "A number outside the bounds the daemons enforce.",
   },
   ...tlsValuesRuleDefinitions,
-  ...tlsServerRuleDefinitions,
   ...tlsClientRuleDefinitions,
 ] as const satisfies readonly RuleDefinition[];
 
