@@ -26,13 +26,13 @@ export default defineRule({
   docs: {
     why: "For an inet service the first master.cf field is the address to listen on: a port (name or number), optionally preceded by a host or an address in brackets. master(8) parses it when it starts and stops with a fatal error when it cannot, so Postfix does not run. Common slips are an unclosed `[`, a trailing `:` without port, and ports such as `25x`.",
     fires: [
-      { main: "", master: "[192.0.2.1:25 inet n - y - - smtpd\n" },
-      { note: "A port that starts with a digit.", main: "", master: "25x inet n - y - - smtpd\n" },
-      { note: "A host without a port.", main: "", master: "[192.0.2.1] inet n - y - - smtpd\n" },
+      { master: "[192.0.2.1:25 inet n - y - - smtpd\n" },
+      { note: "A port that starts with a digit.", master: "25x inet n - y - - smtpd\n" },
+      { note: "A host without a port.", master: "[192.0.2.1] inet n - y - - smtpd\n" },
     ],
     silent: [
-      { main: "", master: "127.0.0.1:10025 inet n - n - - smtpd\n" },
-      { main: "", master: "[::1]:smtp inet n - y - - smtpd\n" },
+      { master: "127.0.0.1:10025 inet n - n - - smtpd\n" },
+      { master: "[::1]:smtp inet n - y - - smtpd\n" },
     ],
   },
   *check(context) {

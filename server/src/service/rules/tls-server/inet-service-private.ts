@@ -14,13 +14,12 @@ export default defineRule({
     fires: [
       {
         note: "The default is private; the fix writes n.",
-        main: "",
         master: "smtp inet - - y - - smtpd\ntlsmgr unix - - y 1000? 1 tlsmgr\n",
         fixed: { master: "smtp inet n - y - - smtpd\ntlsmgr unix - - y 1000? 1 tlsmgr\n" },
       },
-      { main: "", master: "smtp inet y - y - - smtpd\n" },
+      { master: "smtp inet y - y - - smtpd\n" },
     ],
-    silent: [{ main: "", master: "smtp inet n - y - - smtpd\nrelay unix - - y - - smtp\n" }],
+    silent: [{ master: "smtp inet n - y - - smtpd\nrelay unix - - y - - smtp\n" }],
     fix: "Changes the private field to `n`. That is the only value master(8) accepts for an inet service, so the fix cannot make anything less restricted than Postfix would run it; limit who may connect with the listen address or restrictions instead.",
   },
   *check(context) {

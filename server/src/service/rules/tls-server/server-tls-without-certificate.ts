@@ -27,7 +27,6 @@ export default defineRule({
       { note: "TLS is on, no certificate anywhere.", main: "smtpd_tls_security_level = may\n" },
       {
         note: "Wrapper mode on the submissions service.",
-        main: "",
         master:
           "smtps inet n - y - - smtpd -o smtpd_tls_wrappermode=yes\ntlsmgr unix - - y 1000? 1 tlsmgr\n",
       },

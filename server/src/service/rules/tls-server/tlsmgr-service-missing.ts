@@ -41,7 +41,7 @@ export default defineRule({
         main: "smtpd_tls_security_level = may\nsmtpd_tls_chain_files = /etc/postfix/key-and-chain.pem\n",
         master: "smtp inet n - y - - smtpd\ntlsmgr unix - - y 1000? 1 tlsmgr\n",
       },
-      { note: "TLS is off.", main: "", master: "smtp inet n - y - - smtpd\n" },
+      { note: "TLS is off.", master: "smtp inet n - y - - smtpd\n" },
     ],
     fix: "Uncomments the commented-out tlsmgr line when master.cf has one; otherwise adds a tlsmgr line after the service it is reported on, with that service's chroot setting. Adding tlsmgr is safe: it only keeps caches for the TLS programs.",
   },

@@ -55,7 +55,6 @@ export default defineRule({
       },
       {
         note: "postscreen without TLS needs no tlsproxy.",
-        main: "",
         master:
           "smtp inet n - y - 1 postscreen\nsmtpd pass - - y - - smtpd\ntlsmgr unix - - y 1000? 1 tlsmgr\n",
       },
