@@ -20,7 +20,7 @@ export default defineRule({
       { master: "smtp inet y - y - - smtpd\n" },
     ],
     silent: [{ master: "smtp inet n - y - - smtpd\nrelay unix - - y - - smtp\n" }],
-    fix: "Changes the private field to `n`. That is the only value master(8) accepts for an inet service, so the fix cannot make anything less restricted than Postfix would run it; limit who may connect with the listen address or restrictions instead.",
+    fix: "Changes the private field to `n`, the only value master(8) accepts for an inet service. Postfix then starts and the service listens on its address; if it must not be reachable from the network, bind it to a loopback address (127.0.0.1:port) or remove the entry instead.",
   },
   *check(context) {
     for (const service of context.services) {

@@ -14,7 +14,7 @@ export default defineRule({
     files: ["main"],
   },
   docs: {
-    why: "A certificate alone does not turn on TLS: smtpd offers STARTTLS only when its security level is `may` or higher, and the level is empty by default. A main.cf with a certificate but no level usually means TLS was meant to be on, while the server sends all mail in plaintext and does not announce STARTTLS.",
+    why: "A certificate alone does not turn on TLS: smtpd offers STARTTLS only when its security level is `may` or higher, and the level is empty by default. A main.cf with a certificate but no level usually means TLS was meant to be on, while the server does not announce STARTTLS and receives all mail in plaintext.",
     fires: [
       {
         note: "The fix turns on opportunistic TLS.",

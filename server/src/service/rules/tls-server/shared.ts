@@ -229,7 +229,7 @@ function optionOf(context: RuleContext, setting: ParameterSetting): MasterOption
 // ---------------------------------------------------------------------------
 // inet service names (util/host_port.c with an empty default host)
 
-export type HostPort = { host: string; port: string; hostGiven: boolean } | { error: string };
+type HostPort = { host: string; port: string; hostGiven: boolean } | { error: string };
 
 export function hostPort(name: string): HostPort {
   let host: string;
@@ -436,7 +436,7 @@ export function onField(field: Span, message: string, fix?: Fix): RuleFinding {
 // Edits
 
 /** Inserts a line after the logical line that ends at `end`. */
-export function insertLineAfter(text: string, end: number, line: string): FixEdit {
+function insertLineAfter(text: string, end: number, line: string): FixEdit {
   const newline = text.indexOf("\n", end);
   if (newline < 0) return { start: text.length, end: text.length, newText: newlineOf(text) + line };
   return { start: newline + 1, end: newline + 1, newText: line + newlineOf(text) };
