@@ -250,6 +250,21 @@ describe("server levels (P32, P11, P16)", () => {
     expect(both(MAY)).toEqual([]);
   });
 
+  it("reports every client-only level on the server: dane levels stop it, the others become encrypt", () => {
+    for (const level of ["fingerprint", "verify", "secure"])
+      expect(both(`smtpd_tls_security_level = ${level}\n${CERT}`), level).toEqual([
+        "main:client-level-on-server",
+      ]);
+    for (const level of ["dane", "dane-only"])
+      expect(both(`smtpd_tls_security_level = ${level}\n${CERT}`), level).toEqual([
+        "main:dane-level-on-server",
+      ]);
+    for (const level of ["none", "may", "encrypt"])
+      expect(both(`smtpd_tls_security_level = ${level}\n${CERT}`), level).not.toContain(
+        expect.stringMatching(/level-on-server/),
+      );
+  });
+
   it("ignores the level in wrapper mode", () => {
     const master =
       SMTP +
