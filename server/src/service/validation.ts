@@ -9,7 +9,6 @@ import { type RuleContext, createRuleContext, ruleContextSteps } from "./rules/c
 import type { Finding, Fix } from "./rules/findings";
 import { checkParameters, masterMissingFinding } from "./rules/parameterRules";
 import { checkTlsClient } from "./rules/tlsClientRules";
-import { checkTlsServer } from "./rules/tlsServerRules";
 import { RULE_MODULES } from "./rules/registry";
 import { type RuleSeverity, getRule } from "./rules/ruleTable";
 import { checkMainSyntax, checkMasterSyntax } from "./rules/syntaxRules";
@@ -197,7 +196,6 @@ export function hostFileRequests(
 /** Topic files whose rules are not yet one module each; they move to rules/<family>/. */
 export const TOPIC_CHECKS: ((context: RuleContext) => Finding[])[] = [
   checkParameters,
-  checkTlsServer,
   checkTlsClient,
 ];
 

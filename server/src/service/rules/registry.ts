@@ -5,6 +5,11 @@
 
 import type { Rule } from "./rule";
 import { startupRules } from "./startup";
+import { tlsServerRules } from "./tls-server";
 import { tlsValuesRules } from "./tls-values";
 
-export const RULE_MODULES: readonly Rule[] = [...tlsValuesRules, ...startupRules];
+export const RULE_MODULES: readonly Rule[] = [
+  ...tlsValuesRules,
+  ...tlsServerRules,
+  ...startupRules,
+];

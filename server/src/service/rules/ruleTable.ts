@@ -6,7 +6,6 @@
 import type { RuleDefinition, RuleSeverity } from "./ruleDefinition";
 import { RULE_MODULES } from "./registry";
 import { tlsClientRuleDefinitions } from "./tlsClientRules";
-import { tlsServerRuleDefinitions } from "./tlsServerRules";
 
 export type { RuleDefinition, RuleSeverity };
 
@@ -155,7 +154,6 @@ const rules = [
     severity: "error",
     description: "A number outside the bounds the daemons enforce.",
   },
-  ...tlsServerRuleDefinitions,
   ...tlsClientRuleDefinitions,
 ] as const satisfies readonly RuleDefinition[];
 
