@@ -7,7 +7,6 @@ import { type ParsedConfig, isEntry } from "./parser/document";
 import { type RuleContext, createRuleContext, ruleContextSteps } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
 import { checkParameters, masterMissingFinding } from "./rules/parameterRules";
-import { checkTlsClient } from "./rules/tlsClientRules";
 import { checkTlsServer } from "./rules/tlsServerRules";
 import { checkTlsValues } from "./rules/tlsValuesRules";
 import { RULE_MODULES } from "./rules/registry";
@@ -197,7 +196,6 @@ export const TOPIC_CHECKS: ((context: RuleContext) => Finding[])[] = [
   checkParameters,
   checkTlsValues,
   checkTlsServer,
-  checkTlsClient,
 ];
 
 const SUPPRESSION_MARK = "postfix-lint:";

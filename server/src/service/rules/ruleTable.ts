@@ -5,7 +5,6 @@
 
 import type { RuleDefinition, RuleSeverity } from "./ruleDefinition";
 import { RULE_MODULES } from "./registry";
-import { tlsClientRuleDefinitions } from "./tlsClientRules";
 import { tlsServerRuleDefinitions } from "./tlsServerRules";
 import { tlsValuesRuleDefinitions } from "./tlsValuesRules";
 
@@ -154,7 +153,6 @@ const rules = [
   },
   ...tlsValuesRuleDefinitions,
   ...tlsServerRuleDefinitions,
-  ...tlsClientRuleDefinitions,
 ] as const satisfies readonly RuleDefinition[];
 
 /** A rule id: kebab-case, unique; checked by test/unit/rule-modules.test.ts. */

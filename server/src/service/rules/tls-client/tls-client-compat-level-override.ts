@@ -28,7 +28,7 @@ export default defineRule({
     since: "3.11",
   },
   docs: {
-    why: `The legacy switches \`smtp_enforce_tls\` and \`smtp_use_tls\` only count while \`smtp_tls_security_level\` is empty. Up to 3.10 its default is empty, so the switches decide. From 3.11 on, with \`compatibility_level\` 3.11 or later, the default becomes ${levelMeaning("may")}, and the switches are ignored without a warning. Raising compatibility_level then silently turns mandatory TLS into opportunistic TLS (or turns TLS on where \`smtp_use_tls = no\` turned it off).`,
+    why: `The legacy switches \`smtp_enforce_tls\` and \`smtp_use_tls\` only count while \`smtp_tls_security_level\` is empty. Up to 3.10 its default is empty, so the switches decide. From 3.11 on, with \`compatibility_level\` 3.11 or later, the default becomes ${levelMeaning("may")}, and the switches are ignored; nothing warns that they no longer decide. Raising compatibility_level then silently turns mandatory TLS into opportunistic TLS (or turns TLS on where \`smtp_use_tls = no\` turned it off).`,
     fires: [
       {
         note: "Raising compatibility_level changes the default level under the legacy switch.",

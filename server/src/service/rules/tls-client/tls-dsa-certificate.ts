@@ -21,7 +21,7 @@ export default defineRule({
     files: ["main", "master"],
   },
   docs: {
-    why: "DSA keys are limited in size and cannot be used with TLS 1.3, and most peers no longer negotiate DSA-signed cipher suites. From Postfix 3.8 on the default cipher lists leave those suites (aDSS) out, so a DSA certificate is not used at all unless the lists are changed. It is better replaced with an RSA or ECDSA certificate, on the client side as on the server side.",
+    why: "TLS 1.3 has no place for DSA keys, and most peers no longer negotiate DSA-signed cipher suites. From Postfix 3.8 on the default cipher lists leave those suites (aDSS) out, so a DSA certificate is not used at all unless the lists are changed. It is better replaced with an RSA or ECDSA certificate, on the client side as on the server side.",
     fires: [
       {
         note: "A DSA certificate for the SMTP server.",
