@@ -237,6 +237,33 @@ export class Clients {
 /** The clients of a configuration, found once and shared by the family's rules. */
 export const clientsOf = perContext((context) => new Clients(context));
 
+/** The clients that turn on `<prefix>_<suffix>` (a yes/no switch) with a setting of their own. */
+export function* clientsWithSwitch(
+  clients: Clients,
+  suffix: string,
+): Generator<{ scope: Scope; name: string; source: SettingSource }> {
+  for (const scope of clients.scopes) {
+    const name = `${scope.prefix}_${suffix}`;
+    const source = clients.source(scope, name);
+    if (source && clients.known(name) && isYes(source.setting.value.text))
+      yield { scope, name, source };
+  }
+}
+
+/**
+ * The clients whose level is one of `levels` because a setting says so (not by
+ * default), each with that setting.
+ */
+export function* clientsAtLevel(
+  clients: Clients,
+  levels: readonly string[],
+): Generator<{ scope: Scope; level: string; source: SettingSource }> {
+  for (const scope of clients.scopes) {
+    const { value, source } = clients.level(scope);
+    if (levels.includes(value) && source) yield { scope, level: value, source };
+  }
+}
+
 const TRANSPORT_PARAMETERS = [
   "default_transport",
   "relay_transport",
@@ -299,10 +326,13 @@ export function enabledProtocols(value: string): { enabled: number[]; gap: boole
 // ---------------------------------------------------------------------------
 // Reporting: one finding per causing setting, naming every client it affects.
 
+/** A message, given the phrase that names the affected clients ("the smtp transport"). */
+type Message = (where: string) => string;
+
 interface Pending {
   finding: RuleFinding;
   scopes: Scope[];
-  message: (where: string) => string;
+  message: Message;
 }
 
 /**
@@ -312,11 +342,21 @@ interface Pending {
 export class Report {
   private readonly pending = new Map<string, Pending>();
 
-  add(
+  /** A finding on the whole setting (`name = value`, or the `-o` option's setting). */
+  onSetting(source: SettingSource, scopes: Scope[], message: Message, fix?: Fix): void {
+    this.add(source, settingSpan(source.setting), scopes, message, fix);
+  }
+
+  /** A finding on the setting's value only. */
+  onValue(source: SettingSource, scopes: Scope[], message: Message, fix?: Fix): void {
+    this.add(source, source.setting.value, scopes, message, fix);
+  }
+
+  private add(
     source: SettingSource,
     span: Span,
     scopes: Scope[],
-    message: (where: string) => string,
+    message: Message,
     fix?: Fix,
   ): void {
     const key = `${source.file}:${span.start}`;

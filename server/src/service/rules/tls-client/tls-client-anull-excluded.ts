@@ -64,9 +64,8 @@ export default defineRule({
           if (using.length === 0 || !using.every(verifying)) continue;
           const name = source.setting.name.text;
           const edit = removeAnull(context, source);
-          report.add(
+          report.onValue(
             source,
-            source.setting.value,
             scopes,
             (where) =>
               `aNULL in ${name} adds nothing: the level already leaves out anonymous ciphers. ` +

@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { PREFIXES, Report, clientsOf, joinWords, settingSpan, verb } from "./shared";
+import { PREFIXES, Report, clientsOf, joinWords, verb } from "./shared";
 
 export default defineRule({
   meta: {
@@ -45,9 +45,8 @@ export default defineRule({
           if (!levels.every((level) => ["none", "may", "encrypt"].includes(level))) continue;
           if (!levels.some((level) => level !== "none")) continue;
           const name = source.setting.name.text;
-          report.add(
+          report.onSetting(
             source,
-            settingSpan(source.setting),
             scopes,
             (where) =>
               `${name} does not change how ${where} ${verb(where, "delivers")}. At level ` +

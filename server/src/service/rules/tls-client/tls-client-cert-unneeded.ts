@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { Report, clientsOf, settingSpan } from "./shared";
+import { Report, clientsOf } from "./shared";
 
 export default defineRule({
   meta: {
@@ -35,9 +35,8 @@ export default defineRule({
       const name = `${scope.prefix}_${suffix}`;
       const source = clients.source(scope, name);
       if (!source || !clients.known(name) || !source.setting.value.text.trim()) continue;
-      report.add(
+      report.onSetting(
         source,
-        settingSpan(source.setting),
         [scope],
         (where) =>
           `${name} gives ${where} a client certificate that Internet servers practically never ask for. ` +

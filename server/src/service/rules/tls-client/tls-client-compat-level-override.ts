@@ -10,7 +10,6 @@ import {
   levelEffect,
   levelMeaning,
   norm,
-  settingSpan,
   written,
 } from "./shared";
 
@@ -87,9 +86,8 @@ export default defineRule({
             edits: [edit],
           }
         : undefined;
-      report.add(
+      report.onSetting(
         cause,
-        settingSpan(cause.setting),
         [scope],
         (where) =>
           `${written(cause)} is overridden by the ${LEVEL_NAME} default of compatibility_level ${compat}. ` +

@@ -44,9 +44,8 @@ export default defineRule({
         if (!parsed || parsed.gap || parsed.enabled.length === 0 || parsed.enabled[0] <= TLSV1)
           continue;
         const name = source.setting.name.text;
-        report.add(
+        report.onValue(
           source,
-          source.setting.value,
           dane,
           (where) =>
             `${name} = ${value} rules out TLSv1 for every DANE destination of ${where}. A few DANE-protected ` +

@@ -3,12 +3,12 @@ import type { Fix } from "../findings";
 import { defineRule } from "../rule";
 import {
   Report,
+  clientsAtLevel,
   clientsOf,
   isYes,
   joinWords,
   norm,
   setValueFix,
-  settingSpan,
   verb,
   words,
 } from "./shared";
@@ -56,19 +56,15 @@ export default defineRule({
   *check(context) {
     const clients = clientsOf(context);
     const report = new Report();
-    for (const scope of clients.scopes) {
-      const level = clients.level(scope);
-      if (!["dane", "dane-only"].includes(level.value) || !level.source) continue;
+    for (const { scope, level, source } of clientsAtLevel(clients, ["dane", "dane-only"])) {
       const p = scope.prefix;
-      const source = level.source;
       const unix = clients.unixOnlyDestinations(scope);
       if (unix) {
-        report.add(
+        report.onSetting(
           source,
-          settingSpan(source.setting),
           [scope],
           (where) =>
-            `Level ${level.value} cannot work for ${where}, which ${verb(where, "delivers")} only over UNIX-domain sockets. ` +
+            `Level ${level} cannot work for ${where}, which ${verb(where, "delivers")} only over UNIX-domain sockets. ` +
             `Its destinations are ` +
             `${joinWords(unix)}: DANE is invalid for UNIX-domain sockets, and every delivery is deferred. Use none or encrypt for this transport.`,
         );
@@ -89,19 +85,18 @@ export default defineRule({
       if (ignoreMx) reasons.push("ignore_mx_lookup_error = yes");
       if (reasons.length === 0) continue;
       const outcome =
-        level.value === "dane"
+        level === "dane"
           ? "Postfix logs a warning and falls back to opportunistic TLS (may), so TLSA records are never checked"
           : "every delivery is deferred";
       let fix: Fix | undefined;
       if (dnsWrong && !lookupWrong && !ignoreMx && clients.known(dnsName)) {
         fix = setValueFix(clients, source, scope, dnsName, "dnssec");
       }
-      report.add(
+      report.onSetting(
         source,
-        settingSpan(source.setting),
         [scope],
         (where) =>
-          `Level ${level.value} needs DNSSEC-validated lookups, which ${where} ${verb(where, "does")} not make. ` +
+          `Level ${level} needs DNSSEC-validated lookups, which ${where} ${verb(where, "does")} not make. ` +
           `For ${where} ${joinWords(reasons)}: ${outcome}. Set ${dnsName} = dnssec (and use a local DNSSEC-validating resolver).`,
         fix,
       );

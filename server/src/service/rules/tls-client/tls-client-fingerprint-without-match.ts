@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { Report, clientsOf, levelMeaning, settingSpan } from "./shared";
+import { Report, clientsAtLevel, clientsOf, levelMeaning } from "./shared";
 
 export default defineRule({
   meta: {
@@ -28,16 +28,12 @@ export default defineRule({
   *check(context) {
     const clients = clientsOf(context);
     const report = new Report();
-    for (const scope of clients.scopes) {
-      const level = clients.level(scope);
-      if (level.value !== "fingerprint" || !level.source) continue;
+    for (const { scope, source } of clientsAtLevel(clients, ["fingerprint"])) {
       if (clients.hasPolicyTable(scope)) continue;
       const matchName = `${scope.prefix}_tls_fingerprint_cert_match`;
       if (clients.value(scope, matchName).trim()) continue;
-      const source = level.source;
-      report.add(
+      report.onSetting(
         source,
-        settingSpan(source.setting),
         [scope],
         (where) =>
           `Level fingerprint has no fingerprints to compare with: ${matchName} is empty for ${where}. ` +

@@ -138,9 +138,8 @@ export default defineRule({
         intended === "verify"
           ? ` With ${cause.setting.name.text} = yes, ${prefix}_tls_enforce_peername = yes (its default) also asked for a verified server name, which level ${level} does not check.`
           : "";
-      report.add(
+      report.onSetting(
         cause,
-        settingSpan(cause.setting),
         [scope],
         (where) =>
           `${written(cause)} asks for level ${intended}, which ${levelName} = ${level} overrides. ` +

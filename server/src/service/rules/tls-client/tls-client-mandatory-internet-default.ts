@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { Report, clientsOf, levelMeaning, settingSpan, verb, written } from "./shared";
+import { Report, clientsOf, levelMeaning, verb, written } from "./shared";
 
 /** Who gets no mail at each mandatory level. */
 const UNREACHABLE: Record<string, string> = {
@@ -48,9 +48,8 @@ export default defineRule({
     const level = clients.level(scope);
     if (!Object.hasOwn(UNREACHABLE, level.value) || !level.source) return;
     const source = level.source;
-    report.add(
+    report.onSetting(
       source,
-      settingSpan(source.setting),
       [scope],
       (where) =>
         `${written(source)} makes ${level.value} the level for all Internet mail. There is no relayhost, and ` +

@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { PREFIXES, Report, clientsOf, isYes, joinWords, settingSpan, verb } from "./shared";
+import { PREFIXES, Report, clientsOf, isYes, joinWords, verb } from "./shared";
 
 export default defineRule({
   meta: {
@@ -51,9 +51,8 @@ export default defineRule({
             continue;
           const name = source.setting.name.text;
           const opportunistic = name.replace("_mandatory", "");
-          report.add(
+          report.onSetting(
             source,
-            settingSpan(source.setting),
             scopes,
             (where) =>
               `${name} is never used, because no client here makes TLS mandatory. ` +

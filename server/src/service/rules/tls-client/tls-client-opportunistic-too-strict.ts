@@ -104,9 +104,8 @@ export default defineRule({
             what = `${name} removes ciphers (${[...removed].join(", ")})`;
             fallback = "a server that only offers those ciphers";
           }
-          report.add(
+          report.onValue(
             source,
-            source.setting.value,
             affected,
             (where) =>
               `${what} for opportunistic TLS. On ${where}, ${fallback} gets no TLS at all, because ` +

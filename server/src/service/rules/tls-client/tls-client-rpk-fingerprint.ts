@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { Report, clientsOf, isYes, settingSpan } from "./shared";
+import { Report, clientsOf, clientsWithSwitch } from "./shared";
 
 const BASE =
   "relayhost = [relay.example.com]\nsmtp_tls_fingerprint_cert_match = 3D:95:34:51:24:66:33:B9:D2:40:99:C0:C1:17:0B:D1\nsmtp_tls_enable_rpk = yes\n";
@@ -32,15 +32,11 @@ export default defineRule({
   *check(context) {
     const clients = clientsOf(context);
     const report = new Report();
-    for (const scope of clients.scopes) {
-      const name = `${scope.prefix}_tls_enable_rpk`;
-      const source = clients.source(scope, name);
-      if (!source || !clients.known(name) || !isYes(source.setting.value.text)) continue;
+    for (const { scope, name, source } of clientsWithSwitch(clients, "tls_enable_rpk")) {
       if (clients.level(scope).value !== "fingerprint") continue;
       const matchName = `${scope.prefix}_tls_fingerprint_cert_match`;
-      report.add(
+      report.onSetting(
         source,
-        settingSpan(source.setting),
         [scope],
         (where) =>
           `${name} = yes with level fingerprint: a server that sends a bare public key fails the certificate fingerprints. ` +

@@ -49,9 +49,8 @@ export default defineRule({
         level === "none"
           ? "TLS is off, so a PLAIN or LOGIN password always goes over the wire unencrypted"
           : `TLS is optional (level ${level}), so when the server offers no STARTTLS, or an attacker removes it, a PLAIN or LOGIN password goes over the wire unencrypted`;
-      report.add(
+      report.onValue(
         source,
-        source.setting.value,
         [scope],
         (where) =>
           `The SMTP client may send a password unencrypted: ${optionsName} lacks noplaintext, and TLS is not required. ` +

@@ -45,9 +45,8 @@ export default defineRule({
     const source: SettingSource = { setting, file: "main" };
     const valid = HOSTNAME.test(value) && !/^[0-9.]+$/.test(value);
     const report = new Report();
-    report.add(
+    report.onValue(
       source,
-      setting.value,
       [scope],
       (where) =>
         (valid

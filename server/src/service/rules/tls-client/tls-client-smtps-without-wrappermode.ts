@@ -59,9 +59,8 @@ export default defineRule({
       if (!scope) continue;
       const wrapper = `${scope.prefix}_tls_wrappermode`;
       if (!clients.known(wrapper) || isYes(clients.value(scope, wrapper))) continue;
-      report.add(
+      report.onValue(
         source,
-        source.setting.value,
         [scope],
         (where) =>
           `${nexthop} is an SMTPS port, but ${where} ${verb(where, "does")} not set ${wrapper} = yes. ` +

@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { Report, clientsOf, joinWords, settingSpan } from "./shared";
+import { Report, clientsAtLevel, clientsOf, joinWords } from "./shared";
 
 export default defineRule({
   meta: {
@@ -40,20 +40,16 @@ export default defineRule({
   *check(context) {
     const clients = clientsOf(context);
     const report = new Report();
-    for (const scope of clients.scopes) {
-      const level = clients.level(scope);
-      if (!["verify", "secure"].includes(level.value) || !level.source) continue;
+    for (const { scope, level, source } of clientsAtLevel(clients, ["verify", "secure"])) {
       if (clients.hasPolicyTable(scope)) continue;
       const p = scope.prefix;
       const anchors = [`${p}_tls_CAfile`, `${p}_tls_CApath`, `${p}_tls_trust_anchor_file`];
       if (anchors.some((name) => clients.value(scope, name).trim())) continue;
-      const source = level.source;
-      report.add(
+      report.onSetting(
         source,
-        settingSpan(source.setting),
         [scope],
         (where) =>
-          `Level ${level.value} needs trusted CAs, but ${joinWords(anchors)} are all empty for ${where}. ` +
+          `Level ${level} needs trusted CAs, but ${joinWords(anchors)} are all empty for ${where}. ` +
           `Postfix then trusts no CA at all (the system CAs are only added to a configured CAfile or CApath), ` +
           `so every server certificate fails verification and all mail is deferred. Set ${p}_tls_CAfile to ` +
           `your system's CA bundle.`,

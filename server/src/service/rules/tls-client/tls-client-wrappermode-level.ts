@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { Report, clientsOf, isYes, setValueFix, settingSpan, verb } from "./shared";
+import { Report, clientsOf, clientsWithSwitch, setValueFix, verb } from "./shared";
 
 const SMTPS_SERVICE = "smtps     unix  -       -       y       -       -       smtp\n";
 
@@ -43,17 +43,13 @@ export default defineRule({
   *check(context) {
     const clients = clientsOf(context);
     const report = new Report();
-    for (const scope of clients.scopes) {
-      const name = `${scope.prefix}_tls_wrappermode`;
-      const source = clients.source(scope, name);
-      if (!source || !clients.known(name) || !isYes(source.setting.value.text)) continue;
+    for (const { scope, name, source } of clientsWithSwitch(clients, "tls_wrappermode")) {
       if (clients.hasPolicyTable(scope)) continue;
       const level = clients.level(scope).value;
       if (level !== "none" && level !== "may") continue;
       const levelName = `${scope.prefix}_tls_security_level`;
-      report.add(
+      report.onSetting(
         source,
-        settingSpan(source.setting),
         [scope],
         (where) =>
           `${name} = yes needs mandatory TLS, but ${where} ${verb(where, "uses")} level ${level}. ` +

@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { Report, clientsOf, joinWords, norm, settingSpan, verb, written } from "./shared";
+import { Report, clientsOf, joinWords, norm, verb, written } from "./shared";
 
 const DOVECOT =
   "lmtp_tls_security_level = may\nvirtual_transport = lmtp:unix:private/dovecot-lmtp\n";
@@ -46,9 +46,8 @@ export default defineRule({
       const sockets = scopes.map((scope) => clients.unixOnlyDestinations(scope));
       if (!sockets.every((list) => list !== undefined)) continue;
       const unix = [...new Set(sockets.flat() as string[])];
-      report.add(
+      report.onSetting(
         source,
-        settingSpan(source.setting),
         scopes,
         (where) =>
           `${written(source)} does nothing for ${where}, which ${verb(where, "delivers")} only over UNIX-domain sockets. ` +
