@@ -2,9 +2,10 @@ import { applyFixTo, diagnoseFile } from "../support/diagnose";
 import { checkFirstSentences } from "../support/messages";
 import { describe, expect, it } from "vitest";
 import type { ConfigKind } from "../../server/src/service/parser/document";
-import { tlsClientRuleDefinitions } from "../../server/src/service/rules/tlsClientRules";
+import { tlsClientRules } from "../../server/src/service/rules/tls-client";
 import type { ValidationSettings } from "../../server/src/service/validation";
 
+const tlsClientRuleDefinitions = tlsClientRules.map((rule) => rule.meta);
 const CLIENT_RULES = new Set<string>(tlsClientRuleDefinitions.map((rule) => rule.id));
 
 /** Diagnostics of this module's rules for one file, with the sibling file when given. */
@@ -56,7 +57,7 @@ describe("rule table entries", () => {
   it("have kebab-case ids and name their pitfalls", () => {
     for (const rule of tlsClientRuleDefinitions) {
       expect(rule.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-      expect(rule.pitfalls.length).toBeGreaterThan(0);
+      expect(rule.pitfalls!.length).toBeGreaterThan(0);
     }
   });
 });

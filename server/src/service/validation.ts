@@ -8,7 +8,6 @@ import { type ParsedConfig, isEntry } from "./parser/document";
 import { type RuleContext, createRuleContext, ruleContextSteps } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
 import { checkParameters, masterMissingFinding } from "./rules/parameterRules";
-import { checkTlsClient } from "./rules/tlsClientRules";
 import { RULE_MODULES } from "./rules/registry";
 import { type RuleSeverity, getRule } from "./rules/ruleTable";
 import { checkMainSyntax, checkMasterSyntax } from "./rules/syntaxRules";
@@ -196,7 +195,6 @@ export function hostFileRequests(
 /** Topic files whose rules are not yet one module each; they move to rules/<family>/. */
 export const TOPIC_CHECKS: ((context: RuleContext) => Finding[])[] = [
   checkParameters,
-  checkTlsClient,
 ];
 
 const SUPPRESSION_MARK = "postfix-lint:";

@@ -5,7 +5,6 @@
 
 import type { RuleDefinition, RuleSeverity } from "./ruleDefinition";
 import { RULE_MODULES } from "./registry";
-import { tlsClientRuleDefinitions } from "./tlsClientRules";
 
 export type { RuleDefinition, RuleSeverity };
 
@@ -154,7 +153,6 @@ const rules = [
     severity: "error",
     description: "A number outside the bounds the daemons enforce.",
   },
-  ...tlsClientRuleDefinitions,
 ] as const satisfies readonly RuleDefinition[];
 
 /** A rule id: kebab-case, unique; checked by test/unit/rule-modules.test.ts. */
