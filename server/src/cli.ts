@@ -21,24 +21,30 @@ import {
   printMasterEntries,
   printServiceSettings,
 } from "./service/postconfEmulation";
-import { readRule, readVersion } from "./settings";
+import { DEFAULT_EXPIRY_WARNING_DAYS, readRule, readVersion } from "./settings";
 import {
   MAX_ANALYSED_LENGTH,
   type SeveritySetting,
+  type ValidationSettings,
   doValidation,
+  hostFileRequests,
   tooLargeDiagnostic,
 } from "./service/validation";
+import { CERTIFICATE_MAX_BYTES, HostFileReader } from "./files/hostFiles";
+import { hostFilesOf } from "./service/hostFiles";
 
 /**
  * postfix-lint: runs the language service on files or config directories.
  * Exit status: 0 nothing at error severity, 1 errors found, 2 usage or I/O error.
  */
 
-const USAGE = `usage: postfix-lint [--format text|json] [--postfix-version X.Y] [--rule ID=SEVERITY]... [--kind main|master] [--follow-symlinks] PATH...
+const USAGE = `usage: postfix-lint [--format text|json] [--postfix-version X.Y] [--rule ID=SEVERITY]... [--kind main|master] [--follow-symlinks] [--no-check-files] [--expiry-warning-days N] PATH...
        postfix-lint --print main|master|services [--follow-symlinks] DIR
 PATH is a main.cf or master.cf file, a config directory (its main.cf and master.cf), or - for stdin (with --kind).
 --print emulates postconf -n (main), -M (master) or -P (services) on DIR.
 --follow-symlinks reads files that are symbolic links leaving their directory (not read by default).
+--check-files (default) reads the certificates and keys the configuration names, read-only; --no-check-files does not.
+--expiry-warning-days N warns about certificates that expire within N days (default ${DEFAULT_EXPIRY_WARNING_DAYS}).
        ${FORMAT_USAGE}
 --format-files formats the files in place (--check: writes nothing, exits 1 if a file would change).`;
 
@@ -51,6 +57,8 @@ interface Options {
   kind?: ConfigKind;
   print?: "main" | "master" | "services";
   followSymlinks: boolean;
+  checkFiles: boolean;
+  expiryWarningDays: number;
   paths: string[];
 }
 
@@ -60,6 +68,8 @@ function parseArguments(args: string[]): Options {
     version: NEWEST_VERSION,
     rules: {},
     followSymlinks: false,
+    checkFiles: true,
+    expiryWarningDays: DEFAULT_EXPIRY_WARNING_DAYS,
     paths: [],
   };
   const valueOf = (index: number, flag: string) => {
@@ -99,6 +109,13 @@ function parseArguments(args: string[]): Options {
       options.print = what;
     } else if (arg === "--follow-symlinks") {
       options.followSymlinks = true;
+    } else if (arg === "--check-files" || arg === "--no-check-files") {
+      options.checkFiles = arg === "--check-files";
+    } else if (arg === "--expiry-warning-days") {
+      const days = valueOf(++i, arg);
+      if (!/^\d{1,3}$/.test(days) || Number(days) > 365)
+        throw new UsageError(`${arg} expects a number of days from 0 to 365`);
+      options.expiryWarningDays = Number(days);
     } else if (arg === "-h" || arg === "--help") {
       process.stdout.write(USAGE + "\n");
       process.exit(0);
@@ -344,6 +361,28 @@ interface ReportedDiagnostic {
   message: Diagnostic["message"];
 }
 
+/** One file's diagnostics; the host files its configuration names are read unless --no-check-files. */
+function validateTarget(
+  config: ParsedConfig,
+  mapper: LineIndex,
+  sibling: ParsedConfig | undefined,
+  options: Options,
+): Diagnostic[] {
+  const settings: ValidationSettings = {
+    rules: options.rules,
+    version: options.version,
+    noteMissingMaster: true,
+  };
+  if (options.checkFiles) {
+    const files = hostFileReader.readSync(hostFileRequests(config, settings, sibling));
+    settings.host = hostFilesOf(files, Date.now(), options.expiryWarningDays);
+  }
+  return doValidation(config, mapper, settings, sibling);
+}
+
+/** One reader per run: main.cf and master.cf of a directory name the same files. */
+const hostFileReader = new HostFileReader({ maxBytes: CERTIFICATE_MAX_BYTES });
+
 function runLint(options: Options): number {
   let errors = 0;
   let readFailed = false;
@@ -356,11 +395,11 @@ function runLint(options: Options): number {
         ? [tooLargeDiagnostic(target.tooLargeBytes!, "bytes")]
         : file.text.length > MAX_ANALYSED_LENGTH
           ? [tooLargeDiagnostic(file.text.length)]
-          : doValidation(
+          : validateTarget(
               file.config,
               new LineIndex(file.text),
-              { rules: options.rules, version: options.version, noteMissingMaster: true },
               siblingOf(target, options),
+              options,
             );
     report.push({
       path: target.path,

@@ -17,7 +17,10 @@ import {
   parseConfig,
   updateConfig,
 } from "./service/parser/document";
+import { type FSWatcher, watch } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { CERTIFICATE_MAX_BYTES, HostFileReader } from "./files/hostFiles";
+import { type HostFiles, hostFilesOf } from "./service/hostFiles";
 import { SafeFileCache, decodeText, diskPathOfUri, isRegularFile } from "./files/safeRead";
 import { pathToFileURL } from "node:url";
 import { findDocumentLinks } from "./service/links";
@@ -29,6 +32,8 @@ import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
 import {
   MAX_ANALYSED_LENGTH,
+  hostFileRequests,
+  hostFilesNotCheckedDiagnostic,
   siblingNotReadDiagnostic,
   tooLargeDiagnostic,
   validationSteps,
@@ -66,6 +71,10 @@ const VALIDATION_DELAY_MS = 200;
 /** A configuration names a few dozen files; past this many, no more are looked at. */
 const MAX_DOCUMENT_LINKS = 500;
 const MAX_REPORTED_SETTINGS_PROBLEMS = 1000;
+/** Certificates are checked again this often, so that expiry shows without an edit. */
+const HOST_FILES_RECHECK_MS = 24 * 60 * 60 * 1000;
+/** Directories watched for changes to host files; past this many, only the daily check. */
+const MAX_WATCHED_DIRECTORIES = 64;
 /** Sent by the VS Code client when the user grants trust: `{ trusted: true }`. */
 const WORKSPACE_TRUST_NOTIFICATION = "postfix/workspaceTrust";
 
@@ -163,16 +172,19 @@ export function startServer(connection: Connection): void {
     try {
       const sibling = await siblingOf(uri, document, pass.signal);
       if (!current()) return;
+      const host = await hostFilesFor(uri, document.config, sibling.config, pass.signal);
+      if (!current()) return;
       const steps = validationSteps(
         document.config,
         document.text,
         // A sibling that is there but refused has its own diagnostic.
-        { ...settings, noteMissingMaster: sibling.notRead === undefined },
+        { ...settings, noteMissingMaster: sibling.notRead === undefined, host: host.files },
         sibling.config,
       );
       for (let step = steps.next(); ; step = steps.next()) {
         if (step.done) {
-          const diagnostics = sibling.notRead ? [sibling.notRead, ...step.value] : step.value;
+          const notes = [sibling.notRead, host.notChecked].filter((note) => note !== undefined);
+          const diagnostics = notes.length > 0 ? [...notes, ...step.value] : step.value;
           void connection.sendDiagnostics({ uri, version, diagnostics });
           return;
         }
@@ -246,6 +258,66 @@ export function startServer(connection: Connection): void {
           : `Make ${basename(path)} a regular, readable file.`;
     return { notRead: siblingNotReadDiagnostic(basename(path), read.detail, remedy) };
   };
+
+  const hostFileReader = new HostFileReader({ maxBytes: CERTIFICATE_MAX_BYTES });
+  /** The host files of the last validation per document, for hover and commands. */
+  const lastHostFiles = new Map<string, HostFiles>();
+
+  /**
+   * The certificates and keys a document's configuration names, read when file
+   * checks are on (postfix.checkFiles) and the workspace is trusted. In an
+   * untrusted workspace nothing is opened or stat'ed; main.cf (or master.cf when
+   * main.cf is not open) gets one information diagnostic that says so.
+   */
+  const hostFilesFor = async (
+    uri: string,
+    config: ParsedConfig,
+    sibling: ParsedConfig | undefined,
+    signal: AbortSignal,
+  ): Promise<{ files?: HostFiles; notChecked?: Diagnostic }> => {
+    lastHostFiles.delete(uri);
+    if (!settings.checkFiles) return {};
+    const requests = hostFileRequests(config, settings, sibling);
+    if (requests.length === 0) return {};
+    if (!workspaceTrust.trusted) {
+      const reportsHere = config.kind === "main" || !documents.has(siblingUriOf(uri, config.kind));
+      return reportsHere ? { notChecked: hostFilesNotCheckedDiagnostic(requests.length) } : {};
+    }
+    const read = await hostFileReader.read(requests, signal);
+    watchDirectoriesOf(requests.map((request) => request.path));
+    const files = hostFilesOf(read, Date.now(), settings.certificates.expiryWarningDays);
+    lastHostFiles.set(uri, files);
+    return { files };
+  };
+
+  /**
+   * Watches the directories of the host files: a renewal replaces a file or the
+   * link to it (certbot), which a watch on the file itself would miss. Any change
+   * there revalidates the open documents (debounced); the daily timer covers the
+   * rest, expiry in particular.
+   */
+  const watchedDirectories = new Map<string, FSWatcher>();
+  const watchDirectoriesOf = (paths: string[]) => {
+    for (const directory of new Set(paths.map((path) => dirname(path)))) {
+      if (watchedDirectories.has(directory)) continue;
+      if (watchedDirectories.size >= MAX_WATCHED_DIRECTORIES) return;
+      try {
+        const watcher = watch(directory, { persistent: false }, () => {
+          for (const uri of documents.keys()) scheduleValidation(uri);
+        });
+        watcher.on("error", () => {
+          watcher.close();
+          watchedDirectories.delete(directory);
+        });
+        watchedDirectories.set(directory, watcher);
+      } catch {
+        // A directory that is missing or cannot be watched: the daily check covers it.
+      }
+    }
+  };
+  setInterval(() => {
+    for (const uri of documents.keys()) scheduleValidation(uri);
+  }, HOST_FILES_RECHECK_MS).unref();
 
   /** Position mappers for sibling files read from disk, made once per parse. */
   const diskMappers = new WeakMap<ParsedConfig, LineIndex>();
@@ -376,9 +448,11 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => void refreshSettings());
   connection.onNotification(
     WORKSPACE_TRUST_NOTIFICATION,
-    guard("workspaceTrust", undefined, (params: { trusted?: unknown } | undefined) =>
-      setTrust(params?.trusted),
-    ),
+    guard("workspaceTrust", undefined, (params: { trusted?: unknown } | undefined) => {
+      setTrust(params?.trusted);
+      // Files the configuration names are read (or not) from now on.
+      for (const uri of documents.keys()) scheduleValidation(uri);
+    }),
   );
   connection.onDidChangeConfiguration(
     guard("configuration", undefined, (change) => {
@@ -635,6 +709,7 @@ export function startServer(connection: Connection): void {
       clearTimeout(pendingValidations.get(textDocument.uri));
       pendingValidations.delete(textDocument.uri);
       documents.delete(textDocument.uri);
+      lastHostFiles.delete(textDocument.uri);
       void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
     }),
   );

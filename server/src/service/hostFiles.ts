@@ -37,11 +37,17 @@ export interface HostFiles {
   get(path: string): HostFile | undefined;
   /** The time of the check (ms since the epoch), for expiry and "changed lately". */
   now: number;
+  /** A certificate that expires within this many days is reported (default 21). */
+  expiryWarningDays?: number;
 }
 
 /** A HostFiles over a list of results (as a caller builds it). */
-export function hostFilesOf(files: Iterable<HostFile>, now: number): HostFiles {
+export function hostFilesOf(
+  files: Iterable<HostFile>,
+  now: number,
+  expiryWarningDays?: number,
+): HostFiles {
   const byPath = new Map<string, HostFile>();
   for (const file of files) byPath.set(file.path, file);
-  return { get: (path) => byPath.get(path), now };
+  return { get: (path) => byPath.get(path), now, expiryWarningDays };
 }

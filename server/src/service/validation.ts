@@ -89,6 +89,21 @@ export function siblingNotReadDiagnostic(
   };
 }
 
+/**
+ * Says that the certificates, keys or tables the configuration names were not
+ * checked because the workspace is not trusted (the server only).
+ */
+export function hostFilesNotCheckedDiagnostic(count: number): Diagnostic {
+  const files = count === 1 ? "1 file" : `${count} files`;
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    code: "host-files-not-checked",
+    source: DIAGNOSTIC_SOURCE,
+    message: `The ${files} this configuration names (certificates, keys) were not checked, because the workspace is not trusted. In restricted mode the server opens no file that the configuration names, since an untrusted configuration could name any file on this machine. Trust the workspace to check them.`,
+  };
+}
+
 /** What a diagnostic carries for its quick-fix (LSP round-trips `data` to code actions). */
 export interface DiagnosticData {
   fix?: Fix;
