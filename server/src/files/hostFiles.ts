@@ -75,15 +75,10 @@ export class HostFileReader {
  * for anything that exists: a CApath is a directory, and `mode` gives the type.
  */
 function metadataOf(path: string, stats: Stats): HostFile {
-  return {
-    path,
-    status: "ok",
-    size: stats.size,
-    mtimeMs: stats.mtimeMs,
-    mode: stats.mode,
-    uid: stats.uid,
-    gid: stats.gid,
-  };
+  const file: HostFile = { path, status: "ok", size: stats.size, mtimeMs: stats.mtimeMs };
+  // Windows has no POSIX permissions or owners: only the file type is given there.
+  if (process.platform === "win32") return { ...file, mode: stats.mode & 0o170000 };
+  return { ...file, mode: stats.mode, uid: stats.uid, gid: stats.gid };
 }
 
 const errorFile =
