@@ -1,4 +1,8 @@
 import {
+  type CodeAction,
+  CodeActionKind,
+  type Command,
+  type Position,
   type CompletionItem,
   type Connection,
   type Diagnostic,
@@ -21,6 +25,13 @@ import { type FSWatcher, watch } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CERTIFICATE_MAX_BYTES, HostFileReader } from "./files/hostFiles";
 import { type HostFiles, hostFilesOf } from "./service/hostFiles";
+import {
+  certificateFingerprint,
+  fingerprintDigestParameter,
+  tlsaRecords,
+} from "./service/certificateInfo";
+import { cursorContext } from "./service/cursor";
+import { createRuleContext } from "./service/rules/context";
 import { SafeFileCache, decodeText, diskPathOfUri, isRegularFile } from "./files/safeRead";
 import { pathToFileURL } from "node:url";
 import { findDocumentLinks } from "./service/links";
@@ -426,7 +437,9 @@ export function startServer(connection: Connection): void {
             triggerCharacters: ["$", "{", "=", ":", ",", " "],
             resolveProvider: true,
           },
-          codeActionProvider: { codeActionKinds: ["quickfix"] },
+          codeActionProvider: {
+            codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite],
+          },
           documentSymbolProvider: { label: "Postfix" },
           workspaceSymbolProvider: true,
           foldingRangeProvider: true,
@@ -474,7 +487,11 @@ export function startServer(connection: Connection): void {
           : undefined;
       const current = documents.get(textDocument.uri);
       if (!current) return null;
-      return doHover(current.config, current.text, position, { version: settings.version, main });
+      return doHover(current.config, current.text, position, {
+        version: settings.version,
+        main,
+        host: lastHostFiles.get(textDocument.uri),
+      });
     }),
   );
 
@@ -504,11 +521,72 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onCodeAction(
-    guard("codeAction", [], ({ textDocument, context }) => {
+    guard("codeAction", [], ({ textDocument, context, range }) => {
       const document = documents.get(textDocument.uri);
       if (!document) return [];
-      return doCodeActions(document.config, document.text, textDocument.uri, context.diagnostics);
+      const actions: (CodeAction | Command)[] = doCodeActions(
+        document.config,
+        document.text,
+        textDocument.uri,
+        context.diagnostics,
+      );
+      const insert = insertFingerprintAction(textDocument.uri, document, range.start);
+      return insert ? [...actions, insert] : actions;
     }),
+  );
+
+  /**
+   * "Insert fingerprint" on a fingerprint parameter's value: the client asks the
+   * user for a certificate file and calls postfix/fingerprint, then inserts it.
+   */
+  const insertFingerprintAction = (
+    uri: string,
+    document: OpenDocument,
+    position: Position,
+  ): CodeAction | undefined => {
+    if (!workspaceTrust.trusted || !settings.checkFiles) return undefined;
+    const cursor = cursorContext(document.config, document.text.offsetAt(position));
+    const parameter = cursor?.kind === "value" ? cursor.parameter : "";
+    if (!fingerprintDigestParameter(parameter)) return undefined;
+    return {
+      title: "Insert fingerprint from a certificate file…",
+      kind: CodeActionKind.RefactorRewrite,
+      command: {
+        title: "Insert fingerprint",
+        command: "postfix.insertFingerprint",
+        arguments: [{ uri, position, parameter }],
+      },
+    };
+  };
+
+  // The fingerprint of a certificate file the user picked, in the configured digest.
+  connection.onRequest(
+    "postfix/fingerprint",
+    guard(
+      "fingerprint",
+      { error: "The fingerprint could not be computed." },
+      async (params: { uri?: unknown; path?: unknown; parameter?: unknown }) => {
+        const document = typeof params?.uri === "string" ? documents.get(params.uri) : undefined;
+        const digestParameter =
+          typeof params?.parameter === "string"
+            ? fingerprintDigestParameter(params.parameter)
+            : undefined;
+        if (!document || typeof params.path !== "string" || !digestParameter)
+          return { error: "Pick a certificate file for a fingerprint parameter." };
+        if (!workspaceTrust.trusted)
+          return { error: "Files are not read in an untrusted workspace." };
+        const [file] = await hostFileReader.read([{ path: params.path, contents: true }]);
+        if (!file.contents) return { error: `${params.path} ${file.detail ?? "was not read"}.` };
+        const sibling = await siblingFile(params.uri as string, document);
+        const configs = [document.config, sibling?.config];
+        const context = createRuleContext(
+          configs.find((config) => config?.kind === "main"),
+          configs.find((config) => config?.kind === "master"),
+          settings.version,
+        );
+        return certificateFingerprint(file.contents, context.valueOf(digestParameter));
+      },
+    ),
   );
 
   connection.onDocumentSymbol(
@@ -655,6 +733,34 @@ export function startServer(connection: Connection): void {
     guard("parameterReference", "", (params: { name: string }) =>
       typeof params?.name === "string" ? parameterReference(params.name, settings.version) : "",
     ),
+  );
+
+  // Behind the client's "Postfix: Show TLSA records" command: from the last file check.
+  connection.onRequest(
+    "postfix/tlsaRecords",
+    guard("tlsaRecords", { records: [], note: "" }, async (params: { uri?: unknown }) => {
+      const uri = typeof params?.uri === "string" ? params.uri : undefined;
+      const document = uri ? documents.get(uri) : undefined;
+      if (!uri || !document) return { records: [], note: "Open main.cf or master.cf first." };
+      const host = lastHostFiles.get(uri);
+      if (!host) {
+        return {
+          records: [],
+          note: workspaceTrust.trusted
+            ? "No certificate was read: turn on postfix.checkFiles, or name smtpd_tls_chain_files or smtpd_tls_cert_file."
+            : "Certificates are not read in an untrusted workspace.",
+        };
+      }
+      const sibling = await siblingFile(uri, document);
+      const files = [document.config, sibling?.config];
+      const main = files.find((config) => config?.kind === "main");
+      const master = files.find((config) => config?.kind === "master");
+      const records = tlsaRecords(main, master, host, settings.version);
+      return {
+        records,
+        note: records.length === 0 ? "smtpd has no certificate that could be read." : "",
+      };
+    }),
   );
 
   connection.onDidOpenTextDocument(

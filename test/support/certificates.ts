@@ -192,6 +192,7 @@ export function bytesOf(file: ExampleHostFile, now = Date.now()): Buffer {
 export function exampleHostFiles(
   files: Record<string, ExampleHostFile>,
   now = Date.now(),
+  expiryWarningDays?: number,
 ): HostFiles {
   const read: HostFile[] = Object.entries(files).map(([path, file]) => {
     if (file.missing) return { path, status: "missing", detail: "does not exist" };
@@ -208,5 +209,5 @@ export function exampleHostFiles(
       contents,
     };
   });
-  return hostFilesOf(read, now);
+  return hostFilesOf(read, now, expiryWarningDays);
 }
