@@ -43,7 +43,7 @@ import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
 import {
   MAX_ANALYSED_LENGTH,
-  hostFileRequests,
+  hostFileRequestSteps,
   hostFilesNotCheckedDiagnostic,
   siblingNotReadDiagnostic,
   tooLargeDiagnostic,
@@ -288,7 +288,14 @@ export function startServer(connection: Connection): void {
   ): Promise<{ files?: HostFiles; notChecked?: Diagnostic }> => {
     lastHostFiles.delete(uri);
     if (!settings.checkFiles) return {};
-    const requests = hostFileRequests(config, settings, sibling);
+    // In steps, like validation: at 100k lines the rule context takes a while to build.
+    const steps = hostFileRequestSteps(config, settings, sibling);
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal.throwIfAborted();
+    }
+    const requests = step.value;
     if (requests.length === 0) return {};
     if (!workspaceTrust.trusted) {
       const reportsHere = config.kind === "main" || !documents.has(siblingUriOf(uri, config.kind));

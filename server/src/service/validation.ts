@@ -4,7 +4,7 @@ import type { HostFileRequest, HostFiles } from "./hostFiles";
 import type { PositionMapper } from "./languageTypes";
 import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
 import { type ParsedConfig, isEntry } from "./parser/document";
-import { type RuleContext, createRuleContext, ruleContextSteps } from "./rules/context";
+import { type RuleContext, ruleContextSteps } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
 import { checkParameters, masterMissingFinding } from "./rules/parameterRules";
 import { checkTlsClient } from "./rules/tlsClientRules";
@@ -193,10 +193,32 @@ export function hostFileRequests(
   settings: ValidationSettings = {},
   sibling?: ParsedConfig,
 ): HostFileRequest[] {
+  const steps = hostFileRequestSteps(config, settings, sibling);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Words one of which a configuration must contain for a rule to ask for a file:
+ * a configuration without them costs no rule context. Rules that ask for other
+ * files add their words here.
+ */
+const HOST_FILE_WORDS = /cert_file|key_file|chain_files|CAfile|CApath/;
+
+/** hostFileRequests() in steps, pausing where building the rule context does (for the server). */
+export function* hostFileRequestSteps(
+  config: ParsedConfig,
+  settings: ValidationSettings = {},
+  sibling?: ParsedConfig,
+): Generator<void, HostFileRequest[], void> {
+  if (!HOST_FILE_WORDS.test(config.text) && !(sibling && HOST_FILE_WORDS.test(sibling.text)))
+    return [];
   const main = config.kind === "main" ? config : sibling?.kind === "main" ? sibling : undefined;
   const master =
     config.kind === "master" ? config : sibling?.kind === "master" ? sibling : undefined;
-  const context = createRuleContext(main, master, settings.version ?? NEWEST_VERSION);
+  const context = yield* ruleContextSteps(main, master, settings.version ?? NEWEST_VERSION);
   const byPath = new Map<string, HostFileRequest>();
   for (const rule of RULE_MODULES) {
     for (const request of rule.hostFiles?.(context) ?? []) {
