@@ -4,6 +4,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -255,6 +256,72 @@ describe("certificate checks over LSP", () => {
       .filter((line) => line.includes(dir) && !/\/(main|master)\.cf$/.test(line));
     expect(touched).toEqual([]);
     expect(result.tlsa.records).toEqual([]);
+  });
+});
+
+describe("watching the files", () => {
+  it("checks again when a renewal replaces a certificate, without an edit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lsp-watch-"));
+    const valid: ExampleHostFile = { about: "", objects: [{ key: "w" }, { cert: "w" }] };
+    writeFiles(dir, { "mail.pem": valid });
+    writeFileSync(join(dir, "main.cf"), "");
+    const uri = pathToFileURL(join(dir, "main.cf")).href;
+    const { child, connection } = spawnServer();
+    const published: PublishDiagnosticsParams[] = [];
+    let notify = () => undefined as void;
+    connection.onNotification(
+      "textDocument/publishDiagnostics",
+      (params: PublishDiagnosticsParams) => {
+        if (params.uri !== uri) return;
+        published.push(params);
+        notify();
+      },
+    );
+    const next = (count: number) =>
+      within(
+        new Promise<void>((resolve) => {
+          notify = () => (published.length >= count ? resolve() : undefined);
+          notify();
+        }),
+        10_000,
+        `diagnostics #${count}`,
+      );
+    connection.listen();
+    try {
+      await connection.sendRequest("initialize", {
+        processId: process.pid,
+        rootUri: null,
+        capabilities: {},
+      });
+      await connection.sendNotification("initialized", {});
+      await connection.sendNotification("textDocument/didOpen", {
+        textDocument: {
+          uri,
+          languageId: "postfix-main",
+          version: 1,
+          text: `smtpd_tls_chain_files = ${join(dir, "mail.pem")}\n`,
+        },
+      });
+      await next(1);
+      expect(codesOf(published[0].diagnostics)).not.toContain("certificate-expired");
+      // A renewal gone wrong: a new file (an expired certificate) renamed over the old one.
+      writeFiles(dir, {
+        "mail.pem.new": { about: "", objects: [{ key: "w" }, { cert: "w", days: [-60, -1] }] },
+      });
+      renameSync(join(dir, "mail.pem.new"), join(dir, "mail.pem"));
+      await within(
+        (async () => {
+          while (!published.some((p) => codesOf(p.diagnostics).includes("certificate-expired"))) {
+            await next(published.length + 1);
+          }
+        })(),
+        10_000,
+        "a check after the change",
+      );
+    } finally {
+      connection.dispose();
+      child.kill("SIGKILL");
+    }
   });
 });
 
