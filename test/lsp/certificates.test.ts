@@ -259,6 +259,59 @@ describe("certificate checks over LSP", () => {
   });
 });
 
+describe("Insert fingerprint", () => {
+  it("is offered on smtp_tls_fingerprint_cert_match and computes openssl's fingerprint in the configured digest", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lsp-fingerprint-"));
+    writeFiles(dir, { "peer.pem": { about: "", objects: [{ cert: "peer" }] } });
+    const text = "smtp_tls_fingerprint_digest = sha1\nsmtp_tls_fingerprint_cert_match = \n";
+    writeFileSync(join(dir, "main.cf"), text);
+    const uri = pathToFileURL(join(dir, "main.cf")).href;
+    const { child, connection } = spawnServer();
+    connection.listen();
+    try {
+      await connection.sendRequest("initialize", {
+        processId: process.pid,
+        rootUri: null,
+        capabilities: {},
+      });
+      await connection.sendNotification("initialized", {});
+      await connection.sendNotification("textDocument/didOpen", {
+        textDocument: { uri, languageId: "postfix-main", version: 1, text },
+      });
+      const at = (line: number, character: number) =>
+        connection.sendRequest("textDocument/codeAction", {
+          textDocument: { uri },
+          range: { start: { line, character }, end: { line, character } },
+          context: { diagnostics: [] },
+        }) as Promise<{ title: string; command?: { command: string; arguments: unknown[] } }[]>;
+      const offered = (await at(1, 34)).find(
+        (action) => action.command?.command === "postfix.insertFingerprint",
+      );
+      expect(offered?.title).toBe("Insert fingerprint from a certificate file…");
+      expect(
+        (await at(0, 31)).some((action) => action.command?.command === "postfix.insertFingerprint"),
+      ).toBe(false);
+      const answer = await connection.sendRequest("postfix/fingerprint", {
+        ...(offered!.command!.arguments[0] as object),
+        path: join(dir, "peer.pem"),
+      });
+      const expected = execFileSync(
+        "openssl",
+        ["x509", "-in", join(dir, "peer.pem"), "-noout", "-fingerprint", "-sha1"],
+        {
+          encoding: "utf8",
+        },
+      )
+        .trim()
+        .split("=")[1];
+      expect(answer).toEqual({ fingerprint: expected });
+    } finally {
+      connection.dispose();
+      child.kill("SIGKILL");
+    }
+  });
+});
+
 describe("watching the files", () => {
   it("checks again when a renewal replaces a certificate, without an edit", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lsp-watch-"));
