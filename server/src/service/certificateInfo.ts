@@ -80,7 +80,7 @@ function certificateLines(
   options: { hostname: string; digest: string; now: number },
   leaf: boolean,
 ): string[] {
-  const days = Math.floor((certificate.notAfter - options.now) / DAY_MS);
+  const days = Math.round((certificate.notAfter - options.now) / DAY_MS);
   const validity =
     certificate.notAfter < options.now
       ? `**expired** ${-days} days ago`
