@@ -47,7 +47,8 @@ export default defineRule({
   },
   hostFiles: certificateRequests,
   *check(context) {
-    const now = context.host?.now ?? 0;
+    if (!context.host) return;
+    const { now } = context.host;
     for (const named of certificateFiles(context)) {
       for (const certificate of certificatesIn(context, named)) {
         if (certificate.notAfter < now) {

@@ -40,6 +40,7 @@ export default defineRule({
   },
   hostFiles: certificateRequests,
   *check(context) {
+    if (!context.host) return;
     for (const { set, certificates } of loadedChains(context)) {
       const leaf = certificates[0];
       if (!leaf || set.program !== "smtpd") continue;

@@ -61,6 +61,7 @@ export default defineRule({
   },
   hostFiles: certificateRequests,
   *check(context) {
+    if (!context.host) return;
     for (const named of certificateFiles(context)) {
       for (const certificate of certificatesIn(context, named)) {
         const { bits, type } = certificate.key;

@@ -46,6 +46,7 @@ export default defineRule({
   },
   hostFiles: certificateRequests,
   *check(context) {
+    if (!context.host) return;
     for (const named of namedFiles(context)) {
       if (named.slot !== "cafile") continue;
       const facts = factsOf(context, named.path);

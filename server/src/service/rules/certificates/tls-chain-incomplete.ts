@@ -42,6 +42,7 @@ export default defineRule({
   },
   hostFiles: certificateRequests,
   *check(context) {
+    if (!context.host) return;
     for (const { set, certificates } of loadedChains(context)) {
       if (!set.server || certificates.length !== 1) continue;
       const [leaf] = certificates;

@@ -63,6 +63,7 @@ export default defineRule({
   },
   hostFiles: certificateRequests,
   *check(context) {
+    if (!context.host) return;
     for (const set of keySets(context)) {
       if (set.kind !== "chain") continue;
       const first = objectsOf(context, set)?.find(

@@ -38,6 +38,7 @@ export default defineRule({
   },
   hostFiles: certificateRequests,
   *check(context) {
+    if (!context.host) return;
     const reported = new Set<string>();
     for (const { key, set } of loadedChains(context)) {
       if (!key || key.object.kind !== "key" || !key.object.encrypted) continue;

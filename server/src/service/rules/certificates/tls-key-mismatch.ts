@@ -43,6 +43,7 @@ export default defineRule({
   },
   hostFiles: certificateRequests,
   *check(context) {
+    if (!context.host) return;
     for (const { key, certificates, set } of loadedChains(context)) {
       const leaf = certificates[0];
       if (!key || key.object.kind !== "key" || !key.object.key || !leaf) continue;
