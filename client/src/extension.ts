@@ -2,9 +2,12 @@ import * as path from "node:path";
 import {
   ConfigurationTarget,
   type ExtensionContext,
+  Position,
   StatusBarAlignment,
   type StatusBarItem,
+  Uri,
   commands,
+  env,
   window,
   workspace,
 } from "vscode";
@@ -59,6 +62,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand("postfix.chooseRelease", chooseRelease),
     commands.registerCommand("postfix.checkWithPostconf", checkWithPostconf),
     commands.registerCommand("postfix.explainRule", explainRule),
+    commands.registerCommand("postfix.showTlsaRecords", showTlsaRecords),
+    commands.registerCommand("postfix.insertFingerprint", insertFingerprint),
     workspace.onDidGrantWorkspaceTrust(
       () => void client?.sendNotification("postfix/workspaceTrust", { trusted: true }),
     ),
@@ -179,4 +184,53 @@ async function showMarkdown(markdown: string): Promise<void> {
 export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
+}
+
+/** The server's TLSA records for smtpd's certificates, shown with a copy action. */
+async function showTlsaRecords(): Promise<void> {
+  const uri = window.activeTextEditor?.document.uri.toString();
+  if (!client || !uri) return;
+  const { records, note } = await client.sendRequest<{
+    records: { record: string; describes: string }[];
+    note: string;
+  }>("postfix/tlsaRecords", { uri });
+  if (records.length === 0) {
+    void window.showInformationMessage(note || "No TLSA records.");
+    return;
+  }
+  const picked = await window.showQuickPick(
+    records.map((record) => ({ label: record.record, detail: record.describes })),
+    { title: "TLSA records: pick one to copy", canPickMany: true },
+  );
+  if (!picked || picked.length === 0) return;
+  await env.clipboard.writeText(picked.map((item) => item.label).join("\n") + "\n");
+  void window.showInformationMessage(`Copied ${picked.length} TLSA record(s).`);
+}
+
+/** Asks for a certificate file; the server computes its fingerprint in the configured digest. */
+async function insertFingerprint(args: {
+  uri: string;
+  position: { line: number; character: number };
+  parameter: string;
+}): Promise<void> {
+  if (!client) return;
+  const [file] =
+    (await window.showOpenDialog({
+      title: "Certificate to take the fingerprint of",
+      canSelectMany: false,
+      filters: { Certificates: ["pem", "crt", "cer"], "All files": ["*"] },
+    })) ?? [];
+  if (!file) return;
+  const answer = await client.sendRequest<{ fingerprint?: string; error?: string }>(
+    "postfix/fingerprint",
+    { uri: args.uri, path: file.fsPath, parameter: args.parameter },
+  );
+  if (!answer.fingerprint) {
+    void window.showErrorMessage(answer.error ?? "No fingerprint.");
+    return;
+  }
+  const editor = await window.showTextDocument(Uri.parse(args.uri));
+  await editor.edit((edit) =>
+    edit.insert(new Position(args.position.line, args.position.character), answer.fingerprint!),
+  );
 }

@@ -40,14 +40,18 @@ import {
   printMasterEntries,
   printServiceSettings,
 } from "./service/postconfEmulation";
-import { AUTO_VERSION, readRule, readVersion } from "./settings";
+import { AUTO_VERSION, DEFAULT_EXPIRY_WARNING_DAYS, readRule, readVersion } from "./settings";
 import {
   type DiagnosticData,
   MAX_ANALYSED_LENGTH,
   type SeveritySetting,
+  type ValidationSettings,
   doValidation,
+  hostFileRequests,
   tooLargeDiagnostic,
 } from "./service/validation";
+import { CERTIFICATE_MAX_BYTES, HostFileReader } from "./files/hostFiles";
+import { hostFilesOf } from "./service/hostFiles";
 
 /**
  * postfix-lint: runs the language service on files or config directories.
@@ -55,7 +59,8 @@ import {
  */
 
 const USAGE = `usage: postfix-lint [--format text|json|sarif|github] [--fail-on error|warning|info] [--quiet] [--fix | --fix-dry-run]
-                    [--postfix-version X.Y|auto] [--postconf PATH] [--rule ID=SEVERITY]... [--kind main|master] [--follow-symlinks] PATH...
+                    [--postfix-version X.Y|auto] [--postconf PATH] [--rule ID=SEVERITY]... [--kind main|master] [--follow-symlinks]
+                    [--no-check-files] [--expiry-warning-days N] PATH...
        postfix-lint --print main|master|services [--postfix-version X.Y|auto] [--follow-symlinks] DIR
        postfix-lint --list-rules [--format text|json]
        postfix-lint --explain RULE-ID
@@ -67,6 +72,8 @@ PATH is a main.cf or master.cf file, a config directory (its main.cf and master.
 --follow-symlinks reads files that are symbolic links leaving their directory (not read by default).
 --fail-on sets the lowest severity that makes the exit status 1 (default: error); --quiet reports errors only.
 --fix applies the safe quick-fixes (see --list-rules) in place and prints what it changed; --fix-dry-run prints a diff instead.
+--check-files (default) reads the certificates and keys the configuration names, read-only; --no-check-files does not.
+--expiry-warning-days N warns about certificates that expire within N days (default ${DEFAULT_EXPIRY_WARNING_DAYS}).
        ${FORMAT_USAGE}
 --format-files formats the files in place (--check: writes nothing, exits 1 if a file would change).`;
 
@@ -90,6 +97,8 @@ interface Options {
   kind?: ConfigKind;
   print?: "main" | "master" | "services";
   followSymlinks: boolean;
+  checkFiles: boolean;
+  expiryWarningDays: number;
   paths: string[];
 }
 
@@ -103,6 +112,8 @@ function parseArguments(args: string[]): Options {
     postconf: DEFAULT_POSTCONF_PATH,
     rules: {},
     followSymlinks: false,
+    checkFiles: true,
+    expiryWarningDays: DEFAULT_EXPIRY_WARNING_DAYS,
     paths: [],
   };
   const valueOf = (index: number, flag: string) => {
@@ -155,6 +166,13 @@ function parseArguments(args: string[]): Options {
       options.print = what;
     } else if (arg === "--follow-symlinks") {
       options.followSymlinks = true;
+    } else if (arg === "--check-files" || arg === "--no-check-files") {
+      options.checkFiles = arg === "--check-files";
+    } else if (arg === "--expiry-warning-days") {
+      const days = valueOf(++i, arg);
+      if (!/^\d{1,3}$/.test(days) || Number(days) > 365)
+        throw new UsageError(`${arg} expects a number of days from 0 to 365`);
+      options.expiryWarningDays = Number(days);
     } else if (arg === "-h" || arg === "--help") {
       process.stdout.write(USAGE + "\n");
       process.exit(0);
@@ -402,6 +420,28 @@ async function resolveRelease(options: Options): Promise<ReleaseInUse> {
   return (await detectRelease({ postconfPath: options.postconf })).release;
 }
 
+/** One file's diagnostics; the host files its configuration names are read unless --no-check-files. */
+function validateTarget(
+  config: ParsedConfig,
+  mapper: LineIndex,
+  sibling: ParsedConfig | undefined,
+  options: Options,
+): Diagnostic[] {
+  const settings: ValidationSettings = {
+    rules: options.rules,
+    version: options.version,
+    noteMissingMaster: true,
+  };
+  if (options.checkFiles) {
+    const files = hostFileReader.readSync(hostFileRequests(config, settings, sibling));
+    settings.host = hostFilesOf(files, Date.now(), options.expiryWarningDays);
+  }
+  return doValidation(config, mapper, settings, sibling);
+}
+
+/** One reader per run: main.cf and master.cf of a directory name the same files. */
+const hostFileReader = new HostFileReader({ maxBytes: CERTIFICATE_MAX_BYTES });
+
 function runLint(options: Options, release: ReleaseInUse): number {
   let failing = 0;
   let readFailed = false;
@@ -410,12 +450,7 @@ function runLint(options: Options, release: ReleaseInUse): number {
   for (const target of lintTargets(options, () => (readFailed = true))) {
     const { file } = target;
     const validate = (text: string, config: ParsedConfig) =>
-      doValidation(
-        config,
-        new LineIndex(text),
-        { rules: options.rules, version: options.version, noteMissingMaster: true },
-        siblingOf(target, options),
-      );
+      validateTarget(config, new LineIndex(text), siblingOf(target, options), options);
     let text = file?.text;
     if (file && options.fix && file.text.length <= MAX_ANALYSED_LENGTH) {
       try {

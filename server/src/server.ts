@@ -1,4 +1,8 @@
 import {
+  type CodeAction,
+  CodeActionKind,
+  type Command,
+  type Position,
   type CompletionItem,
   type Connection,
   type ExecuteCommandParams,
@@ -19,8 +23,17 @@ import {
   parseConfig,
   updateConfig,
 } from "./service/parser/document";
-import { existsSync } from "node:fs";
+import { existsSync, type FSWatcher, watch } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { CERTIFICATE_MAX_BYTES, HostFileReader } from "./files/hostFiles";
+import { type HostFiles, hostFilesOf } from "./service/hostFiles";
+import {
+  certificateFingerprint,
+  fingerprintDigestParameter,
+  tlsaRecords,
+} from "./service/certificateInfo";
+import { cursorContext } from "./service/cursor";
+import { createRuleContext } from "./service/rules/context";
 import { SafeFileCache, decodeText, diskPathOfUri, isRegularFile } from "./files/safeRead";
 import { pathToFileURL } from "node:url";
 import { findDocumentLinks } from "./service/links";
@@ -41,6 +54,8 @@ import { findingsWeMiss, postconfFindings } from "./service/postconfMessages";
 import {
   MAX_ANALYSED_LENGTH,
   doValidation,
+  hostFileRequestSteps,
+  hostFilesNotCheckedDiagnostic,
   siblingNotReadDiagnostic,
   tooLargeDiagnostic,
   validationSteps,
@@ -78,6 +93,10 @@ const VALIDATION_DELAY_MS = 200;
 /** A configuration names a few dozen files; past this many, no more are looked at. */
 const MAX_DOCUMENT_LINKS = 500;
 const MAX_REPORTED_SETTINGS_PROBLEMS = 1000;
+/** Certificates are checked again this often, so that expiry shows without an edit. */
+const HOST_FILES_RECHECK_MS = 24 * 60 * 60 * 1000;
+/** Directories watched for changes to host files; past this many, only the daily check. */
+const MAX_WATCHED_DIRECTORIES = 64;
 /** Sent by the VS Code client when the user grants trust: `{ trusted: true }`. */
 const WORKSPACE_TRUST_NOTIFICATION = "postfix/workspaceTrust";
 /** Sent to the client whenever the release in use changes (status bar). */
@@ -209,16 +228,19 @@ export function startServer(connection: Connection): void {
     try {
       const sibling = await siblingOf(uri, document, pass.signal);
       if (!current()) return;
+      const host = await hostFilesFor(uri, document.config, sibling.config, pass.signal);
+      if (!current()) return;
       const steps = validationSteps(
         document.config,
         document.text,
         // A sibling that is there but refused has its own diagnostic.
-        { ...settings, noteMissingMaster: sibling.notRead === undefined },
+        { ...settings, noteMissingMaster: sibling.notRead === undefined, host: host.files },
         sibling.config,
       );
       for (let step = steps.next(); ; step = steps.next()) {
         if (step.done) {
-          const diagnostics = sibling.notRead ? [sibling.notRead, ...step.value] : step.value;
+          const notes = [sibling.notRead, host.notChecked].filter((note) => note !== undefined);
+          const diagnostics = notes.length > 0 ? [...notes, ...step.value] : step.value;
           diagnostics.push(...postconfResultOf(uri, version));
           void connection.sendDiagnostics({ uri, version, diagnostics });
           return;
@@ -303,6 +325,73 @@ export function startServer(connection: Connection): void {
           : `Make ${basename(path)} a regular, readable file.`;
     return { notRead: siblingNotReadDiagnostic(basename(path), read.detail, remedy) };
   };
+
+  const hostFileReader = new HostFileReader({ maxBytes: CERTIFICATE_MAX_BYTES });
+  /** The host files of the last validation per document, for hover and commands. */
+  const lastHostFiles = new Map<string, HostFiles>();
+
+  /**
+   * The certificates and keys a document's configuration names, read when file
+   * checks are on (postfix.checkFiles) and the workspace is trusted. In an
+   * untrusted workspace nothing is opened or stat'ed; main.cf (or master.cf when
+   * main.cf is not open) gets one information diagnostic that says so.
+   */
+  const hostFilesFor = async (
+    uri: string,
+    config: ParsedConfig,
+    sibling: ParsedConfig | undefined,
+    signal: AbortSignal,
+  ): Promise<{ files?: HostFiles; notChecked?: Diagnostic }> => {
+    lastHostFiles.delete(uri);
+    if (!settings.checkFiles) return {};
+    // In steps, like validation: at 100k lines the rule context takes a while to build.
+    const steps = hostFileRequestSteps(config, settings, sibling);
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal.throwIfAborted();
+    }
+    const requests = step.value;
+    if (requests.length === 0) return {};
+    if (!workspaceTrust.trusted) {
+      const reportsHere = config.kind === "main" || !documents.has(siblingUriOf(uri, config.kind));
+      return reportsHere ? { notChecked: hostFilesNotCheckedDiagnostic(requests.length) } : {};
+    }
+    const read = await hostFileReader.read(requests, signal);
+    watchDirectoriesOf(requests.map((request) => request.path));
+    const files = hostFilesOf(read, Date.now(), settings.certificates.expiryWarningDays);
+    lastHostFiles.set(uri, files);
+    return { files };
+  };
+
+  /**
+   * Watches the directories of the host files: a renewal replaces a file or the
+   * link to it (certbot), which a watch on the file itself would miss. Any change
+   * there revalidates the open documents (debounced); the daily timer covers the
+   * rest, expiry in particular.
+   */
+  const watchedDirectories = new Map<string, FSWatcher>();
+  const watchDirectoriesOf = (paths: string[]) => {
+    for (const directory of new Set(paths.map((path) => dirname(path)))) {
+      if (watchedDirectories.has(directory)) continue;
+      if (watchedDirectories.size >= MAX_WATCHED_DIRECTORIES) return;
+      try {
+        const watcher = watch(directory, { persistent: false }, () => {
+          for (const uri of documents.keys()) scheduleValidation(uri);
+        });
+        watcher.on("error", () => {
+          watcher.close();
+          watchedDirectories.delete(directory);
+        });
+        watchedDirectories.set(directory, watcher);
+      } catch {
+        // A directory that is missing or cannot be watched: the daily check covers it.
+      }
+    }
+  };
+  setInterval(() => {
+    for (const uri of documents.keys()) scheduleValidation(uri);
+  }, HOST_FILES_RECHECK_MS).unref();
 
   /** Position mappers for sibling files read from disk, made once per parse. */
   const diskMappers = new WeakMap<ParsedConfig, LineIndex>();
@@ -488,7 +577,9 @@ export function startServer(connection: Connection): void {
             triggerCharacters: ["$", "{", "=", ":", ",", " "],
             resolveProvider: true,
           },
-          codeActionProvider: { codeActionKinds: ["quickfix"] },
+          codeActionProvider: {
+            codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite],
+          },
           // The VS Code client shows rule pages itself, in the Markdown preview; for
           // other clients the server opens the bundled page (window/showDocument).
           ...(explainsRules === true
@@ -519,9 +610,11 @@ export function startServer(connection: Connection): void {
   });
   connection.onNotification(
     WORKSPACE_TRUST_NOTIFICATION,
-    guard("workspaceTrust", undefined, (params: { trusted?: unknown } | undefined) =>
-      setTrust(params?.trusted),
-    ),
+    guard("workspaceTrust", undefined, (params: { trusted?: unknown } | undefined) => {
+      setTrust(params?.trusted);
+      // Files the configuration names are read (or not) from now on.
+      for (const uri of documents.keys()) scheduleValidation(uri);
+    }),
   );
   connection.onDidChangeConfiguration(
     guard("configuration", undefined, (change) => {
@@ -547,6 +640,7 @@ export function startServer(connection: Connection): void {
         version: settings.version,
         releaseNote: releaseNote(),
         main,
+        host: lastHostFiles.get(textDocument.uri),
       });
     }),
   );
@@ -594,11 +688,72 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onCodeAction(
-    guard("codeAction", [], ({ textDocument, context }) => {
+    guard("codeAction", [], ({ textDocument, context, range }) => {
       const document = documents.get(textDocument.uri);
       if (!document) return [];
-      return doCodeActions(document.config, document.text, textDocument.uri, context.diagnostics);
+      const actions: (CodeAction | Command)[] = doCodeActions(
+        document.config,
+        document.text,
+        textDocument.uri,
+        context.diagnostics,
+      );
+      const insert = insertFingerprintAction(textDocument.uri, document, range.start);
+      return insert ? [...actions, insert] : actions;
     }),
+  );
+
+  /**
+   * "Insert fingerprint" on a fingerprint parameter's value: the client asks the
+   * user for a certificate file and calls postfix/fingerprint, then inserts it.
+   */
+  const insertFingerprintAction = (
+    uri: string,
+    document: OpenDocument,
+    position: Position,
+  ): CodeAction | undefined => {
+    if (!workspaceTrust.trusted || !settings.checkFiles) return undefined;
+    const cursor = cursorContext(document.config, document.text.offsetAt(position));
+    const parameter = cursor?.kind === "value" ? cursor.parameter : "";
+    if (!fingerprintDigestParameter(parameter)) return undefined;
+    return {
+      title: "Insert fingerprint from a certificate file…",
+      kind: CodeActionKind.RefactorRewrite,
+      command: {
+        title: "Insert fingerprint",
+        command: "postfix.insertFingerprint",
+        arguments: [{ uri, position, parameter }],
+      },
+    };
+  };
+
+  // The fingerprint of a certificate file the user picked, in the configured digest.
+  connection.onRequest(
+    "postfix/fingerprint",
+    guard(
+      "fingerprint",
+      { error: "The fingerprint could not be computed." },
+      async (params: { uri?: unknown; path?: unknown; parameter?: unknown }) => {
+        const document = typeof params?.uri === "string" ? documents.get(params.uri) : undefined;
+        const digestParameter =
+          typeof params?.parameter === "string"
+            ? fingerprintDigestParameter(params.parameter)
+            : undefined;
+        if (!document || typeof params.path !== "string" || !digestParameter)
+          return { error: "Pick a certificate file for a fingerprint parameter." };
+        if (!workspaceTrust.trusted)
+          return { error: "Files are not read in an untrusted workspace." };
+        const [file] = await hostFileReader.read([{ path: params.path, contents: true }]);
+        if (!file.contents) return { error: `${params.path} ${file.detail ?? "was not read"}.` };
+        const sibling = await siblingFile(params.uri as string, document);
+        const configs = [document.config, sibling?.config];
+        const context = createRuleContext(
+          configs.find((config) => config?.kind === "main"),
+          configs.find((config) => config?.kind === "master"),
+          settings.version,
+        );
+        return certificateFingerprint(file.contents, context.valueOf(digestParameter));
+      },
+    ),
   );
 
   connection.onDocumentSymbol(
@@ -877,6 +1032,34 @@ export function startServer(connection: Connection): void {
     }),
   );
 
+  // Behind the client's "Postfix: Show TLSA records" command: from the last file check.
+  connection.onRequest(
+    "postfix/tlsaRecords",
+    guard("tlsaRecords", { records: [], note: "" }, async (params: { uri?: unknown }) => {
+      const uri = typeof params?.uri === "string" ? params.uri : undefined;
+      const document = uri ? documents.get(uri) : undefined;
+      if (!uri || !document) return { records: [], note: "Open main.cf or master.cf first." };
+      const host = lastHostFiles.get(uri);
+      if (!host) {
+        return {
+          records: [],
+          note: workspaceTrust.trusted
+            ? "No certificate was read: turn on postfix.checkFiles, or name smtpd_tls_chain_files or smtpd_tls_cert_file."
+            : "Certificates are not read in an untrusted workspace.",
+        };
+      }
+      const sibling = await siblingFile(uri, document);
+      const files = [document.config, sibling?.config];
+      const main = files.find((config) => config?.kind === "main");
+      const master = files.find((config) => config?.kind === "master");
+      const records = tlsaRecords(main, master, host, settings.version);
+      return {
+        records,
+        note: records.length === 0 ? "smtpd has no certificate that could be read." : "",
+      };
+    }),
+  );
+
   connection.onDidOpenTextDocument(
     guard("open", undefined, ({ textDocument }) => {
       const kind = configKindOf(textDocument.languageId, textDocument.uri);
@@ -929,6 +1112,7 @@ export function startServer(connection: Connection): void {
       clearTimeout(pendingValidations.get(textDocument.uri));
       pendingValidations.delete(textDocument.uri);
       documents.delete(textDocument.uri);
+      lastHostFiles.delete(textDocument.uri);
       void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
     }),
   );

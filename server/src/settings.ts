@@ -39,6 +39,15 @@ export interface ServerSettings {
     /** Follow a sibling link that leaves its directory and the workspace folders. */
     followSymlinksOutside: boolean;
   };
+  /**
+   * Read the certificates, keys and tables the configuration names (postfix.checkFiles;
+   * the server also needs a trusted workspace).
+   */
+  checkFiles: boolean;
+  certificates: {
+    /** A certificate that expires within this many days is reported. */
+    expiryWarningDays: number;
+  };
   inlayHints: {
     /** After a value with `$name` references, what it expands to. */
     expansions: boolean;
@@ -74,6 +83,9 @@ export function readSettings(
     rules: readRules(raw.rules, report),
     // Only `true` turns it on: anything else keeps links from leaving the folder.
     files: { followSymlinksOutside: files.followSymlinksOutside === true },
+    // Only `false` turns file checks off.
+    checkFiles: raw.checkFiles !== false,
+    certificates: { expiryWarningDays: readExpiryWarningDays(raw.certificates) },
     // Only `false` turns a hint off.
     inlayHints: { expansions: hints.expansions !== false, overrides: hints.overrides !== false },
     format: { continuationIndent: readContinuationIndent(raw.format) },
@@ -219,4 +231,16 @@ function readContinuationIndent(format: unknown): number {
   return Number.isInteger(indent) && (indent as number) >= 1 && (indent as number) <= 16
     ? (indent as number)
     : DEFAULT_CONTINUATION_INDENT;
+}
+
+/** The default of postfix.certificates.expiryWarningDays. */
+export const DEFAULT_EXPIRY_WARNING_DAYS = 21;
+
+/** postfix.certificates.expiryWarningDays: an integer from 0 to 365, else the default. */
+function readExpiryWarningDays(certificates: unknown): number {
+  const days = (certificates as { expiryWarningDays?: unknown } | null | undefined)
+    ?.expiryWarningDays;
+  return Number.isInteger(days) && (days as number) >= 0 && (days as number) <= 365
+    ? (days as number)
+    : DEFAULT_EXPIRY_WARNING_DAYS;
 }

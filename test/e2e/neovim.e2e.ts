@@ -125,6 +125,13 @@ describe("Neovim's built-in LSP client with node dist/server.js --stdio", () => 
     );
   });
 
+  it("checks the certificate files main.cf names (a standalone client: file checks on)", () => {
+    // /etc/ssl/certs/mail.pem does not exist on the test machine.
+    expect(result.main?.diagnostics).toContainEqual(
+      expect.objectContaining({ lnum: 3, code: "tls-file-unreadable" }),
+    );
+  });
+
   it("answers hover on smtpd_tls_security_level with our docs", () => {
     expect(result.main?.hover).toContain("**smtpd_tls_security_level**");
     expect(result.main?.hover).toContain(EXPECTED_HOVER_TEXT);

@@ -51,6 +51,7 @@ export interface Page {
   mouse: {
     move(x: number, y: number, options?: { steps?: number }): Promise<void>;
     click(x: number, y: number): Promise<void>;
+    wheel(deltaX: number, deltaY: number): Promise<void>;
   };
 }
 

@@ -6,12 +6,14 @@ import {
   openSync,
   readdirSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServerCapabilities } from "vscode-languageserver-protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bytesOf } from "../support/certificates";
 import { type Browser, type BrowserServer, type Page, loadChromium } from "./playwright";
 import {
   EXPECTED_HOVER_TEXT,
@@ -152,7 +154,23 @@ beforeAll(async () => {
   temp = mkdtempSync(join(tmpdir(), "postfix-lsp-e2e-vscode-"));
   workspace = join(temp, "workspace");
   mkdirSync(workspace);
-  writeFileSync(join(workspace, "main.cf"), MAIN_CF);
+  // An expired certificate, made now, that main.cf's last line names (for step 09).
+  // Mode 0600, unchanged for a month and naming myhostname: only the expiry is reported on it.
+  const expired = join(workspace, "expired.pem");
+  writeFileSync(
+    expired,
+    bytesOf({
+      about: "",
+      objects: [{ key: "e2e" }, { cert: "e2e", names: ["mail.example.com"], days: [-90, -3] }],
+    }),
+    { mode: 0o600 },
+  );
+  const monthAgo = Date.now() / 1000 - 30 * 24 * 3600;
+  utimesSync(expired, monthAgo, monthAgo);
+  writeFileSync(
+    join(workspace, "main.cf"),
+    `${MAIN_CF}smtpd_tls_chain_files = ${join(workspace, "expired.pem")}\n`,
+  );
   writeFileSync(join(workspace, "master.cf"), MASTER_CF);
   mkdirSync(join(temp, "user-data/User"), { recursive: true });
   writeFileSync(
@@ -556,6 +574,63 @@ describe("VS Code (code-server) with the packaged extension", () => {
           .waitFor({ state: "visible", timeout: 20_000 });
       }
       await shot("08-outline");
+    });
+  });
+  it("reports an expired certificate and shows its TLSA record on hover", async () => {
+    await step("09-certificate", async () => {
+      await openFile("main.cf");
+      const problem = page
+        .locator(".markers-panel .monaco-list-row")
+        .filter({ hasText: "certificate-expired" })
+        .first();
+      await waitFor(
+        "the certificate-expired problem",
+        async () => {
+          if (!(await problem.isVisible())) await page.keyboard.press("Control+Shift+M");
+          await problem.waitFor({ state: "visible", timeout: 5_000 });
+          return true;
+        },
+        45_000,
+        500,
+      );
+      expect(await problem.innerText()).toMatch(/expired 3 days ago/);
+      await shot("09-certificate-problem");
+      const hover = page.locator(".monaco-editor .monaco-hover:not(.hidden)").filter({
+        hasText: "IN TLSA 3 1 1",
+      });
+      await waitFor(
+        "the certificate hover",
+        async () => {
+          // The path's last token on the smtpd_tls_chain_files line.
+          const path = page
+            .locator(".editor-group-container.active .view-lines .view-line")
+            .filter({ hasText: "expired.pem" })
+            .first()
+            .locator("span span")
+            .last();
+          const box = await path.boundingBox();
+          if (!box) return undefined;
+          await page.mouse.move(box.x + box.width / 2, box.y + 200, { steps: 2 });
+          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+          await hover.first().waitFor({ state: "visible", timeout: 5_000 });
+          return true;
+        },
+        45_000,
+        500,
+      );
+      // The diagnostics on the path come first in the hover: scroll to our part, the TLSA record.
+      const hoverBox = await hover.first().boundingBox();
+      if (hoverBox) {
+        await page.mouse.move(hoverBox.x + hoverBox.width / 2, hoverBox.y + 20, { steps: 3 });
+        await page.mouse.wheel(0, 2_000);
+        await sleep(500);
+      }
+      await shot("09-certificate-hover");
+      const content = await hover.first().innerText();
+      expect(content).toContain("expired");
+      expect(content).toMatch(/_25\._tcp\.mail\.example\.com\. IN TLSA 3 1 1 [0-9a-f]{64}/);
+      await page.mouse.move(5, 400);
+      await page.keyboard.press("Escape");
     });
   });
 });

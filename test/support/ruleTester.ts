@@ -3,6 +3,9 @@ import type { Diagnostic } from "vscode-languageserver-types";
 import type { PostfixVersion } from "../../server/src/service/data/parameters";
 import type { ConfigKind } from "../../server/src/service/parser/document";
 import type { DiagnosticData } from "../../server/src/service/validation";
+import type { ExampleHostFile } from "../../server/src/service/hostFiles";
+import type { ValidationSettings } from "../../server/src/service/validation";
+import { exampleHostFiles } from "./certificates";
 import { diagnoseFile } from "./diagnose";
 import { applyCodeAction } from "./fixes";
 
@@ -11,6 +14,8 @@ export interface RuleCase {
   main?: string;
   master?: string;
   version?: PostfixVersion;
+  /** Host files (certificates, keys), made when the test runs; file checks are on when given. */
+  host?: Record<string, ExampleHostFile>;
   /** The test's name; default: the first line of the first file. */
   name?: string;
 }
@@ -32,7 +37,7 @@ export interface RuleFindingView {
  * other as its sibling, and only `ruleId`'s diagnostics are kept.
  */
 export function findingsOf(ruleId: string, input: RuleCase): RuleFindingView[] {
-  const settings = input.version ? { version: input.version } : {};
+  const settings = settingsOf(input);
   const rules = new Set([ruleId]);
   const found: RuleFindingView[] = [];
   for (const file of ["main", "master"] as const) {
@@ -57,7 +62,7 @@ export function firstFixOf(
   const { file } = withFix;
   const text = input[file]!;
   const sibling = file === "main" ? input.master : input.main;
-  const settings = input.version ? { version: input.version } : {};
+  const settings = settingsOf(input);
   const { config, index, diagnostics } = diagnoseFile(file, text, {
     sibling,
     settings,
@@ -66,6 +71,12 @@ export function firstFixOf(
   const title = (withFix.diagnostic.data as DiagnosticData).fix!.title;
   const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
   return { file, text: applyCodeAction(config, index, text, diagnostics, ruleId, exact) };
+}
+
+function settingsOf(input: RuleCase): ValidationSettings {
+  const settings: ValidationSettings = input.version ? { version: input.version } : {};
+  if (input.host) settings.host = exampleHostFiles(input.host);
+  return settings;
 }
 
 function caseName(input: RuleCase): string {

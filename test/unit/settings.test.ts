@@ -45,6 +45,8 @@ describe("postfix.version", () => {
         release: "3.7",
         rules: {},
         files: { followSymlinksOutside: false },
+        checkFiles: true,
+        certificates: { expiryWarningDays: 21 },
         inlayHints: { expansions: true, overrides: true },
         format: { continuationIndent: 4 },
         postconf: { checkOnSave: false },
@@ -212,5 +214,18 @@ describe("postfix.inlayHints", () => {
       expansions: true,
       overrides: true,
     });
+  });
+});
+
+describe("file checks", () => {
+  it("are on unless postfix.checkFiles is false; expiryWarningDays is an integer from 0 to 365", () => {
+    expect(read({}).settings.checkFiles).toBe(true);
+    expect(read({ checkFiles: "no" }).settings.checkFiles).toBe(true);
+    expect(read({ checkFiles: false }).settings.checkFiles).toBe(false);
+    const days = (value: unknown) =>
+      read({ certificates: { expiryWarningDays: value } }).settings.certificates.expiryWarningDays;
+    expect(days(30)).toBe(30);
+    expect(days(0)).toBe(0);
+    for (const bad of [-1, 366, 2.5, "30", null]) expect(days(bad)).toBe(21);
   });
 });

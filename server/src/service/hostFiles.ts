@@ -37,11 +37,56 @@ export interface HostFiles {
   get(path: string): HostFile | undefined;
   /** The time of the check (ms since the epoch), for expiry and "changed lately". */
   now: number;
+  /** A certificate that expires within this many days is reported (default 21). */
+  expiryWarningDays?: number;
 }
 
 /** A HostFiles over a list of results (as a caller builds it). */
-export function hostFilesOf(files: Iterable<HostFile>, now: number): HostFiles {
+export function hostFilesOf(
+  files: Iterable<HostFile>,
+  now: number,
+  expiryWarningDays?: number,
+): HostFiles {
   const byPath = new Map<string, HostFile>();
   for (const file of files) byPath.set(file.path, file);
-  return { get: (path) => byPath.get(path), now };
+  return { get: (path) => byPath.get(path), now, expiryWarningDays };
 }
+
+/**
+ * A host file in a rule's documented example. The examples are tests, and the
+ * tests make these files when they run (keys are generated then; none is
+ * committed). `about` describes the file on the rule's page.
+ */
+export interface ExampleHostFile {
+  about: string;
+  /** The PEM objects in order (DER when `der` is set); none for a missing file. */
+  objects?: ExamplePemObject[];
+  /** Write the first object as binary DER instead of PEM. */
+  der?: boolean;
+  missing?: boolean;
+  /** Permission bits (default 0o600 for a file with a key, else 0o644) and owner (default root). */
+  mode?: number;
+  uid?: number;
+  /** When it last changed (default: 30 days ago). */
+  changedHoursAgo?: number;
+}
+
+/**
+ * A key is named: the same name is the same key across an example's files. A
+ * name starting with "rsa" and a number (rsa1024) is an RSA key of that size,
+ * "rsa" alone RSA 2048, any other name an EC P-256 key.
+ */
+export type ExamplePemObject =
+  | { key: string; encrypted?: boolean }
+  | {
+      /** The certificate of this key; its subject CN is names[0], else the key's name. */
+      cert: string;
+      /** The issuer's key name (its CN is that name); default: self-signed. */
+      issuer?: string;
+      names?: string[];
+      /** Valid from/until, in days from now (default: 30 days ago to 60 days ahead). */
+      days?: [number, number];
+      hash?: "sha256" | "sha1" | "md5";
+      ca?: boolean;
+    }
+  | { csr: string };

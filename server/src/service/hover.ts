@@ -24,6 +24,8 @@ import { evaluateExpansion, hasNoMacros } from "./parser/expansion";
 import type { Span } from "./parser/logicalLines";
 import type { MasterEntry, MasterFieldName } from "./parser/masterCf";
 import { RULES } from "./rules/ruleTable";
+import { CERTIFICATE_PARAMETER, certificateFileMarkdown } from "./certificateInfo";
+import type { HostFiles } from "./hostFiles";
 
 /**
  * Hover: the reference manual at the cursor, true for the configured release. On
@@ -47,6 +49,8 @@ export interface HoverOptions {
    * and the release's defaults alone.
    */
   main?: ParsedConfig;
+  /** The host files last read for this configuration (certificates); absent when file checks are off. */
+  host?: HostFiles;
 }
 
 export function doHover(
@@ -103,6 +107,12 @@ function hoverContent(
       return { markdown: referenceMarkdown(scope, name, version), span: context.reference };
     }
     case "value": {
+      if (options.host && CERTIFICATE_PARAMETER.test(context.parameter)) {
+        const found = config.kind === "master" ? entryAt(config, offset) : undefined;
+        const scope = settingScope(config, found?.kind === "master" ? found : undefined, options);
+        const markdown = certificateHover(scope, context.word.text, context.parameter, options);
+        if (markdown) return { markdown, span: context.word };
+      }
       const markdown = valueMarkdown(context.parameter, context.word.text);
       return markdown ? { markdown, span: context.word } : undefined;
     }
@@ -221,6 +231,31 @@ function effectiveCode(value: string | typeof TOO_MANY_NAMES): string {
 }
 
 /** The release's raw default, with a placeholder for defaults computed on the host. */
+/** A certificate path's hover: what the file holds, from the host files the server read. */
+function certificateHover(
+  scope: SettingScope,
+  word: string,
+  parameter: string,
+  options: HoverOptions,
+): string | undefined {
+  const lookup = (name: string) => scope.lookup(name) ?? releaseDefault(name, options.version);
+  const path = evaluateExpansion(word, lookup).value;
+  const file = options.host?.get(path);
+  if (!file) return undefined;
+  const text = (name: string) => {
+    const value = effectiveValue(scope, name, options.version);
+    return typeof value === "string" ? value : undefined;
+  };
+  const client = parameter.startsWith("smtp_") || parameter.startsWith("lmtp_");
+  const hostname = text("myhostname");
+  return certificateFileMarkdown(file, {
+    hostname: hostname && !hostname.includes("⟨") ? hostname : "<myhostname>",
+    digest:
+      text(client ? "smtp_tls_fingerprint_digest" : "smtpd_tls_fingerprint_digest") ?? "sha256",
+    now: options.host!.now,
+  });
+}
+
 function releaseDefault(name: string, version: PostfixVersion): string | undefined {
   const value = defaultValue(name, version);
   if (value !== undefined) return value;

@@ -5,7 +5,7 @@ import type { PositionMapper } from "./languageTypes";
 import { ruleDocsUrl } from "./data/packageInfo";
 import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
 import { type ParsedConfig, isEntry } from "./parser/document";
-import { type RuleContext, createRuleContext, ruleContextSteps } from "./rules/context";
+import { type RuleContext, ruleContextSteps } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
 import { checkParameters, masterMissingFinding } from "./rules/parameterRules";
 import { RULE_MODULES } from "./rules/registry";
@@ -84,6 +84,21 @@ export function siblingNotReadDiagnostic(
     code: "sibling-not-read",
     source: DIAGNOSTIC_SOURCE,
     message: `The ${siblingName} beside this file was not read: it ${reason}. Checks that look at both main.cf and master.cf ran on this file alone. ${remedy}`,
+  };
+}
+
+/**
+ * Says that the certificates, keys or tables the configuration names were not
+ * checked because the workspace is not trusted (the server only).
+ */
+export function hostFilesNotCheckedDiagnostic(count: number): Diagnostic {
+  const files = count === 1 ? "1 file" : `${count} files`;
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    code: "host-files-not-checked",
+    source: DIAGNOSTIC_SOURCE,
+    message: `The ${files} this configuration names (certificates, keys) were not checked, because the workspace is not trusted. In restricted mode the server opens no file that the configuration names, since an untrusted configuration could name any file on this machine. Trust the workspace to check them.`,
   };
 }
 
@@ -178,10 +193,32 @@ export function hostFileRequests(
   settings: ValidationSettings = {},
   sibling?: ParsedConfig,
 ): HostFileRequest[] {
+  const steps = hostFileRequestSteps(config, settings, sibling);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Words one of which a configuration must contain for a rule to ask for a file:
+ * a configuration without them costs no rule context. Rules that ask for other
+ * files add their words here.
+ */
+const HOST_FILE_WORDS = /cert_file|key_file|chain_files|CAfile|CApath/;
+
+/** hostFileRequests() in steps, pausing where building the rule context does (for the server). */
+export function* hostFileRequestSteps(
+  config: ParsedConfig,
+  settings: ValidationSettings = {},
+  sibling?: ParsedConfig,
+): Generator<void, HostFileRequest[], void> {
+  if (!HOST_FILE_WORDS.test(config.text) && !(sibling && HOST_FILE_WORDS.test(sibling.text)))
+    return [];
   const main = config.kind === "main" ? config : sibling?.kind === "main" ? sibling : undefined;
   const master =
     config.kind === "master" ? config : sibling?.kind === "master" ? sibling : undefined;
-  const context = createRuleContext(main, master, settings.version ?? NEWEST_VERSION);
+  const context = yield* ruleContextSteps(main, master, settings.version ?? NEWEST_VERSION);
   const byPath = new Map<string, HostFileRequest>();
   for (const rule of RULE_MODULES) {
     for (const request of rule.hostFiles?.(context) ?? []) {
@@ -193,9 +230,7 @@ export function hostFileRequests(
 }
 
 /** Topic files whose rules are not yet one module each; they move to rules/<family>/. */
-export const TOPIC_CHECKS: ((context: RuleContext) => Finding[])[] = [
-  checkParameters,
-];
+export const TOPIC_CHECKS: ((context: RuleContext) => Finding[])[] = [checkParameters];
 
 const SUPPRESSION_MARK = "postfix-lint:";
 const SUPPRESSION = /^\s*#\s*postfix-lint:\s*(disable-next-line|disable)\s+(.+?)\s*$/;

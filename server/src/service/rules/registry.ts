@@ -4,6 +4,7 @@
  */
 
 import type { Rule } from "./rule";
+import { certificateRules } from "./certificates";
 import { startupRules } from "./startup";
 import { tlsClientRules } from "./tls-client";
 import { tlsServerRules } from "./tls-server";
@@ -14,4 +15,5 @@ export const RULE_MODULES: readonly Rule[] = [
   ...tlsServerRules,
   ...tlsClientRules,
   ...startupRules,
+  ...certificateRules,
 ];

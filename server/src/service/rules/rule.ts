@@ -6,7 +6,7 @@
  */
 
 import type { PostfixVersion } from "../data/parameters";
-import type { HostFileRequest } from "../hostFiles";
+import type { ExampleHostFile, HostFileRequest } from "../hostFiles";
 import type { ConfigKind } from "../parser/document";
 import type { RuleContext } from "./context";
 import type { Finding } from "./findings";
@@ -31,6 +31,8 @@ export interface RuleExample {
   version?: PostfixVersion;
   /** What the example shows, in one sentence. */
   note?: string;
+  /** Host files the example needs (certificates, keys), by absolute path; made by the tests. */
+  host?: Record<string, ExampleHostFile>;
   /**
    * For an example that fires: the files after the first finding's quick-fix.
    * Only the files the fix changes are given.

@@ -52,6 +52,14 @@ function example(item: RuleExample): string[] {
     const text = item[file];
     if (text !== undefined) lines.push(...codeBlock(FILE_NAMES[file], text));
   }
+  const host = Object.entries(item.host ?? {});
+  if (host.length > 0)
+    lines.push(
+      "On the host:",
+      "",
+      ...host.map(([path, file]) => `- \`${path}\`: ${file.about}`),
+      "",
+    );
   for (const file of ["main", "master"] as const) {
     const text = item.fixed?.[file];
     if (text !== undefined)

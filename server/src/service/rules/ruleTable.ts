@@ -22,6 +22,12 @@ const rules = [
       "The main.cf or master.cf beside this file was not read (FIFO, device, too large, link out); cross-file checks ran without it.",
   },
   {
+    id: "host-files-not-checked",
+    severity: "info",
+    description:
+      "The configuration names certificates or keys, but file checks are off because the workspace is not trusted.",
+  },
+  {
     id: "missing-equals",
     severity: "error",
     description: "A main.cf line has no '=' after the parameter name; Postfix refuses to start.",

@@ -1,0 +1,191 @@
+import {
+  type CertificateFacts,
+  type FileFacts,
+  fileFacts,
+  fingerprint,
+  tlsaSpkiSha256,
+} from "./certificates";
+import type { HostFile, HostFiles } from "./hostFiles";
+import type { ParsedConfig } from "./parser/document";
+import { createRuleContext } from "./rules/context";
+import { loadedChains } from "./rules/certificates/shared";
+import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
+
+/**
+ * What the editor shows about certificate files: the hover on a path, the TLSA
+ * records of the server certificates, a fingerprint to paste. Pure: the caller
+ * passes the host files it read.
+ */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Parameters whose value names certificate, key or CA files (any role). */
+export const CERTIFICATE_PARAMETER =
+  /^(smtpd_tls_|smtp_tls_|lmtp_tls_|tlsproxy_tls_|tlsproxy_client_|postscreen_tls_)(cert_file|key_file|eccert_file|eckey_file|dcert_file|dkey_file|chain_files|CAfile)$/;
+
+/** A DANE TLSA record for port 25 of a host. */
+export interface TlsaRecord {
+  /** `_25._tcp.mail.example.com. IN TLSA 3 1 1 <hex>` */
+  record: string;
+  /** What it pins: "the key of CN=mail.example.com in /etc/…" */
+  describes: string;
+}
+
+export function tlsaRecord(hostname: string, usage: 2 | 3, certificate: CertificateFacts): string {
+  return `_25._tcp.${hostname.replace(/\.$/, "")}. IN TLSA ${usage} 1 1 ${tlsaSpkiSha256(certificate.x509)}`;
+}
+
+/** The hover text for a file the configuration names, from what the reader found. */
+export function certificateFileMarkdown(
+  file: HostFile,
+  options: { hostname: string; digest: string; now: number },
+): string {
+  if (file.status !== "ok" || !file.contents)
+    return `**${file.path}** ${file.detail ?? "was not read"}.`;
+  const facts: FileFacts = fileFacts(file.contents);
+  const lines = [`**${file.path}**: ${describeContents(facts)}`, ""];
+  const certificates = facts.objects.filter(
+    (object): object is CertificateFacts => object.kind === "certificate",
+  );
+  for (const [index, certificate] of certificates.slice(0, 3).entries()) {
+    if (index > 0) lines.push("---", "");
+    lines.push(...certificateLines(certificate, options, index === 0));
+  }
+  if (certificates.length > 3) lines.push(`…and ${certificates.length - 3} more certificates.`);
+  return lines.join("\n");
+}
+
+function describeContents(facts: FileFacts): string {
+  if (facts.encoding === "der") return "binary DER (Postfix reads PEM only)";
+  if (facts.encoding === "unknown") return "no PEM data";
+  const counts = new Map<string, number>();
+  for (const object of facts.objects) {
+    const label =
+      object.kind === "certificate"
+        ? "certificate"
+        : object.kind === "key"
+          ? object.encrypted
+            ? "encrypted private key"
+            : "private key"
+          : object.kind === "csr"
+            ? "certificate request"
+            : "other PEM object";
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return [...counts].map(([label, count]) => `${count} ${label}${count > 1 ? "s" : ""}`).join(", ");
+}
+
+function certificateLines(
+  certificate: CertificateFacts,
+  options: { hostname: string; digest: string; now: number },
+  leaf: boolean,
+): string[] {
+  const days = Math.round((certificate.notAfter - options.now) / DAY_MS);
+  const validity =
+    certificate.notAfter < options.now
+      ? `**expired** ${-days} days ago`
+      : certificate.notBefore > options.now
+        ? "**not valid yet**"
+        : `${days} days left`;
+  const digest = options.digest.toLowerCase();
+  const lines = [
+    `- Subject: ${certificate.subject}`,
+    `- Names: ${certificate.names.join(", ") || "none"}`,
+    `- Issuer: ${certificate.selfIssued ? "itself (self-signed)" : certificate.issuer}`,
+    `- Valid: ${isoDate(certificate.notBefore)} to ${isoDate(certificate.notAfter)} (${validity})`,
+    `- Key: ${certificate.key.description}`,
+  ];
+  try {
+    lines.push(
+      `- Certificate ${digest}: \`${fingerprint(certificate.x509, "certificate", digest)}\``,
+      `- Public key ${digest}: \`${fingerprint(certificate.x509, "public-key", digest)}\``,
+    );
+  } catch {
+    lines.push(`- Fingerprints: the digest "${digest}" is not available here.`);
+  }
+  if (leaf) {
+    lines.push(
+      "",
+      "DANE TLSA record (key of this certificate, SHA-256):",
+      "",
+      "```",
+      tlsaRecord(options.hostname, 3, certificate),
+      "```",
+    );
+  }
+  return lines;
+}
+
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The TLSA records for smtpd's certificates: `3 1 1` for each leaf key and
+ * `2 1 1` for the certificate that issued it, when the file holds it.
+ */
+export function tlsaRecords(
+  main: ParsedConfig | undefined,
+  master: ParsedConfig | undefined,
+  host: HostFiles,
+  version: PostfixVersion = NEWEST_VERSION,
+): TlsaRecord[] {
+  const context = createRuleContext(main, master, version, host);
+  const records: TlsaRecord[] = [];
+  const seen = new Set<string>();
+  for (const { set, certificates } of loadedChains(context)) {
+    if (set.program !== "smtpd" || certificates.length === 0) continue;
+    // Without myhostname in the configuration its value is the host's name, unknown here.
+    const hostname = context.isSet("myhostname", set.service)
+      ? context.valueOf("myhostname", set.service)
+      : "<myhostname>";
+    const add = (usage: 2 | 3, entry: (typeof certificates)[number], what: string) => {
+      const record = tlsaRecord(hostname, usage, entry.certificate);
+      if (seen.has(record)) return;
+      seen.add(record);
+      records.push({
+        record,
+        describes: `${what} ${entry.certificate.subject} in ${entry.named.path}`,
+      });
+    };
+    add(3, certificates[0], "the key of the server certificate");
+    const [leaf, issuer] = certificates;
+    if (issuer && leaf.certificate.x509.checkIssued(issuer.certificate.x509))
+      add(2, issuer, "the key of the issuing CA");
+  }
+  return records;
+}
+
+/** Parameters whose values are certificate fingerprints, with the digest parameter that applies. */
+const FINGERPRINT_PARAMETERS = new Map([
+  ["smtp_tls_fingerprint_cert_match", "smtp_tls_fingerprint_digest"],
+  ["lmtp_tls_fingerprint_cert_match", "lmtp_tls_fingerprint_digest"],
+]);
+
+/** The digest parameter when `parameter` takes fingerprints; else undefined. */
+export const fingerprintDigestParameter = (parameter: string) =>
+  FINGERPRINT_PARAMETERS.get(parameter);
+
+/**
+ * The fingerprint to paste for a certificate file: of its first certificate, in
+ * `digest` (md5, sha1, sha256…), colon-separated as Postfix logs and matches it.
+ */
+export function certificateFingerprint(
+  bytes: Uint8Array,
+  digest: string,
+): { fingerprint: string } | { error: string } {
+  const facts = fileFacts(bytes);
+  const certificate = facts.objects.find(
+    (object): object is CertificateFacts => object.kind === "certificate",
+  );
+  if (!certificate)
+    return {
+      error:
+        facts.encoding === "der"
+          ? "The file is DER, not PEM."
+          : "The file holds no PEM certificate.",
+    };
+  try {
+    return { fingerprint: fingerprint(certificate.x509, "certificate", digest.toLowerCase()) };
+  } catch {
+    return { error: `The digest "${digest}" is not available.` };
+  }
+}

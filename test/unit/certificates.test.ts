@@ -1,0 +1,278 @@
+import { execSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { certificateFingerprint, tlsaRecords } from "../../server/src/service/certificateInfo";
+import type { ExampleHostFile } from "../../server/src/service/hostFiles";
+import { doHover } from "../../server/src/service/hover";
+import { parseConfig } from "../../server/src/service/parser/document";
+import { exampleHostFiles, pemOf } from "../support/certificates";
+import { diagnoseFile } from "../support/diagnose";
+import { atCursor } from "../support/cursor";
+import { findingsOf } from "../support/ruleTester";
+
+/**
+ * The certificates family beyond its documented examples: roles and scopes,
+ * $name expansion, settings, and the fingerprints and TLSA data, which are
+ * checked against openssl's own computation.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), "certificates-"));
+const openssl = (command: string) => execSync(command, { cwd: dir, encoding: "utf8" }).trim();
+
+const CHAIN: Record<string, ExampleHostFile> = {
+  "/etc/ssl/mail.pem": {
+    about: "key, leaf, intermediate",
+    objects: [
+      { key: "mail" },
+      { cert: "mail", issuer: "Example CA", names: ["mail.example.com"] },
+      { cert: "Example CA", ca: true },
+    ],
+  },
+};
+
+const messagesOf = (id: string, input: Parameters<typeof findingsOf>[1]) =>
+  findingsOf(id, input).map(({ file, diagnostic }) => `${file}: ${diagnostic.message}`);
+
+describe("fingerprints and TLSA data", () => {
+  const path = join(dir, "leaf.pem");
+  writeFileSync(path, pemOf({ cert: "rsa-fp", names: ["mx.example.net"] }));
+
+  it("match openssl for the certificate (sha256, sha1, md5)", () => {
+    const pem = readFileSync(path);
+    for (const digest of ["sha256", "sha1", "md5"]) {
+      const expected = openssl(`openssl x509 -in ${path} -noout -fingerprint -${digest}`).split(
+        "=",
+      )[1];
+      expect(certificateFingerprint(pem, digest)).toEqual({ fingerprint: expected });
+    }
+  });
+
+  it("give the 3 1 1 record that openssl computes from the public key", () => {
+    const expected = openssl(
+      `openssl x509 -in ${path} -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum`,
+    ).split(" ")[0];
+    const host = exampleHostFiles({
+      "/etc/ssl/leaf.pem": {
+        about: "",
+        objects: [{ key: "rsa-fp" }, { cert: "rsa-fp", names: ["mx.example.net"] }],
+      },
+    });
+    const main = parseConfig(
+      "main",
+      "myhostname = mx.example.net\nsmtpd_tls_chain_files = /etc/ssl/leaf.pem\n",
+    );
+    expect(tlsaRecords(main, undefined, host).map((record) => record.record)).toEqual([
+      `_25._tcp.mx.example.net. IN TLSA 3 1 1 ${expected}`,
+    ]);
+  });
+
+  it("give 2 1 1 for the issuing CA that the chain holds, checked with openssl", () => {
+    const host = exampleHostFiles(CHAIN);
+    writeFileSync(join(dir, "chain.pem"), host.get("/etc/ssl/mail.pem")!.contents!);
+    // The third PEM object (the CA) alone, for openssl.
+    const caPem = Buffer.from(host.get("/etc/ssl/mail.pem")!.contents!)
+      .toString()
+      .split(/(?=-----BEGIN)/)[2];
+    writeFileSync(join(dir, "ca.pem"), caPem);
+    const caSpki = openssl(
+      "openssl x509 -in ca.pem -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum",
+    ).split(" ")[0];
+    const main = parseConfig(
+      "main",
+      "myhostname = mail.example.com\nsmtpd_tls_chain_files = /etc/ssl/mail.pem\n",
+    );
+    const records = tlsaRecords(main, undefined, host);
+    expect(records).toHaveLength(2);
+    expect(records[0].record).toMatch(
+      /^_25\._tcp\.mail\.example\.com\. IN TLSA 3 1 1 [0-9a-f]{64}$/,
+    );
+    expect(records[1].record).toBe(`_25._tcp.mail.example.com. IN TLSA 2 1 1 ${caSpki}`);
+  });
+
+  it("name no host when myhostname is not set", () => {
+    const main = parseConfig("main", "smtpd_tls_chain_files = /etc/ssl/mail.pem\n");
+    expect(tlsaRecords(main, undefined, exampleHostFiles(CHAIN))[0].record).toMatch(
+      /^_25\._tcp\.<myhostname>\. IN TLSA 3 1 1 /,
+    );
+  });
+
+  it("refuse a file without a PEM certificate", () => {
+    expect(certificateFingerprint(Buffer.from("hello"), "sha256")).toEqual({
+      error: "The file holds no PEM certificate.",
+    });
+  });
+});
+
+describe("hover on a certificate path", () => {
+  const hover = (kind: "main" | "master", marked: string, main?: string) => {
+    const { config, index, position } = atCursor(kind, marked);
+    const result = doHover(config, index, position, {
+      version: "3.7",
+      main: main === undefined ? undefined : parseConfig("main", main),
+      host: exampleHostFiles(CHAIN),
+    });
+    return result ? (result.contents as { value: string }).value : "";
+  };
+
+  it("shows subject, names, issuer, validity, key, fingerprints in the configured digest and TLSA", () => {
+    const text = hover(
+      "main",
+      "myhostname = mail.example.com\nsmtpd_tls_fingerprint_digest = sha1\nsmtpd_tls_chain_files = /etc/ssl/m█ail.pem\n",
+    );
+    expect(text).toContain("1 private key, 2 certificates");
+    expect(text).toContain("- Subject: CN=mail.example.com");
+    expect(text).toContain("- Names: mail.example.com");
+    expect(text).toContain("- Issuer: CN=Example CA");
+    expect(text).toMatch(/\((59|60) days left\)/);
+    expect(text).toContain("- Key: EC prime256v1");
+    expect(text).toMatch(/- Certificate sha1: `([0-9A-F]{2}:){19}[0-9A-F]{2}`/);
+    expect(text).toMatch(/_25\._tcp\.mail\.example\.com\. IN TLSA 3 1 1 [0-9a-f]{64}/);
+  });
+
+  it("expands $name in the path and works in a master.cf -o setting", () => {
+    const text = hover(
+      "master",
+      "submission inet n - n - - smtpd -o smtpd_tls_chain_files=$ssl_dir/ma█il.pem\n",
+      "ssl_dir = /etc/ssl\nmyhostname = mail.example.com\n",
+    );
+    expect(text).toContain("CN=mail.example.com");
+    // compatibility_level is 0 by default, and below 3.6 the digest is md5 (as postconf -d says).
+    expect(text).toMatch(/- Certificate md5: `([0-9A-F]{2}:){15}[0-9A-F]{2}`/);
+  });
+
+  it("says what the reader found for a missing file", () => {
+    const { config, index, position } = atCursor(
+      "main",
+      "smtpd_tls_cert_file = /etc/ssl/g█one.pem\n",
+    );
+    const result = doHover(config, index, position, {
+      version: "3.7",
+      host: exampleHostFiles({ "/etc/ssl/gone.pem": { about: "", missing: true } }),
+    });
+    expect((result?.contents as { value: string }).value).toBe(
+      "**/etc/ssl/gone.pem** does not exist.",
+    );
+  });
+});
+
+describe("certificate rules across roles and scopes", () => {
+  const expired: Record<string, ExampleHostFile> = {
+    "/etc/ssl/old.pem": { about: "", objects: [{ key: "old" }, { cert: "old", days: [-100, -1] }] },
+  };
+
+  it("check a master.cf service's -o file, reported on its -o setting", () => {
+    const messages = messagesOf("certificate-expired", {
+      main: "smtpd_tls_chain_files = /etc/ssl/mail.pem\n",
+      master: "submission inet n - n - - smtpd\n  -o smtpd_tls_chain_files=/etc/ssl/old.pem\n",
+      host: { ...CHAIN, ...expired },
+    });
+    expect(messages).toEqual([
+      expect.stringMatching(
+        /^master: The certificate for CN=old in "\/etc\/ssl\/old\.pem" expired 1 day ago/,
+      ),
+    ]);
+  });
+
+  it("expand $name references and cover the smtp client and tlsproxy", () => {
+    for (const parameter of [
+      "smtp_tls_chain_files",
+      "tlsproxy_tls_chain_files",
+      "lmtp_tls_chain_files",
+    ]) {
+      const messages = messagesOf("certificate-expired", {
+        main: `ssl = /etc/ssl\n${parameter} = $ssl/old.pem\n`,
+        host: expired,
+      });
+      expect(messages, parameter).toHaveLength(1);
+    }
+  });
+
+  it("read the key of a cert_file/key_file pair from the default ($smtpd_tls_cert_file)", () => {
+    expect(
+      messagesOf("tls-key-mismatch", {
+        main: "smtpd_tls_cert_file = /etc/ssl/both.pem\n",
+        host: { "/etc/ssl/both.pem": { about: "", objects: [{ key: "a" }, { cert: "b" }] } },
+      }),
+    ).toHaveLength(1);
+  });
+
+  it("report a mismatch in chain files for the key and the certificate after it", () => {
+    expect(
+      messagesOf("tls-key-mismatch", {
+        main: "smtpd_tls_chain_files = /etc/ssl/rsa.pem, /etc/ssl/ec.pem\n",
+        host: {
+          "/etc/ssl/rsa.pem": { about: "", objects: [{ key: "rsa" }, { cert: "rsa" }] },
+          "/etc/ssl/ec.pem": { about: "", objects: [{ key: "ec1" }, { cert: "ec2" }] },
+        },
+      }),
+    ).toEqual([
+      expect.stringContaining('The private key in "/etc/ssl/ec.pem" (PEM object 1) does not match'),
+    ]);
+  });
+
+  it("stay silent without host files (file checks off)", () => {
+    for (const id of ["tls-file-unreadable", "certificate-expired", "tls-key-mismatch"])
+      expect(messagesOf(id, { main: "smtpd_tls_chain_files = /etc/ssl/gone.pem\n" })).toEqual([]);
+  });
+
+  it("report a not-yet-valid certificate and an MD5 signature", () => {
+    const host: Record<string, ExampleHostFile> = {
+      "/etc/ssl/future.pem": {
+        about: "",
+        objects: [{ key: "rsa" }, { cert: "rsa", issuer: "rsa-ca", hash: "md5", days: [2, 90] }],
+      },
+    };
+    const main = "smtpd_tls_chain_files = /etc/ssl/future.pem\n";
+    expect(messagesOf("certificate-expired", { main, host })).toEqual([
+      expect.stringMatching(/is not valid until \d{4}-\d\d-\d\d \(in 2 days\)/),
+    ]);
+    expect(messagesOf("certificate-weak", { main, host })).toEqual([
+      expect.stringContaining("is signed with MD5"),
+    ]);
+  });
+
+  it("warn within expiryWarningDays (default 21)", () => {
+    const files: Record<string, ExampleHostFile> = {
+      "/etc/ssl/soon.pem": { about: "", objects: [{ key: "k" }, { cert: "k", days: [-10, 30] }] },
+    };
+    const main = "smtpd_tls_chain_files = /etc/ssl/soon.pem\n";
+    const expiring = (days?: number) =>
+      diagnoseFile("main", main, {
+        settings: { host: exampleHostFiles(files, Date.now(), days) },
+        rules: new Set(["certificate-expiring"]),
+      }).diagnostics.length;
+    // 30 days left: silent at the default, reported at 45.
+    expect(expiring()).toBe(0);
+    expect(expiring(45)).toBe(1);
+  });
+
+  it("work on a CRLF main.cf with a path after a tab, reporting on the path's word", () => {
+    const found = findingsOf("certificate-expired", {
+      main: "smtpd_tls_chain_files =\t/etc/ssl/a.pem,\t/etc/ssl/old.pem\r\n",
+      host: { ...expired, "/etc/ssl/a.pem": { about: "", objects: [{ key: "a" }, { cert: "a" }] } },
+    });
+    expect(found).toHaveLength(1);
+    expect(found[0].diagnostic.range.start).toEqual({ line: 0, character: 40 });
+    expect(found[0].diagnostic.range.end).toEqual({ line: 0, character: 56 });
+  });
+
+  it("report key permissions for group-readable keys and non-root owners", () => {
+    const messages = messagesOf("tls-key-permissions", {
+      main: "smtpd_tls_chain_files = /etc/ssl/k.pem\n",
+      host: {
+        "/etc/ssl/k.pem": {
+          about: "",
+          mode: 0o640,
+          uid: 1000,
+          objects: [{ key: "k" }, { cert: "k" }],
+        },
+      },
+    });
+    expect(messages).toEqual([
+      expect.stringContaining("has mode 0640, so its group can read the key"),
+      expect.stringContaining("is owned by user id 1000, not root"),
+    ]);
+  });
+});
