@@ -1,5 +1,13 @@
 import * as path from "node:path";
-import { type ExtensionContext, commands, window, workspace } from "vscode";
+import {
+  ConfigurationTarget,
+  type ExtensionContext,
+  StatusBarAlignment,
+  type StatusBarItem,
+  commands,
+  window,
+  workspace,
+} from "vscode";
 import {
   LanguageClient,
   type LanguageClientOptions,
@@ -31,9 +39,15 @@ export async function activate(context: ExtensionContext): Promise<void> {
     synchronize: { configurationSection: "postfix" },
     outputChannel,
     traceOutputChannel: outputChannel,
-    // The server reads fewer files in a workspace the user has not trusted. A function,
-    // so that a restarted server learns the trust of that moment.
-    initializationOptions: () => ({ trusted: workspace.isTrusted }),
+    // The server reads fewer files and runs no program in a workspace the user has not
+    // trusted; the postconf it may run is the user's choice. A function, so that a
+    // restarted server learns the trust and the setting of that moment. explainsRules:
+    // this client shows rule pages itself (postfix.explainRule).
+    initializationOptions: () => ({
+      trusted: workspace.isTrusted,
+      postconfPath: postconfPath(),
+      explainsRules: true,
+    }),
   };
   client = new LanguageClient("postfix", "Postfix Language Server", serverOptions, clientOptions);
   context.subscriptions.push(
@@ -42,11 +56,82 @@ export async function activate(context: ExtensionContext): Promise<void> {
       await client?.restart();
     }),
     commands.registerCommand("postfix.lookUpParameter", lookUpParameter),
+    commands.registerCommand("postfix.chooseRelease", chooseRelease),
+    commands.registerCommand("postfix.checkWithPostconf", checkWithPostconf),
+    commands.registerCommand("postfix.explainRule", explainRule),
     workspace.onDidGrantWorkspaceTrust(
       () => void client?.sendNotification("postfix/workspaceTrust", { trusted: true }),
     ),
+    // The server learns the program at start only.
+    workspace.onDidChangeConfiguration((change) => {
+      if (change.affectsConfiguration("postfix.postconfPath")) void client?.restart();
+    }),
+  );
+  const status = window.createStatusBarItem("postfix.release", StatusBarAlignment.Right, 100);
+  status.name = "Postfix release";
+  status.command = "postfix.chooseRelease";
+  context.subscriptions.push(status);
+  client.onNotification("postfix/release", (release: ReleaseNotice) =>
+    showRelease(status, release),
   );
   await client.start();
+}
+
+/**
+ * The postconf to run: only the user's or the machine's own setting, never a
+ * workspace's (the setting is machine-scoped, and the workspace value is not read).
+ */
+function postconfPath(): string | undefined {
+  const setting = workspace.getConfiguration("postfix").inspect<string>("postconfPath");
+  const path = setting?.globalValue ?? setting?.defaultValue;
+  return typeof path === "string" ? path : undefined;
+}
+
+/** What the server says about the release in use. */
+interface ReleaseNotice {
+  line: string;
+  release: string;
+  origin: string;
+  description: string;
+  source: string;
+}
+
+function showRelease(status: StatusBarItem, release: ReleaseNotice): void {
+  const where = release.origin === "setting" ? "set" : "host";
+  status.text = `Postfix ${release.release} (${release.origin === "newest" ? "newest" : where})`;
+  status.tooltip =
+    `Checking against Postfix ${release.line} (${release.description}), from ${release.source}. ` +
+    "Click to choose another release.";
+  status.show();
+}
+
+/** A quick pick of auto and the known release lines; writes postfix.version. */
+async function chooseRelease(): Promise<void> {
+  const lines = (await client?.sendRequest<string[]>("postfix/releaseLines")) ?? [];
+  const picked = await window.showQuickPick(
+    [
+      { label: "auto", description: "the Postfix installed where the server runs" },
+      ...lines.reverse().map((line) => ({ label: line })),
+    ],
+    { placeHolder: "Postfix release to check against" },
+  );
+  if (!picked) return;
+  const target = workspace.workspaceFolders
+    ? ConfigurationTarget.Workspace
+    : ConfigurationTarget.Global;
+  await workspace.getConfiguration("postfix").update("version", picked.label, target);
+}
+
+/** Runs the server's postconf check on the active file and says what came of it. */
+async function checkWithPostconf(): Promise<void> {
+  const document = window.activeTextEditor?.document;
+  if (!client || !document) return;
+  const result = await client.sendRequest<{ ok: boolean; message: string }>(
+    "postfix/checkWithPostconf",
+    { uri: document.uri.toString() },
+  );
+  if (result.ok) void window.showInformationMessage(result.message);
+  else void window.showWarningMessage(result.message);
 }
 
 interface ParameterSummary {
@@ -76,6 +161,17 @@ async function lookUpParameter(): Promise<void> {
   const markdown = await client.sendRequest<string>("postfix/parameterReference", {
     name: picked.label,
   });
+  await showMarkdown(markdown);
+}
+
+/** The code action "Explain rule <id>": the rule's page in the Markdown preview. */
+async function explainRule(id: unknown): Promise<void> {
+  if (!client || typeof id !== "string") return;
+  const markdown = await client.sendRequest<string | null>("postfix/rulePage", { id });
+  if (markdown) await showMarkdown(markdown);
+}
+
+async function showMarkdown(markdown: string): Promise<void> {
   const document = await workspace.openTextDocument({ language: "markdown", content: markdown });
   await commands.executeCommand("markdown.showPreview", document.uri);
 }

@@ -9,10 +9,29 @@ import {
   readStreamCappedSync,
   identityKey,
 } from "./files/safeRead";
-import type { Diagnostic } from "vscode-languageserver-types";
+import type { Diagnostic, Position } from "vscode-languageserver-types";
+import { applySafeFixes } from "./cliFix";
+import {
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  type ReportedDiagnostic,
+  type ReportedFile,
+  type ReportedRegion,
+  renderReport,
+  renderRuleList,
+} from "./cliReport";
+import { replaceFile } from "./files/replaceFile";
+import { PACKAGE_VERSION } from "./service/data/packageInfo";
+import { pageOf } from "./service/rules/rulePage";
+import { RULES } from "./service/rules/ruleTable";
+import { excerpt } from "./service/text/excerpt";
+import { unifiedDiff } from "./unifiedDiff";
 import { LineIndex } from "./service/text/lineIndex";
 import { FORMAT_USAGE, runFormatFiles } from "./cliFormat";
 import { NEWEST_VERSION, type PostfixVersion } from "./service/data/parameters";
+import { detectRelease } from "./host/detectRelease";
+import { DEFAULT_POSTCONF_PATH } from "./host/postconf";
+import { ORIGIN_DETAIL, type ReleaseInUse, releaseInUse } from "./host/release";
 import { type ConfigKind, type ParsedConfig, parseConfig } from "./service/parser/document";
 import {
   type ConfigPair,
@@ -21,8 +40,9 @@ import {
   printMasterEntries,
   printServiceSettings,
 } from "./service/postconfEmulation";
-import { readRule, readVersion } from "./settings";
+import { AUTO_VERSION, readRule, readVersion } from "./settings";
 import {
+  type DiagnosticData,
   MAX_ANALYSED_LENGTH,
   type SeveritySetting,
   doValidation,
@@ -34,19 +54,38 @@ import {
  * Exit status: 0 nothing at error severity, 1 errors found, 2 usage or I/O error.
  */
 
-const USAGE = `usage: postfix-lint [--format text|json] [--postfix-version X.Y] [--rule ID=SEVERITY]... [--kind main|master] [--follow-symlinks] PATH...
-       postfix-lint --print main|master|services [--follow-symlinks] DIR
+const USAGE = `usage: postfix-lint [--format text|json|sarif|github] [--fail-on error|warning|info] [--quiet] [--fix | --fix-dry-run]
+                    [--postfix-version X.Y|auto] [--postconf PATH] [--rule ID=SEVERITY]... [--kind main|master] [--follow-symlinks] PATH...
+       postfix-lint --print main|master|services [--postfix-version X.Y|auto] [--follow-symlinks] DIR
+       postfix-lint --list-rules [--format text|json]
+       postfix-lint --explain RULE-ID
+       postfix-lint --version
 PATH is a main.cf or master.cf file, a config directory (its main.cf and master.cf), or - for stdin (with --kind).
+--postfix-version auto (the default) checks against the Postfix installed here: what postconf reports
+  (--postconf, default ${DEFAULT_POSTCONF_PATH}; run only if root owns it), else the dpkg database, else the newest release.
 --print emulates postconf -n (main), -M (master) or -P (services) on DIR.
 --follow-symlinks reads files that are symbolic links leaving their directory (not read by default).
+--fail-on sets the lowest severity that makes the exit status 1 (default: error); --quiet reports errors only.
+--fix applies the safe quick-fixes (see --list-rules) in place and prints what it changed; --fix-dry-run prints a diff instead.
        ${FORMAT_USAGE}
 --format-files formats the files in place (--check: writes nothing, exits 1 if a file would change).`;
 
 class UsageError extends Error {}
 
+type Severity = ReportedDiagnostic["severity"];
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
 interface Options {
-  format: "text" | "json";
+  format: OutputFormat;
+  failOn: Severity;
+  quiet: boolean;
+  fix?: "write" | "dry-run";
+  /** The release line; for "auto", set once the host's release is known. */
   version: PostfixVersion;
+  /** "auto", or the release as given (3.7.11). */
+  release: string;
+  /** The postconf that "auto" asks. */
+  postconf: string;
   rules: Record<string, SeveritySetting>;
   kind?: ConfigKind;
   print?: "main" | "master" | "services";
@@ -57,7 +96,11 @@ interface Options {
 function parseArguments(args: string[]): Options {
   const options: Options = {
     format: "text",
+    failOn: "error",
+    quiet: false,
     version: NEWEST_VERSION,
+    release: AUTO_VERSION,
+    postconf: DEFAULT_POSTCONF_PATH,
     rules: {},
     followSymlinks: false,
     paths: [],
@@ -70,9 +113,19 @@ function parseArguments(args: string[]): Options {
     const arg = args[i];
     if (arg === "--format") {
       const format = valueOf(++i, arg);
-      if (format !== "text" && format !== "json")
-        throw new UsageError(`unknown format "${format}"`);
-      options.format = format;
+      if (!(OUTPUT_FORMATS as readonly string[]).includes(format))
+        throw new UsageError(`unknown format "${format}"; use ${OUTPUT_FORMATS.join(", ")}`);
+      options.format = format as OutputFormat;
+    } else if (arg === "--fail-on" || arg === "--max-severity") {
+      const severity = valueOf(++i, arg);
+      if (!Object.hasOwn(SEVERITY_RANK, severity))
+        throw new UsageError(`${arg} expects error, warning, info or hint`);
+      options.failOn = severity as Severity;
+    } else if (arg === "--quiet") {
+      options.quiet = true;
+    } else if (arg === "--fix" || arg === "--fix-dry-run") {
+      if (options.fix) throw new UsageError("give --fix or --fix-dry-run, once");
+      options.fix = arg === "--fix" ? "write" : "dry-run";
     } else if (arg === "--postfix-version") {
       // Validated like the editor's setting; a release outside the data is clamped.
       const problems: string[] = [];
@@ -80,6 +133,9 @@ function parseArguments(args: string[]): Options {
       if (reading.rejected) throw new UsageError(problems.join(" "));
       for (const warning of problems) process.stderr.write(`postfix-lint: warning: ${warning}\n`);
       options.version = reading.version;
+      options.release = reading.release;
+    } else if (arg === "--postconf") {
+      options.postconf = valueOf(++i, arg);
     } else if (arg === "--rule") {
       const [id, ...severity] = valueOf(++i, arg).split("=");
       const problems: string[] = [];
@@ -109,6 +165,8 @@ function parseArguments(args: string[]): Options {
     }
   }
   if (options.paths.length === 0) throw new UsageError("no PATH given");
+  if (options.fix && options.paths.includes("-"))
+    throw new UsageError("--fix and --fix-dry-run need files, not stdin");
   return options;
 }
 
@@ -332,72 +390,136 @@ function siblingOf(target: LintTarget, options: Options): ParsedConfig | undefin
   return undefined;
 }
 
-const SEVERITY_NAMES = ["", "error", "warning", "info", "hint"];
+const SEVERITY_NAMES: Severity[] = ["error", "error", "warning", "info", "hint"];
 
-interface ReportedDiagnostic {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: string;
-  code: string;
-  message: Diagnostic["message"];
+/**
+ * The release to check against: as given, or for "auto" the host's. The CLI may
+ * always ask postconf: it is the user's own command line, and the program still
+ * has to be root's.
+ */
+async function resolveRelease(options: Options): Promise<ReleaseInUse> {
+  if (options.release !== AUTO_VERSION) return releaseInUse(options.release, "setting");
+  return (await detectRelease({ postconfPath: options.postconf })).release;
 }
 
-function runLint(options: Options): number {
-  let errors = 0;
+function runLint(options: Options, release: ReleaseInUse): number {
+  let failing = 0;
   let readFailed = false;
-  const report: { path: string; diagnostics: ReportedDiagnostic[] }[] = [];
+  const report: ReportedFile[] = [];
   // One target at a time: only the files in the read cache stay in memory.
   for (const target of lintTargets(options, () => (readFailed = true))) {
     const { file } = target;
-    const diagnostics =
-      file === undefined
-        ? [tooLargeDiagnostic(target.tooLargeBytes!, "bytes")]
-        : file.text.length > MAX_ANALYSED_LENGTH
-          ? [tooLargeDiagnostic(file.text.length)]
-          : doValidation(
-              file.config,
-              new LineIndex(file.text),
-              { rules: options.rules, version: options.version, noteMissingMaster: true },
-              siblingOf(target, options),
-            );
-    report.push({
-      path: target.path,
-      diagnostics: diagnostics.map((diagnostic) => {
-        const severity = SEVERITY_NAMES[diagnostic.severity ?? 1];
-        if (severity === "error") errors++;
-        return {
-          line: diagnostic.range.start.line + 1,
-          column: diagnostic.range.start.character + 1,
-          endLine: diagnostic.range.end.line + 1,
-          endColumn: diagnostic.range.end.character + 1,
-          severity,
-          code: String(diagnostic.code),
-          message: diagnostic.message,
-        };
-      }),
-    });
-  }
-  if (options.format === "json") {
-    process.stdout.write(JSON.stringify({ files: report }) + "\n");
-  } else {
-    for (const file of report) {
-      for (const d of file.diagnostics) {
-        process.stdout.write(
-          `${file.path}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`,
+    const validate = (text: string, config: ParsedConfig) =>
+      doValidation(
+        config,
+        new LineIndex(text),
+        { rules: options.rules, version: options.version, noteMissingMaster: true },
+        siblingOf(target, options),
+      );
+    let text = file?.text;
+    if (file && options.fix && file.text.length <= MAX_ANALYSED_LENGTH) {
+      try {
+        text = fixTarget(target, file, validate, options.fix);
+      } catch (error) {
+        warn(
+          `${target.path}: not fixed: ${error instanceof Error ? error.message : String(error)}`,
         );
+        readFailed = true;
       }
     }
+    const diagnostics =
+      file === undefined || text === undefined
+        ? [tooLargeDiagnostic(target.tooLargeBytes!, "bytes")]
+        : text.length > MAX_ANALYSED_LENGTH
+          ? [tooLargeDiagnostic(text.length)]
+          : validate(text, text === file.text ? file.config : parseConfig(target.kind, text));
+    const index = text === undefined ? undefined : new LineIndex(text);
+    const reported = diagnostics
+      .map((diagnostic) => reportedDiagnostic(diagnostic, index))
+      .filter((d) => !options.quiet || d.severity === "error");
+    for (const d of reported)
+      if (SEVERITY_RANK[d.severity] <= SEVERITY_RANK[options.failOn]) failing++;
+    report.push({ path: target.path, diagnostics: reported });
   }
-  return readFailed ? 2 : errors > 0 ? 1 : 0;
+  const postfix = { line: release.line, release: release.release, origin: release.origin };
+  const assumption = `Checked against Postfix ${release.line} (${release.release}, ${ORIGIN_DETAIL[release.origin]}).`;
+  process.stdout.write(renderReport(options.format, report, { postfix, assumption }));
+  return readFailed ? 2 : failing > 0 ? 1 : 0;
 }
 
-function main(args: string[]): number {
+function reportedDiagnostic(diagnostic: Diagnostic, index?: LineIndex): ReportedDiagnostic {
+  const reported: ReportedDiagnostic = {
+    ...region(diagnostic.range.start, diagnostic.range.end),
+    severity: SEVERITY_NAMES[diagnostic.severity ?? 1],
+    code: String(diagnostic.code),
+    message: String(diagnostic.message),
+  };
+  const fix = (diagnostic.data as DiagnosticData | undefined)?.fix;
+  if (fix && index) {
+    reported.fix = {
+      title: fix.title,
+      edits: fix.edits.map((edit) => ({
+        ...region(index.positionAt(edit.start), index.positionAt(edit.end)),
+        newText: edit.newText,
+      })),
+    };
+  }
+  return reported;
+}
+
+function region(start: Position, end: Position): ReportedRegion {
+  return {
+    line: start.line + 1,
+    column: start.character + 1,
+    endLine: end.line + 1,
+    endColumn: end.character + 1,
+  };
+}
+
+/**
+ * Applies the safe fixes to one file: writes it in place (atomically, keeping mode
+ * and owner) and says what changed on stderr, or prints a unified diff on stdout.
+ * Returns the text the file then has.
+ */
+function fixTarget(
+  target: LintTarget,
+  file: ConfigFile,
+  validate: (text: string, config: ParsedConfig) => Diagnostic[],
+  mode: "write" | "dry-run",
+): string {
+  const fixed = applySafeFixes(file.text, (text) =>
+    validate(text, text === file.text ? file.config : parseConfig(target.kind, text)),
+  );
+  if (fixed.text === file.text) return file.text;
+  if (mode === "dry-run") {
+    process.stdout.write(unifiedDiff(target.path, file.text, fixed.text));
+    return file.text;
+  }
+  replaceFile(target.path, Buffer.from(fixed.text, "utf8"));
+  for (const { rule, title, line } of fixed.applied)
+    process.stderr.write(`${target.path}:${line}: fixed: ${title} [${rule}]\n`);
+  return fixed.text;
+}
+
+async function main(args: string[]): Promise<number> {
   if (args[0] === "--format-files") return runFormatFiles(args.slice(1));
+  if (args[0] === "--version" && args.length === 1) {
+    process.stdout.write(`postfix-lint ${PACKAGE_VERSION}\n`);
+    return 0;
+  }
+  if (args[0] === "--explain") return explainRule(args.slice(1));
+  if (args.includes("--list-rules")) return listRules(args);
   try {
     const options = parseArguments(args);
-    return options.print ? runPrint(options) : runLint(options);
+    const release = await resolveRelease(options);
+    options.version = release.line;
+    if (options.print) return runPrint(options);
+    if (options.release === AUTO_VERSION && options.format === "text") {
+      warn(
+        `checking against Postfix ${release.line} (${release.release}, ${ORIGIN_DETAIL[release.origin]})`,
+      );
+    }
+    return runLint(options, release);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`postfix-lint: ${error.message}\n${USAGE}\n`);
@@ -410,10 +532,44 @@ function main(args: string[]): number {
   }
 }
 
+function explainRule(args: string[]): number {
+  const page = args.length === 1 ? pageOf(args[0]) : undefined;
+  if (page === undefined) {
+    const known = args.length === 1 ? closestRuleId(args[0]) : undefined;
+    const hint = known ? ` Did you mean ${known}?` : " postfix-lint --list-rules lists them.";
+    process.stderr.write(
+      `postfix-lint: --explain takes one rule id${args.length === 1 ? `; "${excerpt(args[0])}" is not one.${hint}` : "."}\n`,
+    );
+    return 2;
+  }
+  process.stdout.write(page);
+  return 0;
+}
+
+function listRules(args: string[]): number {
+  const rest = args.filter((arg) => arg !== "--list-rules");
+  const json = rest.length === 2 && rest[0] === "--format" && rest[1] === "json";
+  const text =
+    rest.length === 0 || (rest.length === 2 && rest[0] === "--format" && rest[1] === "text");
+  if (!json && !text) {
+    process.stderr.write(`postfix-lint: --list-rules takes only --format text|json\n`);
+    return 2;
+  }
+  process.stdout.write(renderRuleList(json ? "json" : "text"));
+  return 0;
+}
+
+/** The known rule id nearest to a mistyped one, if any is close. */
+function closestRuleId(id: string): string | undefined {
+  return RULES.map((rule) => rule.id).find((known) => known.includes(id) || id.includes(known));
+}
+
 // A reader that stops early (`postfix-lint ... | head`) closes the pipe: stop quietly.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
   throw error;
 });
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+});

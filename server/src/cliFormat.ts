@@ -1,14 +1,7 @@
 import { isUtf8 } from "node:buffer";
-import {
-  chmodSync,
-  existsSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { replaceFile } from "./files/replaceFile";
 import { readFileSafelySync } from "./files/safeRead";
 import { DEFAULT_CONTINUATION_INDENT, formatText } from "./service/format";
 import { MAX_ANALYSED_LENGTH } from "./service/validation";
@@ -92,25 +85,4 @@ function kindOf(file: string): ConfigKind | undefined {
   if (/^main\.cf(\.proto)?$/.test(name)) return "main";
   if (/^master\.cf(\.proto)?$/.test(name)) return "master";
   return undefined;
-}
-
-/**
- * Replaces the file atomically: a temporary file in the same directory, with the
- * same mode, renamed over it. A symbolic link is followed, so that the link stays.
- */
-function replaceFile(file: string, content: Buffer): void {
-  const target = realpathSync(file);
-  const mode = statSync(target).mode & 0o7777;
-  const temporary = join(
-    dirname(target),
-    `.${basename(target)}.postfix-lint-${process.pid}-${Date.now()}.tmp`,
-  );
-  try {
-    writeFileSync(temporary, content, { flag: "wx", mode });
-    chmodSync(temporary, mode); // the umask may have narrowed it
-    renameSync(temporary, target);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }

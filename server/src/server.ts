@@ -1,6 +1,8 @@
 import {
   type CompletionItem,
   type Connection,
+  type ExecuteCommandParams,
+  ShowDocumentRequest,
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
@@ -17,18 +19,28 @@ import {
   parseConfig,
   updateConfig,
 } from "./service/parser/document";
+import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SafeFileCache, decodeText, diskPathOfUri, isRegularFile } from "./files/safeRead";
 import { pathToFileURL } from "node:url";
 import { findDocumentLinks } from "./service/links";
 import { getInlayHints } from "./service/inlayHints";
-import { doCodeActions } from "./service/codeActions";
+import { EXPLAIN_RULE_COMMAND, doCodeActions } from "./service/codeActions";
+import { pageOf } from "./service/rules/rulePage";
+import { getRule } from "./service/rules/ruleTable";
+import { excerpt } from "./service/text/excerpt";
 import { doComplete, resolveCompletion } from "./service/completion";
 import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
-import { type ServerSettings, readSettings } from "./settings";
+import { AUTO_VERSION, type ServerSettings, readSettings } from "./settings";
+import { NEWEST_VERSION, SUPPORTED_VERSIONS } from "./service/data/parameters";
+import { type Detection, detectRelease } from "./host/detectRelease";
+import { DEFAULT_POSTCONF_PATH, checkConfiguration } from "./host/postconf";
+import { ORIGIN_DETAIL, type ReleaseInUse, describeRelease, releaseInUse } from "./host/release";
+import { findingsWeMiss, postconfFindings } from "./service/postconfMessages";
 import {
   MAX_ANALYSED_LENGTH,
+  doValidation,
   siblingNotReadDiagnostic,
   tooLargeDiagnostic,
   validationSteps,
@@ -68,6 +80,33 @@ const MAX_DOCUMENT_LINKS = 500;
 const MAX_REPORTED_SETTINGS_PROBLEMS = 1000;
 /** Sent by the VS Code client when the user grants trust: `{ trusted: true }`. */
 const WORKSPACE_TRUST_NOTIFICATION = "postfix/workspaceTrust";
+/** Sent to the client whenever the release in use changes (status bar). */
+const RELEASE_NOTIFICATION = "postfix/release";
+/** Asked by the client's "Check with postconf" command: `{ uri }`. */
+const CHECK_WITH_POSTCONF_REQUEST = "postfix/checkWithPostconf";
+
+/** The answer to postfix/checkWithPostconf, for the client to show. */
+interface PostconfCheckResult {
+  ok: boolean;
+  /** postconf's findings, when it ran. */
+  findings?: number;
+  message: string;
+}
+
+const failed = (message: string): PostconfCheckResult => ({ ok: false, message });
+const neverAborted = new AbortController().signal;
+/** `{ id }` → the rule's page as Markdown, or null for an unknown id. */
+const RULE_PAGE_REQUEST = "postfix/rulePage";
+
+/**
+ * The file URI of a rule's bundled page (docs/rules/<id>.md beside dist/), for a
+ * known rule id only: the id never becomes a path otherwise.
+ */
+function bundledRulePage(id: string): string | undefined {
+  if (!getRule(id)) return undefined;
+  const page = join(__dirname, "..", "docs", "rules", `${id}.md`);
+  return existsSync(page) ? pathToFileURL(page).href : undefined;
+}
 
 export function startServer(connection: Connection): void {
   const documents = new Map<string, OpenDocument>();
@@ -83,6 +122,11 @@ export function startServer(connection: Connection): void {
       reportedSettingsProblems.add(problem);
       connection.console.warn(`postfix-lsp: ${problem}`);
     });
+    // Until resolveRelease() has looked again, "auto" keeps the release found before.
+    if (settings.release === AUTO_VERSION && release.origin !== "setting")
+      settings.version = release.line;
+    // Before `initialized` the trust and the postconf path are not known yet.
+    if (initialized) releaseResolved = resolveRelease();
   };
   let canPullConfiguration = false;
   let snippetSupport = false;
@@ -142,6 +186,8 @@ export function startServer(connection: Connection): void {
    */
   const validate = async (uri: string) => {
     pendingValidations.delete(uri);
+    // Checked against the release the settings ask for, once it is known.
+    await releaseResolved;
     const document = documents.get(uri);
     if (!document) return;
     const { version } = document;
@@ -173,6 +219,7 @@ export function startServer(connection: Connection): void {
       for (let step = steps.next(); ; step = steps.next()) {
         if (step.done) {
           const diagnostics = sibling.notRead ? [sibling.notRead, ...step.value] : step.value;
+          diagnostics.push(...postconfResultOf(uri, version));
           void connection.sendDiagnostics({ uri, version, diagnostics });
           return;
         }
@@ -184,6 +231,16 @@ export function startServer(connection: Connection): void {
     } finally {
       if (runningValidations.get(uri) === pass) runningValidations.delete(uri);
     }
+  };
+
+  /** What "Check with postconf" found per document, for the version it checked. */
+  const postconfResults = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  /** postconf's findings for this version of the document; none once it was edited. */
+  const postconfResultOf = (uri: string, version: number): Diagnostic[] => {
+    const result = postconfResults.get(uri);
+    if (result?.version === version) return result.diagnostics;
+    postconfResults.delete(uri);
+    return [];
   };
 
   const siblingUriOf = (uri: string, kind: ConfigKind) =>
@@ -308,15 +365,78 @@ export function startServer(connection: Connection): void {
    * files the configuration names (certificates, keys, lookup tables) must check it.
    */
   const workspaceTrust = { trusted: true };
+  let initialized = false;
   const setTrust = (trusted: unknown) => {
     if (typeof trusted !== "boolean") return;
+    const changed = workspaceTrust.trusted !== trusted;
     workspaceTrust.trusted = trusted;
+    // Trust allows asking postconf; the release may then be known more exactly.
+    if (changed && initialized) releaseResolved = resolveRelease();
     connection.console.info(
       trusted
         ? "postfix-lsp: the workspace is trusted."
         : "postfix-lsp: the workspace is not trusted (restricted mode): files named in the configuration (certificates, keys, lookup tables) are not read.",
     );
   };
+
+  /**
+   * The postconf the user's own settings name: initializationOptions.postconfPath,
+   * which the VS Code client takes from the machine-wide setting postfix.postconfPath.
+   * Never from the `postfix` settings section, which a workspace may set.
+   */
+  let postconfPath = DEFAULT_POSTCONF_PATH;
+  /** The host's release, found once per trust state (postconf runs only when trusted). */
+  let hostRelease: { trusted: boolean; found: Promise<Detection> } | undefined;
+  let release: ReleaseInUse = releaseInUse(NEWEST_VERSION, "newest");
+  /** Settles when the release for the current settings is known; validation waits for it. */
+  let releaseResolved: Promise<void> = Promise.resolve();
+  let announcedRelease = "";
+
+  const findHostRelease = (): Promise<Detection> => {
+    const trusted = workspaceTrust.trusted;
+    if (hostRelease?.trusted !== trusted) {
+      const found = detectRelease({ postconfPath: trusted ? postconfPath : undefined });
+      hostRelease = { trusted, found };
+      void found.then(({ notes, release: found }) => {
+        for (const note of notes) connection.console.info(`postfix-lsp: ${note}`);
+        connection.console.info(
+          `postfix-lsp: the host's Postfix is ${found.release}, from ${ORIGIN_DETAIL[found.origin]}.`,
+        );
+      });
+    }
+    return hostRelease.found;
+  };
+
+  /** Sets the release in use from the settings (and, for "auto", the host), and tells the client. */
+  const resolveRelease = async (): Promise<void> => {
+    try {
+      const next =
+        settings.release === AUTO_VERSION
+          ? (await findHostRelease()).release
+          : releaseInUse(settings.release, "setting");
+      // Settings read while detecting have their own pass.
+      if ((settings.release === AUTO_VERSION) !== (next.origin !== "setting")) return;
+      release = next;
+      settings.version = next.line;
+      const announcement = JSON.stringify(next);
+      if (announcement === announcedRelease) return;
+      announcedRelease = announcement;
+      void connection.sendNotification(RELEASE_NOTIFICATION, {
+        ...next,
+        description: describeRelease(next),
+        source: ORIGIN_DETAIL[next.origin],
+      });
+      for (const uri of documents.keys()) scheduleValidation(uri);
+    } catch (error) {
+      log("postfix-lsp: finding the Postfix release failed", error);
+    }
+  };
+
+  /** "3.7.11, detected on this host" for the hover's default, unless the setting says just "3.7". */
+  const releaseNote = () =>
+    release.origin === "setting" && release.release === release.line
+      ? undefined
+      : describeRelease(release);
 
   const refreshSettings = async () => {
     if (!canPullConfiguration) return;
@@ -341,20 +461,39 @@ export function startServer(connection: Connection): void {
         ) === true;
       // Clients without workspace/configuration (some Neovim setups) pass settings here.
       if (params.initializationOptions) applySettings(params.initializationOptions);
-      const { trusted } = (params.initializationOptions ?? {}) as { trusted?: unknown };
+      const {
+        trusted,
+        postconfPath: chosenPostconf,
+        explainsRules,
+      } = (params.initializationOptions ?? {}) as {
+        trusted?: unknown;
+        postconfPath?: unknown;
+        explainsRules?: unknown;
+      };
       setTrust(typeof trusted === "boolean" ? trusted : true);
+      if (typeof chosenPostconf === "string" && chosenPostconf.length > 0)
+        postconfPath = chosenPostconf;
       workspaceRoots = (params.workspaceFolders ?? [])
         .map((folder) => diskPathOfUri(folder.uri))
         .filter((path) => path !== undefined);
       return {
         capabilities: {
-          textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+          textDocumentSync: {
+            openClose: true,
+            change: TextDocumentSyncKind.Incremental,
+            save: { includeText: false },
+          },
           hoverProvider: true,
           completionProvider: {
             triggerCharacters: ["$", "{", "=", ":", ",", " "],
             resolveProvider: true,
           },
           codeActionProvider: { codeActionKinds: ["quickfix"] },
+          // The VS Code client shows rule pages itself, in the Markdown preview; for
+          // other clients the server opens the bundled page (window/showDocument).
+          ...(explainsRules === true
+            ? {}
+            : { executeCommandProvider: { commands: [EXPLAIN_RULE_COMMAND] } }),
           documentSymbolProvider: { label: "Postfix" },
           workspaceSymbolProvider: true,
           foldingRangeProvider: true,
@@ -373,7 +512,11 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  connection.onInitialized(() => void refreshSettings());
+  connection.onInitialized(() => {
+    initialized = true;
+    releaseResolved = resolveRelease();
+    void refreshSettings();
+  });
   connection.onNotification(
     WORKSPACE_TRUST_NOTIFICATION,
     guard("workspaceTrust", undefined, (params: { trusted?: unknown } | undefined) =>
@@ -400,7 +543,11 @@ export function startServer(connection: Connection): void {
           : undefined;
       const current = documents.get(textDocument.uri);
       if (!current) return null;
-      return doHover(current.config, current.text, position, { version: settings.version, main });
+      return doHover(current.config, current.text, position, {
+        version: settings.version,
+        releaseNote: releaseNote(),
+        main,
+      });
     }),
   );
 
@@ -427,6 +574,23 @@ export function startServer(connection: Connection): void {
       (item: CompletionItem) => item,
       (item: CompletionItem) => resolveCompletion(item, settings.version),
     ),
+  );
+
+  connection.onRequest(
+    RULE_PAGE_REQUEST,
+    guard("rulePage", null, (params: { id?: unknown } | undefined) =>
+      typeof params?.id === "string" ? (pageOf(params.id) ?? null) : null,
+    ),
+  );
+
+  connection.onExecuteCommand(
+    guard("executeCommand", undefined, async (params: ExecuteCommandParams) => {
+      const id = params.arguments?.[0];
+      if (params.command !== EXPLAIN_RULE_COMMAND || typeof id !== "string") return;
+      const page = bundledRulePage(id);
+      if (page) await connection.sendRequest(ShowDocumentRequest.type, { uri: page });
+      else connection.window.showWarningMessage(`postfix-lsp has no rule page for ${excerpt(id)}.`);
+    }),
   );
 
   connection.onCodeAction(
@@ -581,6 +745,136 @@ export function startServer(connection: Connection): void {
     guard("parameterReference", "", (params: { name: string }) =>
       typeof params?.name === "string" ? parameterReference(params.name, settings.version) : "",
     ),
+  );
+
+  /**
+   * Checks an open main.cf or master.cf, as it is in the editor, with the real
+   * postconf: both files of its directory (open buffers, else the file on disk)
+   * are written to a private temporary directory for `postconf -n` and `-M`.
+   * postconf's findings become diagnostics of the open files until they change;
+   * those our own rules do not report are logged as disagreements.
+   */
+  const checkWithPostconf = async (uri: string): Promise<PostconfCheckResult> => {
+    if (!workspaceTrust.trusted) {
+      return failed(
+        "Check with postconf is off in an untrusted workspace: it runs a program on the workspace's files. Trust the workspace to use it.",
+      );
+    }
+    const document = documents.get(uri);
+    if (!document) return failed("Check with postconf needs an open main.cf or master.cf.");
+    if (document.tooLarge) return failed("The file is too large to check.");
+    // One check per file at a time: saving in quick succession does not pile up processes.
+    if (runningChecks.has(uri)) return failed("A check of this file with postconf is running.");
+    runningChecks.add(uri);
+    try {
+      return await checkOpenDocument(uri, document);
+    } finally {
+      runningChecks.delete(uri);
+    }
+  };
+  const runningChecks = new Set<string>();
+
+  const checkOpenDocument = async (
+    uri: string,
+    document: OpenDocument,
+  ): Promise<PostconfCheckResult> => {
+    const { kind } = document.config;
+    const otherKind = kind === "main" ? "master" : "main";
+    const siblingUri = siblingUriOf(uri, kind);
+    const hasSibling = siblingUri !== uri;
+    const openSibling = hasSibling ? documents.get(siblingUri) : undefined;
+    const diskSibling =
+      hasSibling && !openSibling ? await siblingOf(uri, document, neverAborted) : undefined;
+    // postconf would read both files; without the one refused, its answer would be wrong.
+    if (diskSibling?.notRead)
+      return failed(
+        `Check with postconf needs the ${otherKind}.cf beside this file, which was not read; see the file's diagnostics.`,
+      );
+    // The texts as they are now; edits made while postconf runs make its findings stale.
+    const texts = {
+      [kind]: document.text.getText(),
+      [otherKind]: openSibling?.text.getText() ?? diskSibling?.config?.text ?? "",
+    } as Record<ConfigKind, string>;
+    const open = {
+      [kind]: { uri, version: document.version },
+      [otherKind]: openSibling && { uri: siblingUri, version: openSibling.version },
+    } as Record<ConfigKind, { uri: string; version: number } | undefined>;
+    const check = await checkConfiguration(postconfPath, {
+      main: texts.main,
+      master: texts.master,
+    });
+    if ("problem" in check)
+      return failed(`postconf could not check the configuration: ${check.problem}.`);
+    const files = {
+      main: { text: texts.main, mapper: new LineIndex(texts.main) },
+      master: { text: texts.master, mapper: new LineIndex(texts.master) },
+    };
+    const findings = postconfFindings(check.stderr, check.dir, files, kind);
+    const configs = {
+      main: parseConfig("main", texts.main),
+      master: parseConfig("master", texts.master),
+    };
+    let shown = 0;
+    let logged = 0;
+    for (const fileKind of ["main", "master"] as const) {
+      const found = findings[fileKind];
+      const sibling = configs[fileKind === "main" ? "master" : "main"];
+      const ours = doValidation(configs[fileKind], files[fileKind].mapper, settings, sibling);
+      for (const missed of findingsWeMiss(found, ours)) {
+        connection.console.warn(
+          `postfix-lsp: postconf and postfix-lsp disagree on ${fileKind}.cf line ${missed.range.start.line + 1}: ${missed.message}; postfix-lsp reports nothing there. Please report this as a postfix-lsp bug.`,
+        );
+      }
+      const target = open[fileKind];
+      if (!target) {
+        for (const finding of found)
+          connection.console.info(
+            `postfix-lsp: ${fileKind}.cf (not open) line ${finding.range.start.line + 1}: ${finding.message}`,
+          );
+        logged += found.length;
+        continue;
+      }
+      shown += found.length;
+      postconfResults.set(target.uri, { version: target.version, diagnostics: found });
+      scheduleValidation(target.uri);
+    }
+    const inLog =
+      logged > 0 ? `; ${logged} about ${otherKind}.cf, which is not open, in the log` : "";
+    return {
+      ok: true,
+      findings: shown + logged,
+      message:
+        shown + logged === 0
+          ? "postconf found no problem."
+          : `postconf found ${shown + logged} problem${shown + logged === 1 ? "" : "s"}: ${shown} in the Problems panel${inLog}.`,
+    };
+  };
+
+  // The release lines the "Postfix: Choose release" command offers.
+  connection.onRequest(
+    "postfix/releaseLines",
+    guard("releaseLines", [], () => [...SUPPORTED_VERSIONS]),
+  );
+
+  connection.onRequest(
+    CHECK_WITH_POSTCONF_REQUEST,
+    guard(
+      "checkWithPostconf",
+      failed("Check with postconf failed; see the server log."),
+      (params: { uri?: unknown } | undefined) =>
+        typeof params?.uri === "string"
+          ? checkWithPostconf(params.uri)
+          : failed("Check with postconf needs the URI of an open file."),
+    ),
+  );
+
+  connection.onDidSaveTextDocument(
+    guard("save", undefined, ({ textDocument }) => {
+      if (!settings.postconf.checkOnSave || !workspaceTrust.trusted) return;
+      void checkWithPostconf(textDocument.uri).then((result) => {
+        if (!result.ok) connection.console.warn(`postfix-lsp: ${result.message}`);
+      });
+    }),
   );
 
   connection.onDidOpenTextDocument(

@@ -21,13 +21,18 @@ export const MAX_RULE_ENTRIES = 256;
 /** A log message quotes at most this much of a value it rejects. */
 const MAX_QUOTED_LENGTH = 40;
 
-/** The value of `version` that stands for the newest covered release. */
+/** The value of `version` that asks for the release installed on this host. */
 export const AUTO_VERSION = "auto";
 import { DEFAULT_CONTINUATION_INDENT, type FormatOptions } from "./service/format";
 
 export interface ServerSettings {
-  /** The covered release line to check against, e.g. "3.7": never "auto" nor a patch release. */
+  /**
+   * The covered release line to check against, e.g. "3.7": never "auto" nor a patch
+   * release. With `release` "auto" the newest, until the host's release is known.
+   */
   version: PostfixVersion;
+  /** "auto" (detect the host's release), or the release as set, e.g. "3.7.11". */
+  release: string;
   /** Severity overrides of known rule ids, in an object without prototype. */
   rules: Readonly<Record<string, SeveritySetting>>;
   files: {
@@ -42,6 +47,10 @@ export interface ServerSettings {
   };
   /** The postfix.format section. */
   format: FormatOptions;
+  postconf: {
+    /** Check a saved main.cf or master.cf with the host's postconf (trusted workspaces). */
+    checkOnSave: boolean;
+  };
 }
 
 /** Receives one message per problem found; the first sentence says what was wrong. */
@@ -55,38 +64,51 @@ export function readSettings(
   const raw = isPlainObject(section) ? section : {};
   const files = isPlainObject(raw.files) ? raw.files : {};
   const hints = isPlainObject(raw.inlayHints) ? raw.inlayHints : {};
+  const postconf = isPlainObject(raw.postconf) ? raw.postconf : {};
+  // Which postconf to run is never read from here: these settings may come from the
+  // workspace. Only the user's own settings name it (see server.ts).
+  const { version, release } = readVersionSetting(raw.version, report);
   return {
-    version: readVersionSetting(raw.version, report),
+    version,
+    release,
     rules: readRules(raw.rules, report),
     // Only `true` turns it on: anything else keeps links from leaving the folder.
     files: { followSymlinksOutside: files.followSymlinksOutside === true },
     // Only `false` turns a hint off.
     inlayHints: { expansions: hints.expansions !== false, overrides: hints.overrides !== false },
     format: { continuationIndent: readContinuationIndent(raw.format) },
+    // Only `true` turns it on.
+    postconf: { checkOnSave: postconf.checkOnSave === true },
   };
 }
 
-function readVersionSetting(value: unknown, report: SettingsProblemSink): PostfixVersion {
-  if (value === undefined || value === null) return NEWEST_VERSION;
+function readVersionSetting(
+  value: unknown,
+  report: SettingsProblemSink,
+): { version: PostfixVersion; release: string } {
+  if (value === undefined || value === null)
+    return { version: NEWEST_VERSION, release: AUTO_VERSION };
   const problems: string[] = [];
-  const { version, rejected } = readVersion(value, "postfix.version", (problem) =>
-    problems.push(problem),
-  );
-  const consequence = rejected ? ` Until then postfix-lsp checks against ${version}.` : "";
+  const reading = readVersion(value, "postfix.version", (problem) => problems.push(problem));
+  const consequence = reading.rejected
+    ? ` Until then postfix-lsp checks against ${reading.version}.`
+    : "";
   for (const problem of problems) report(problem + consequence);
-  return version;
+  return { version: reading.version, release: reading.release };
 }
 
 export interface VersionReading {
   /** The covered release line to use. */
   version: PostfixVersion;
+  /** "auto", or the release as given without blanks and leading zeros ("3.7.11"). */
+  release: string;
   /** True when the value is no release number at all (the newest is used instead). */
   rejected: boolean;
 }
 
 /**
  * Reads a Postfix release as `postconf mail_version` prints it (X.Y or X.Y.Z), or
- * "auto" (the newest covered release; detecting the host's release is not built).
+ * "auto" (the host's release, found by the caller; until then the newest).
  * A patch release maps to its line, since the data is per line. A line the data
  * does not cover is clamped: newer ones to the newest, older ones to the oldest,
  * a gap to the line before it; that is reported.
@@ -100,16 +122,18 @@ export function readVersion(
   // The bound applies before anything else looks at the string.
   const text =
     typeof value === "string" && value.length <= MAX_VERSION_LENGTH ? value.trim() : undefined;
-  if (text === AUTO_VERSION) return { version: NEWEST_VERSION, rejected: false };
-  const match = text === undefined ? null : /^(\d{1,3})\.(\d{1,3})(?:\.\d{1,3})?$/.exec(text);
+  if (text === AUTO_VERSION)
+    return { version: NEWEST_VERSION, release: AUTO_VERSION, rejected: false };
+  const match = text === undefined ? null : /^(\d{1,3})\.(\d{1,3})(?:\.(\d{1,3}))?$/.exec(text);
   if (!match) {
     report(
       `${settingName} ${describe(value)} is not a Postfix release number. ` +
         `Give the release your server runs as X.Y (postconf mail_version), between ${range}, or "${AUTO_VERSION}".`,
     );
-    return { version: NEWEST_VERSION, rejected: true };
+    return { version: NEWEST_VERSION, release: NEWEST_VERSION, rejected: true };
   }
   const line = `${Number(match[1])}.${Number(match[2])}`;
+  const release = match[3] === undefined ? line : `${line}.${Number(match[3])}`;
   const version = effectiveLine(line);
   if (version !== line) {
     report(
@@ -117,7 +141,7 @@ export function readVersion(
         `The data covers ${range}; for a newer release, update postfix-lsp.`,
     );
   }
-  return { version, rejected: false };
+  return { version, release, rejected: false };
 }
 
 /** One `rules` entry, or undefined (after a report) when it cannot be used. */

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   chmodSync,
+  existsSync,
   lstatSync,
   mkdtempSync,
   readFileSync,
@@ -61,10 +62,11 @@ describe("postfix-lint", () => {
 
   it("writes JSON with 1-based lines and columns", () => {
     const result = run(
-      ["--format", "json", "--kind", "main", "-"],
+      ["--format", "json", "--postfix-version", "3.7.11", "--kind", "main", "-"],
       "relayhost = a\nrelayhost = b\n",
     );
     expect(JSON.parse(result.stdout)).toEqual({
+      postfix: { line: "3.7", release: "3.7.11", origin: "setting" },
       files: [
         {
           path: "<stdin>",
@@ -145,6 +147,33 @@ describe("postfix-lint", () => {
     const result = run(["--print", "main", configDir("relayhost [a]\n")]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`missing '=' after attribute name: "relayhost [a]"`);
+  });
+});
+
+describe.runIf(existsSync("/usr/sbin/postconf"))("postfix-lint --postfix-version auto", () => {
+  const dir = () => configDir("myhostname = a\nfoo_bar = 1\n", "");
+
+  it("is the default: checks against the host's postconf 3.7 and says so first", () => {
+    for (const args of [[], ["--postfix-version", "auto"]]) {
+      const result = run([...args, dir()]);
+      expect(result.stderr).toMatch(
+        /^postfix-lint: checking against Postfix 3\.7 \(3\.7\.\d+, postconf on this host\)\n$/,
+      );
+      expect(result.stdout).toContain('"foo_bar" is not a Postfix 3.7 parameter');
+    }
+  });
+
+  it("falls back to the dpkg database when postconf is not there", () => {
+    const result = run(["--postconf", "/nonexistent/postconf", dir()]);
+    expect(result.stderr).toMatch(
+      /^postfix-lint: checking against Postfix 3\.7 \(3\.7\.\d+, the dpkg package database of this host\)\n$/,
+    );
+  });
+
+  it("names the release in JSON, and keeps stderr empty there", () => {
+    const result = run(["--format", "json", dir()]);
+    expect(JSON.parse(result.stdout).postfix).toMatchObject({ line: "3.7", origin: "postconf" });
+    expect(result.stderr).toBe("");
   });
 });
 

@@ -301,6 +301,24 @@ describe("VS Code (code-server) with the packaged extension", () => {
     });
   });
 
+  it("shows the Postfix release detected on this host in the status bar", async () => {
+    await step("01-release", async () => {
+      await openFile("main.cf");
+      // Debian 12's postfix package is installed by the setup: postconf says 3.7.x.
+      const item = page.locator(".statusbar-item").filter({ hasText: /^Postfix 3\.\d+/ });
+      const shown = await waitFor(
+        "the release in the status bar",
+        async () => {
+          const label = ((await item.count()) > 0 ? await item.first().textContent() : "") ?? "";
+          return /^Postfix 3\.7\.\d+ \(host\)$/.test(label.trim()) ? label.trim() : undefined;
+        },
+        30_000,
+      ).catch(async () => ((await item.count()) > 0 ? await item.first().textContent() : ""));
+      await shot("01-release-status-bar");
+      expect(shown).toMatch(/^Postfix 3\.7\.\d+ \(host\)$/);
+    });
+  });
+
   it("colours a comment and a parameter name differently", async () => {
     await step("02-token-colours", async () => {
       const foreground = await defaultForeground();

@@ -161,6 +161,7 @@ describe("language server over stdio", () => {
     expect(actions.map((action) => action.title)).toEqual([
       "Move the comment to its own line",
       "Disable comment-after-value for this entry",
+      "Explain rule comment-after-value",
     ]);
     expect(actions[0].edit.changes[uri]).toHaveLength(2);
   });

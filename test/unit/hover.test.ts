@@ -169,6 +169,19 @@ describe("hover follows the configured release", () => {
     );
   });
 
+  it("says which release the default is of and where that release came from", () => {
+    const { config, index, position } = atCursor("main", "smtp_tls_proto█cols = x\n");
+    const text = (options: { releaseNote?: string }) =>
+      (doHover(config, index, position, { version: "3.7", ...options })!.contents as MarkupContent)
+        .value;
+    expect(defaultLine(text({ releaseNote: "3.7.11, detected on this host" }))).toBe(
+      "**Default** in Postfix 3.7 (3.7.11, detected on this host): `>=TLSv1` · **Since:** Postfix 2.6",
+    );
+    expect(defaultLine(text({}))).toBe(
+      "**Default** in Postfix 3.7: `>=TLSv1` · **Since:** Postfix 2.6",
+    );
+  });
+
   it("keeps what the docs explain about a default beyond its value", () => {
     const text = hover("main", "smtp_tls_session_cache_data█base = x\n", "3.12")!.text;
     expect(defaultLine(text)).toContain("in Postfix 3.12: (empty)");

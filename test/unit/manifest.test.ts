@@ -25,10 +25,15 @@ describe("package.json contributions", () => {
   it("declares the settings the server reads, with the server's defaults", () => {
     const properties = contributes.configuration.properties as Record<string, { default: unknown }>;
     const serverDefaults = readSettings(undefined) as unknown as Record<string, unknown>;
-    // postfix.trace.server belongs to the client library; every other setting is the server's.
+    // postfix.trace.server belongs to the client library, and postfix.postconfPath is
+    // read by the client alone (machine scope) and passed at start; every other setting
+    // is the server's. The server keeps postfix.version as `release` and derives
+    // `version`, the release line, from it.
     const serverKeys = Object.keys(properties)
-      .filter((key) => key !== "postfix.trace.server")
-      .map((key) => key.replace(/^postfix\./, ""));
+      .filter((key) => key !== "postfix.trace.server" && key !== "postfix.postconfPath")
+      .map((key) => key.replace(/^postfix\./, ""))
+      .map((key) => (key === "version" ? "release" : key));
+    delete serverDefaults.version;
     // A dotted setting (postfix.files.x) is a nested object in the settings.
     const leafKeys = (object: Record<string, unknown>, prefix = ""): string[] =>
       Object.entries(object).flatMap(([key, value]) =>
@@ -44,8 +49,10 @@ describe("package.json contributions", () => {
           serverDefaults,
         );
     expect(serverKeys.sort()).toEqual(leafKeys(serverDefaults).sort());
-    for (const key of serverKeys)
-      expect(properties[`postfix.${key}`].default, key).toEqual(defaultOf(key));
+    for (const key of serverKeys) {
+      const setting = key === "release" ? "version" : key;
+      expect(properties[`postfix.${setting}`].default, key).toEqual(defaultOf(key));
+    }
     expect(properties["postfix.trace.server"].default).toBe("off");
   });
 
@@ -80,12 +87,28 @@ describe("package.json contributions", () => {
     expect(untrusted.description).toContain(
       "Files named in the configuration (certificates, keys, lookup tables) are never read in restricted mode.",
     );
-    expect(untrusted.restrictedConfigurations).toEqual(["postfix.files.followSymlinksOutside"]);
+    expect(untrusted.description).toContain("The server runs no program in restricted mode");
+    expect(untrusted.restrictedConfigurations).toEqual([
+      "postfix.files.followSymlinksOutside",
+      "postfix.postconf.checkOnSave",
+    ]);
     const client = readFileSync(join(ROOT, "client/src/extension.ts"), "utf8");
-    expect(client).toContain("initializationOptions: () => ({ trusted: workspace.isTrusted })");
+    expect(client).toContain(
+      "initializationOptions: () => ({\n      trusted: workspace.isTrusted,\n      postconfPath: postconfPath(),",
+    );
     expect(client).toMatch(
       /onDidGrantWorkspaceTrust\(\s*\(\) => void client\?\.sendNotification\("postfix\/workspaceTrust", \{ trusted: true \}\)/,
     );
+  });
+
+  it("lets only the user or the machine choose the postconf program, never a workspace", () => {
+    const setting = contributes.configuration.properties["postfix.postconfPath"];
+    expect(setting.scope).toBe("machine");
+    expect(setting.default).toBe("/usr/sbin/postconf");
+    const client = readFileSync(join(ROOT, "client/src/extension.ts"), "utf8");
+    // The client passes the user's or the default value, whatever a workspace says.
+    expect(client).toContain("const path = setting?.globalValue ?? setting?.defaultValue;");
+    expect(client).not.toMatch(/workspaceValue|workspaceFolderValue/);
   });
 
   it("contributes exactly the languages the client selects, and the server recognises them", () => {
@@ -104,6 +127,12 @@ describe("package.json contributions", () => {
       expect(JSON.parse(readFileSync(file, "utf8")).scopeName).toBe(grammar.scopeName);
       expect(contributes.languages.map((l: { id: string }) => l.id)).toContain(grammar.language);
     }
+  });
+
+  it("keeps commands that need an argument out of the command palette", () => {
+    expect(contributes.menus.commandPalette).toEqual([
+      { command: "postfix.explainRule", when: "false" },
+    ]);
   });
 
   it("registers every contributed command in the client, and no other", () => {

@@ -4,11 +4,11 @@ import { applyFixTo, diagnoseFile } from "../support/diagnose";
 import { checkFirstSentences } from "../support/messages";
 import { describe, expect, it } from "vitest";
 import type { ConfigKind } from "../../server/src/service/parser/document";
-import { tlsServerRuleDefinitions } from "../../server/src/service/rules/tlsServerRules";
+import { tlsServerRules } from "../../server/src/service/rules/tls-server";
 import type { ValidationSettings } from "../../server/src/service/validation";
 
 /** The ids of this module's rules; other modules' findings are left out of the comparisons. */
-const OURS = new Set<string>(tlsServerRuleDefinitions.map((rule) => rule.id));
+const OURS = new Set<string>(tlsServerRules.map((rule) => rule.meta.id));
 
 const diagnose = (
   kind: ConfigKind,
@@ -248,6 +248,21 @@ describe("server levels (P32, P11, P16)", () => {
     expect(both(dane)).toEqual(["main:dane-level-on-server"]);
     expect(applyFix("main", dane, "dane-level-on-server", /^Change to may/)).toBe(MAY);
     expect(both(MAY)).toEqual([]);
+  });
+
+  it("reports every client-only level on the server: dane levels stop it, the others become encrypt", () => {
+    for (const level of ["fingerprint", "verify", "secure"])
+      expect(both(`smtpd_tls_security_level = ${level}\n${CERT}`), level).toEqual([
+        "main:client-level-on-server",
+      ]);
+    for (const level of ["dane", "dane-only"])
+      expect(both(`smtpd_tls_security_level = ${level}\n${CERT}`), level).toEqual([
+        "main:dane-level-on-server",
+      ]);
+    for (const level of ["none", "may", "encrypt"])
+      expect(both(`smtpd_tls_security_level = ${level}\n${CERT}`), level).not.toContain(
+        expect.stringMatching(/level-on-server/),
+      );
   });
 
   it("ignores the level in wrapper mode", () => {
@@ -614,5 +629,5 @@ describe("shipped configurations", () => {
 });
 
 describe("messages", () => {
-  checkFirstSentences(tlsServerRuleDefinitions.map((rule) => rule.id));
+  checkFirstSentences(tlsServerRules.map((rule) => rule.meta.id));
 });

@@ -3,11 +3,11 @@ import { checkFirstSentences } from "../support/messages";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "vscode-languageserver-types";
 import type { ConfigKind } from "../../server/src/service/parser/document";
-import { tlsValuesRuleDefinitions } from "../../server/src/service/rules/tlsValuesRules";
+import { tlsValuesRules } from "../../server/src/service/rules/tls-values";
 import { LineIndex } from "../../server/src/service/text/lineIndex";
 import type { ValidationSettings } from "../../server/src/service/validation";
 
-const OWN_RULES = new Set<string>(tlsValuesRuleDefinitions.map((rule) => rule.id));
+const OWN_RULES = new Set<string>(tlsValuesRules.map((rule) => rule.meta.id));
 
 const diagnose = (
   kind: ConfigKind,
@@ -43,9 +43,9 @@ const SUBMISSION = "submission inet n - y - - smtpd";
 
 describe("rule table entries", () => {
   it("have kebab-case ids, a pitfall and a one-line description", () => {
-    for (const rule of tlsValuesRuleDefinitions) {
+    for (const { meta: rule } of tlsValuesRules) {
       expect(rule.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-      expect(rule.pitfalls.length).toBeGreaterThan(0);
+      expect(rule.pitfalls?.length).toBeGreaterThan(0);
       expect(rule.description).not.toContain("\n");
     }
   });
@@ -672,5 +672,5 @@ describe("scope", () => {
 });
 
 describe("messages", () => {
-  checkFirstSentences(tlsValuesRuleDefinitions.map((rule) => rule.id));
+  checkFirstSentences(tlsValuesRules.map((rule) => rule.meta.id));
 });

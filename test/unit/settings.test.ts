@@ -38,24 +38,33 @@ function severities(settings: ValidationSettings): unknown[] {
 }
 
 describe("postfix.version", () => {
-  it("takes a covered line, maps a patch release to its line, and reads auto as the newest", () => {
+  it("takes a covered line, maps a patch release to its line and keeps the patch for messages", () => {
     expect(read({ version: "3.7" })).toEqual({
       settings: {
         version: "3.7",
+        release: "3.7",
         rules: {},
         files: { followSymlinksOutside: false },
         inlayHints: { expansions: true, overrides: true },
         format: { continuationIndent: 4 },
+        postconf: { checkOnSave: false },
       },
       problems: [],
     });
-    expect(read({ version: " 3.7.11 " }).settings.version).toBe("3.7");
-    expect(read({ version: "2.10" }).settings.version).toBe("2.10");
-    expect(read({ version: "auto" })).toMatchObject({
-      settings: { version: NEWEST_VERSION },
-      problems: [],
+    expect(read({ version: " 3.7.011 " }).settings).toMatchObject({
+      version: "3.7",
+      release: "3.7.11",
     });
-    expect(read({}).settings.version).toBe(NEWEST_VERSION);
+    expect(read({ version: "2.10" }).settings.version).toBe("2.10");
+  });
+
+  it("reads auto and a missing value as: detect the host's release, the newest until then", () => {
+    for (const section of [{ version: "auto" }, {}, { version: null }, undefined]) {
+      expect(read(section), JSON.stringify(section)).toMatchObject({
+        settings: { version: NEWEST_VERSION, release: "auto" },
+        problems: [],
+      });
+    }
   });
 
   it("clamps a line the data does not cover to the nearest one, and says so", () => {

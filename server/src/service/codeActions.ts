@@ -4,10 +4,14 @@ import type { PositionMapper } from "./languageTypes";
 import { type ParsedConfig, isEntry } from "./parser/document";
 import { type DiagnosticData, DIAGNOSTIC_SOURCE } from "./validation";
 
+/** The command that shows a rule's page; its one argument is the rule id. */
+export const EXPLAIN_RULE_COMMAND = "postfix.explainRule";
+
 /**
  * Quick-fixes for our diagnostics: the rule's own fix (carried in the
- * diagnostic's data), and for every rule a comment that silences it on that entry.
- * Each action changes exactly what its title says.
+ * diagnostic's data), for every rule a comment that silences it on that entry,
+ * and an action that opens the rule's page. Each action changes exactly what its
+ * title says.
  */
 export function doCodeActions(
   config: ParsedConfig,
@@ -41,6 +45,13 @@ export function doCodeActions(
         edit: { changes: { [uri]: [suppression] } },
       });
     }
+    const explain = `Explain rule ${diagnostic.code}`;
+    actions.push({
+      title: explain,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      command: { title: explain, command: EXPLAIN_RULE_COMMAND, arguments: [diagnostic.code] },
+    });
   }
   return actions;
 }

@@ -37,6 +37,11 @@ import { RULES } from "./rules/ruleTable";
 export interface HoverOptions {
   version: PostfixVersion;
   /**
+   * Which release `version` stands for and where it came from, shown with the
+   * default: "3.7.11, detected on this host".
+   */
+  releaseNote?: string;
+  /**
    * For a master.cf hover: the main.cf beside it, whose settings the services
    * inherit. Without it, values in effect there come from the `-o` settings
    * and the release's defaults alone.
@@ -86,7 +91,7 @@ function hoverContent(
         options,
       );
       return {
-        markdown: parameterMarkdown(name, version, scope),
+        markdown: parameterMarkdown(name, version, scope, options.releaseNote),
         span: { start: context.prefix.start, end: context.prefix.start + name.length },
       };
     }
@@ -234,6 +239,7 @@ export function parameterMarkdown(
   name: string,
   version: PostfixVersion,
   scope: SettingScope | undefined,
+  releaseNote?: string,
 ): string {
   const facts = getParameter(name);
   const parts = [`**${name}**${facts?.type ? ` · ${TYPE_NAMES[facts.type] ?? facts.type}` : ""}`];
@@ -248,7 +254,7 @@ export function parameterMarkdown(
   }
   if (facts && !perService) {
     parts.push(...releaseStatus(name, facts, version));
-    parts.push(factsLine(name, facts, version));
+    parts.push(factsLine(name, facts, version, releaseNote));
   } else {
     parts.push(
       serviceParameter(name, version) ??
@@ -414,13 +420,22 @@ function oldNameLine(name: string, facts: ParameterFacts, version: PostfixVersio
     : `⚠ Postfix ${version} accepts it only as the old name of \`${replacement}\` and does not read it.`;
 }
 
-/** "Default in Postfix 3.12: `x` · Since: Postfix 2.3", from the release data. */
-function factsLine(name: string, facts: ParameterFacts, version: PostfixVersion): string {
+/**
+ * "Default in Postfix 3.7 (3.7.11, detected on this host): `x` · Since: Postfix 2.3",
+ * from the release data.
+ */
+function factsLine(
+  name: string,
+  facts: ParameterFacts,
+  version: PostfixVersion,
+  releaseNote: string | undefined,
+): string {
   const shown = releaseDefaultText(name, facts, version);
   const unit = facts.unit ? ` (a bare number counts in ${UNIT_NAMES[facts.unit]})` : "";
   const since = sinceText(name, facts);
+  const release = releaseNote ? `${version} (${releaseNote})` : version;
   return [
-    shown === undefined ? undefined : `**Default** in Postfix ${version}: ${shown}${unit}`,
+    shown === undefined ? undefined : `**Default** in Postfix ${release}: ${shown}${unit}`,
     since ? `**Since:** ${since}` : undefined,
   ]
     .filter(Boolean)

@@ -2,13 +2,12 @@ import type { Diagnostic } from "vscode-languageserver-types";
 import { DiagnosticSeverity } from "vscode-languageserver-types";
 import type { HostFileRequest, HostFiles } from "./hostFiles";
 import type { PositionMapper } from "./languageTypes";
+import { ruleDocsUrl } from "./data/packageInfo";
 import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
 import { type ParsedConfig, isEntry } from "./parser/document";
 import { type RuleContext, createRuleContext, ruleContextSteps } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
 import { checkParameters, masterMissingFinding } from "./rules/parameterRules";
-import { checkTlsServer } from "./rules/tlsServerRules";
-import { checkTlsValues } from "./rules/tlsValuesRules";
 import { RULE_MODULES } from "./rules/registry";
 import { type RuleSeverity, getRule } from "./rules/ruleTable";
 import { checkMainSyntax, checkMasterSyntax } from "./rules/syntaxRules";
@@ -161,6 +160,8 @@ export function* validationSteps(
       source: DIAGNOSTIC_SOURCE,
       message: finding.message,
     };
+    const href = ruleDocsUrl(finding.rule);
+    if (href) diagnostic.codeDescription = { href };
     if (finding.fix) diagnostic.data = { fix: finding.fix } satisfies DiagnosticData;
     diagnostics.push(diagnostic);
     if (diagnostics.length >= (settings.maxProblems ?? 1000)) break;
@@ -192,11 +193,7 @@ export function hostFileRequests(
 }
 
 /** Topic files whose rules are not yet one module each; they move to rules/<family>/. */
-export const TOPIC_CHECKS: ((context: RuleContext) => Finding[])[] = [
-  checkParameters,
-  checkTlsValues,
-  checkTlsServer,
-];
+export const TOPIC_CHECKS: ((context: RuleContext) => Finding[])[] = [checkParameters];
 
 const SUPPRESSION_MARK = "postfix-lint:";
 const SUPPRESSION = /^\s*#\s*postfix-lint:\s*(disable-next-line|disable)\s+(.+?)\s*$/;

@@ -6,5 +6,12 @@
 import type { Rule } from "./rule";
 import { startupRules } from "./startup";
 import { tlsClientRules } from "./tls-client";
+import { tlsServerRules } from "./tls-server";
+import { tlsValuesRules } from "./tls-values";
 
-export const RULE_MODULES: readonly Rule[] = [...tlsClientRules, ...startupRules];
+export const RULE_MODULES: readonly Rule[] = [
+  ...tlsValuesRules,
+  ...tlsServerRules,
+  ...tlsClientRules,
+  ...startupRules,
+];

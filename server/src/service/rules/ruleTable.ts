@@ -5,8 +5,6 @@
 
 import type { RuleDefinition, RuleSeverity } from "./ruleDefinition";
 import { RULE_MODULES } from "./registry";
-import { tlsServerRuleDefinitions } from "./tlsServerRules";
-import { tlsValuesRuleDefinitions } from "./tlsValuesRules";
 
 export type { RuleDefinition, RuleSeverity };
 
@@ -50,11 +48,13 @@ const rules = [
   },
   {
     id: "duplicate-parameter",
+    safeFix: true,
     severity: "warning",
     description: "A parameter is set again later in main.cf; the later value wins.",
   },
   {
     id: "comment-after-value",
+    safeFix: true,
     severity: "error",
     description: "A '#' after other text is not a comment; it becomes part of the value.",
     pitfalls: ["P01", "P03"],
@@ -76,6 +76,7 @@ const rules = [
   },
   {
     id: "option-spaced-equals",
+    safeFix: true,
     severity: "error",
     description: "'-o name = value' with spaces: the service receives '-o name' and fails.",
     pitfalls: ["P02"],
@@ -110,6 +111,7 @@ const rules = [
   },
   {
     id: "deprecated-parameter",
+    safeFix: true,
     severity: "warning",
     description: "A parameter postconf warns about as deprecated in the configured release.",
     pitfalls: ["P10", "P13", "P14", "P15"],
@@ -151,8 +153,6 @@ const rules = [
     severity: "error",
     description: "A number outside the bounds the daemons enforce.",
   },
-  ...tlsValuesRuleDefinitions,
-  ...tlsServerRuleDefinitions,
 ] as const satisfies readonly RuleDefinition[];
 
 /** A rule id: kebab-case, unique; checked by test/unit/rule-modules.test.ts. */
