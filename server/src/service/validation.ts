@@ -12,7 +12,6 @@ import { checkTlsServer } from "./rules/tlsServerRules";
 import { checkTlsValues } from "./rules/tlsValuesRules";
 import { RULE_MODULES } from "./rules/registry";
 import { type RuleSeverity, getRule } from "./rules/ruleTable";
-import { checkMainSyntax, checkMasterSyntax } from "./rules/syntaxRules";
 
 export type SeveritySetting = RuleSeverity | "off";
 
@@ -136,7 +135,7 @@ export function* validationSteps(
     settings.host,
   );
   yield;
-  const findings = config.kind === "main" ? checkMainSyntax(context) : checkMasterSyntax(config);
+  const findings: Finding[] = [];
   if (config.kind === "main" && !master && settings.noteMissingMaster)
     findings.push(masterMissingFinding());
   for (const check of TOPIC_CHECKS) {

@@ -5,5 +5,6 @@
 
 import type { Rule } from "./rule";
 import { startupRules } from "./startup";
+import { syntaxRules } from "./syntax";
 
-export const RULE_MODULES: readonly Rule[] = [...startupRules];
+export const RULE_MODULES: readonly Rule[] = [...syntaxRules, ...startupRules];

@@ -35,7 +35,8 @@ function factsTable(meta: Rule["meta"], rule: Rule): string[] {
   if (meta.since || meta.until)
     rows.push(["Postfix releases", releaseRange(meta.since, meta.until)]);
   if (meta.pitfalls?.length) rows.push(["Pitfalls", meta.pitfalls.join(", ")]);
-  if (!rule.check) rows.push(["Reported by", "the file reader, before any rule runs"]);
+  if (!rule.check)
+    rows.push(["Reported by", "the file reader or validation, before any rule runs"]);
   return ["| | |", "| --- | --- |", ...rows.map(([key, value]) => `| ${key} | ${value} |`), ""];
 }
 
@@ -61,7 +62,8 @@ function example(item: RuleExample): string[] {
 }
 
 function codeBlock(title: string, text: string): string[] {
-  return [`${title}:`, "", "```", text.replace(/\n$/, ""), "```", ""];
+  // A NUL byte would make the page a binary file: it is shown as its control picture.
+  return [`${title}:`, "", "```", text.replace(/\n$/, "").replaceAll("\0", "\u2400"), "```", ""];
 }
 
 function howToSilence(id: string): string[] {
