@@ -6,10 +6,10 @@ import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
 import { type ParsedConfig, isEntry } from "./parser/document";
 import { type RuleContext, createRuleContext, ruleContextSteps } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
-import { checkParameters, masterMissingFinding } from "./rules/parameterRules";
 import { checkTlsClient } from "./rules/tlsClientRules";
 import { checkTlsServer } from "./rules/tlsServerRules";
 import { checkTlsValues } from "./rules/tlsValuesRules";
+import masterCfMissing, { masterMissingFinding } from "./rules/parameters/master-cf-missing";
 import { RULE_MODULES } from "./rules/registry";
 import { type RuleSeverity, getRule } from "./rules/ruleTable";
 
@@ -137,7 +137,7 @@ export function* validationSteps(
   yield;
   const findings: Finding[] = [];
   if (config.kind === "main" && !master && settings.noteMissingMaster)
-    findings.push(masterMissingFinding());
+    findings.push({ ...masterMissingFinding(), rule: masterCfMissing.meta.id });
   for (const check of TOPIC_CHECKS) {
     yield;
     for (const finding of check(context)) if (finding.file === config.kind) findings.push(finding);
@@ -193,7 +193,6 @@ export function hostFileRequests(
 
 /** Topic files whose rules are not yet one module each; they move to rules/<family>/. */
 export const TOPIC_CHECKS: ((context: RuleContext) => Finding[])[] = [
-  checkParameters,
   checkTlsValues,
   checkTlsServer,
   checkTlsClient,

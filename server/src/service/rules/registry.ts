@@ -3,8 +3,9 @@
  * rule means adding its module and one line there. Nothing else lists rules.
  */
 
+import { parametersRules } from "./parameters";
 import type { Rule } from "./rule";
 import { startupRules } from "./startup";
 import { syntaxRules } from "./syntax";
 
-export const RULE_MODULES: readonly Rule[] = [...syntaxRules, ...startupRules];
+export const RULE_MODULES: readonly Rule[] = [...syntaxRules, ...parametersRules, ...startupRules];
