@@ -1,6 +1,6 @@
 import { getParameter } from "../../data/parameters";
 import { type RuleFinding, defineRule } from "../rule";
-import { replacementFix, settingsWith } from "./shared";
+import { replacementFix, settingScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -39,7 +39,7 @@ export default defineRule({
     fix: "Replaces the setting with its replacement and carries the value over: for the `*_use_tls` switches yes becomes the level may and no becomes none; `*_enforce_tls = yes` becomes encrypt, or verify for the smtp and lmtp clients unless their `*_tls_enforce_peername` is no; a renamed parameter keeps its value. It is not offered when the replacement is set already or the value has no equivalent. Check other values that use the old name as `$name`: they do not follow the rename.",
   },
   *check(context) {
-    for (const placed of settingsWith(context, "deprecated")) {
+    for (const placed of settingScan(context).named["deprecated"]) {
       const { setting, file } = placed;
       const facts = getParameter(setting.name.text)!;
       const advice = facts.replacement

@@ -1,6 +1,6 @@
 import { excerpt } from "../../text/excerpt";
 import { type RuleFinding, defineRule } from "../rule";
-import { typedSettings } from "./shared";
+import { settingScan } from "./shared";
 
 /** The usual other spellings of yes and no, which have an unambiguous fix. */
 const BOOLEAN_FIXES: Record<string, string> = {
@@ -41,8 +41,7 @@ export default defineRule({
     fix: "Replaces true, on and 1 with yes, and false, off and 0 with no. Other values get no fix. Since the daemons refuse the old value outright, the fix cannot break a service that was running; it brings up one that could not start.",
   },
   *check(context) {
-    for (const { placed, facts } of typedSettings(context)) {
-      if (facts.type !== "bool" && facts.type !== "nbool") continue;
+    for (const { placed } of settingScan(context).typed.boolean) {
       const { setting, file } = placed;
       const value = setting.value.text;
       if (/^(yes|no)$/i.test(value)) continue;

@@ -1,6 +1,6 @@
 import { excerpt } from "../../text/excerpt";
 import { defineRule } from "../rule";
-import { INTEGER_TYPES, WHOLE_NUMBER, typedSettings } from "./shared";
+import { WHOLE_NUMBER, settingScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -24,10 +24,10 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const { placed, facts } of typedSettings(context)) {
+    for (const { placed } of settingScan(context).typed.integer) {
       const { setting, file } = placed;
       const value = setting.value.text;
-      if (!INTEGER_TYPES.has(facts.type) || WHOLE_NUMBER.test(value)) continue;
+      if (WHOLE_NUMBER.test(value)) continue;
       yield {
         file,
         ...setting.value,

@@ -1,6 +1,6 @@
 import { excerpt } from "../../text/excerpt";
 import { defineRule } from "../rule";
-import { TIME_VALUE, typedSettings } from "./shared";
+import { TIME_VALUE, settingScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -23,10 +23,10 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const { placed, facts } of typedSettings(context)) {
+    for (const { placed } of settingScan(context).typed.time) {
       const { setting, file } = placed;
       const value = setting.value.text;
-      if (facts.type !== "time" || TIME_VALUE.test(value)) continue;
+      if (TIME_VALUE.test(value)) continue;
       yield {
         file,
         ...setting.value,

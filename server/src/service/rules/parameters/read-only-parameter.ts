@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { settingsWith } from "./shared";
+import { settingScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -21,7 +21,7 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const { setting, file } of settingsWith(context, "read-only")) {
+    for (const { setting, file } of settingScan(context).named["read-only"]) {
       yield {
         file,
         ...setting.name,

@@ -2,7 +2,7 @@ import { getParameter, lastKnownRelease, nextRelease } from "../../data/paramete
 import { RENAMED_PARAMETERS } from "../../data/parametersRenamed";
 import type { PlacedSetting, RuleContext } from "../context";
 import { type RuleFinding, defineRule } from "../rule";
-import { postconfUnused, replacementFix, settingsWith } from "./shared";
+import { postconfUnused, replacementFix, settingScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -39,7 +39,7 @@ export default defineRule({
     fix: "Replaces the setting with its replacement, keeping the value, when the replacement takes the same kind of value and is not set already. It is not offered otherwise: a replacement with a different syntax needs a value written for it, and one that is set already only needs the old line removed.",
   },
   *check(context) {
-    for (const placed of settingsWith(context, "removed")) yield removedName(context, placed);
+    for (const placed of settingScan(context).named["removed"]) yield removedName(context, placed);
   },
 });
 

@@ -1,6 +1,7 @@
 import { READ_ONLY_PARAMETERS } from "../../analysis/parameterUsage";
 import {
   type ParameterFacts,
+  type ParameterType,
   type PostfixVersion,
   compareVersions,
   getParameter,
@@ -27,34 +28,67 @@ import { perContext } from "../rule";
 /** The name rule that reports a setting. */
 export type NameProblem = "unknown" | "removed" | "read-only" | "deprecated";
 
-/**
- * For each of context.settings, in the same order: the name rule that reports it,
- * if any. One pass, shared by the name rules and the value rules (which skip
- * settings whose name is reported).
- */
-export const nameProblems = perContext((context): (NameProblem | undefined)[] => {
-  const isReferenced = referencedBySetting(context);
-  return context.settings.map((placed) => nameProblemOf(context, placed, isReferenced));
-});
-
-/** The settings a name rule reports, in context.settings order. */
-export function* settingsWith(
-  context: RuleContext,
-  problem: NameProblem,
-): Generator<PlacedSetting> {
-  const problems = nameProblems(context);
-  for (let i = 0; i < problems.length; i++) if (problems[i] === problem) yield context.settings[i];
+/** A setting the value rules check, with the facts of its parameter. */
+export interface TypedSetting {
+  placed: PlacedSetting;
+  facts: ParameterFacts & { type: NonNullable<ParameterFacts["type"]> };
 }
+
+/** What one pass over context.settings finds for the family; each rule takes its part. */
+export interface SettingScan {
+  /** The settings each name rule reports (a setting has one name finding at most). */
+  named: Record<NameProblem, PlacedSetting[]>;
+  /**
+   * The settings whose values the daemons read with a type (P05): parameters the
+   * configured release knows, with a literal value (a `$name` is checked where it
+   * is set), whose names no name rule reports; by the kind of value.
+   */
+  typed: Record<"boolean" | "integer" | "time", TypedSetting[]>;
+}
+
+/** The kinds of value the daemons check, by parameter type (strings are not checked). */
+const VALUE_KINDS: Partial<Record<ParameterType, keyof SettingScan["typed"]>> = {
+  bool: "boolean",
+  nbool: "boolean",
+  int: "integer",
+  nint: "integer",
+  long: "integer",
+  time: "time",
+};
+
+export const settingScan = perContext((context): SettingScan => {
+  const isReferenced = referencedBySetting(context);
+  const scan: SettingScan = {
+    named: { unknown: [], removed: [], "read-only": [], deprecated: [] },
+    typed: { boolean: [], integer: [], time: [] },
+  };
+  // An index loop: main.cf or master.cf may hold 100,000 settings.
+  for (let i = 0; i < context.settings.length; i++) {
+    const placed = context.settings[i];
+    const name = placed.setting.name.text;
+    const facts = getParameter(name);
+    const problem = nameProblemOf(context, placed, facts, isReferenced);
+    if (problem) {
+      scan.named[problem].push(placed);
+      continue;
+    }
+    const kind = facts?.type && VALUE_KINDS[facts.type];
+    if (!kind || placed.setting.value.text.includes("$")) continue;
+    if (isKnownParameter(name, context.version))
+      scan.typed[kind].push({ placed, facts: facts as TypedSetting["facts"] });
+  }
+  return scan;
+});
 
 function nameProblemOf(
   context: RuleContext,
   placed: PlacedSetting,
+  facts: ParameterFacts | undefined,
   isReferenced: (placed: PlacedSetting) => boolean,
 ): NameProblem | undefined {
   const name = placed.setting.name.text;
   if (READ_ONLY_PARAMETERS.has(name)) return "read-only";
   const version = context.version;
-  const facts = getParameter(name);
   if (placed.parameterClass === undefined && !isReferenced(placed)) {
     // A per-service name is unknown only when master.cf is there to say the service is missing.
     if (!perServiceReading(name, version)) return isRemoved(facts, version) ? "removed" : "unknown";
@@ -157,31 +191,6 @@ export function replacementFix(
   };
 }
 
-/** A setting the value rules check, with the facts of its parameter. */
-export interface TypedSetting {
-  placed: PlacedSetting;
-  facts: ParameterFacts & { type: NonNullable<ParameterFacts["type"]> };
-}
-
-/**
- * The settings whose values the daemons read with a type (P05): parameters the
- * configured release knows, with a literal value (a `$name` is checked where it is
- * set), whose names no name rule reports.
- */
-export const typedSettings = perContext((context): TypedSetting[] => {
-  const problems = nameProblems(context);
-  const typed: TypedSetting[] = [];
-  context.settings.forEach((placed, i) => {
-    const name = placed.setting.name.text;
-    const facts = getParameter(name);
-    if (problems[i] || !facts?.type || placed.setting.value.text.includes("$")) return;
-    if (isKnownParameter(name, context.version))
-      typed.push({ placed, facts: facts as TypedSetting["facts"] });
-  });
-  return typed;
-});
-
-export const INTEGER_TYPES = new Set(["int", "nint", "long"]);
 export const WHOLE_NUMBER = /^-?[0-9]+$/;
 /** A time value: a number, then an optional unit. */
 export const TIME_VALUE = /^([0-9]+)([smhdw]?)$/i;
@@ -190,8 +199,7 @@ const SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604
 /** The number a numeric or time setting holds (seconds for a time), when its syntax is valid. */
 export function numericValue({ placed, facts }: TypedSetting): number | undefined {
   const value = placed.setting.value.text;
-  if (INTEGER_TYPES.has(facts.type)) return WHOLE_NUMBER.test(value) ? Number(value) : undefined;
-  if (facts.type !== "time") return undefined;
+  if (facts.type !== "time") return WHOLE_NUMBER.test(value) ? Number(value) : undefined;
   const match = TIME_VALUE.exec(value);
   return match
     ? Number(match[1]) * SECONDS[(match[2] || facts.unit || "s").toLowerCase()]

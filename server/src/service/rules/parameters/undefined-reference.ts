@@ -35,7 +35,13 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const placed of context.settings) yield* undefinedReferences(context, placed);
+    // Any reference that can be undefined is among those the analysis could not resolve.
+    if (context.usage.unsetReferences.size > 0) {
+      for (const placed of context.settings) {
+        if (placed.setting.macros.references.length > 0)
+          yield* undefinedReferences(context, placed);
+      }
+    }
     yield* undefinedRestrictionClasses(context);
   },
 });
@@ -52,8 +58,6 @@ function* undefinedReferences(
   context: RuleContext,
   { setting, file, service, parameterClass }: PlacedSetting,
 ): Generator<RuleFinding> {
-  // Any reference that can be undefined is among those the analysis could not resolve.
-  if (context.usage.unsetReferences.size === 0) return;
   const name = setting.name.text;
   // postconf skips these values: read-only settings are dropped, raw ones not expanded.
   if (READ_ONLY_PARAMETERS.has(name)) return;

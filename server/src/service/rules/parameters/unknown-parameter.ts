@@ -10,7 +10,7 @@ import {
 import { excerpt } from "../../text/excerpt";
 import type { PlacedSetting, RuleContext } from "../context";
 import { type RuleFinding, defineRule } from "../rule";
-import { postconfUnused, settingsWith } from "./shared";
+import { postconfUnused, settingScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -53,7 +53,7 @@ export default defineRule({
     fix: "Renames the setting to the closest known name (two letters off at most, three for long names) that the same file or service does not set already. Check the suggestion: when the name is really one of your own, used by something Postfix cannot see here (a lookup table query, a policy service), keep it and turn the rule off for that line instead.",
   },
   *check(context) {
-    for (const placed of settingsWith(context, "unknown")) yield unknownName(context, placed);
+    for (const placed of settingScan(context).named["unknown"]) yield unknownName(context, placed);
   },
 });
 

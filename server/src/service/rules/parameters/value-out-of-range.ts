@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { numericValue, typedSettings } from "./shared";
+import { numericValue, settingScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -18,7 +18,8 @@ export default defineRule({
     silent: [{ main: "smtpd_recipient_limit = 1000\n" }, { main: "smtp_helo_timeout = 1s\n" }],
   },
   *check(context) {
-    for (const typed of typedSettings(context)) {
+    const { integer, time } = settingScan(context).typed;
+    for (const typed of [...integer, ...time]) {
       const value = numericValue(typed);
       if (value === undefined) continue;
       const { placed, facts } = typed;

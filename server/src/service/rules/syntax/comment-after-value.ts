@@ -5,6 +5,7 @@ import { isSpace } from "../../text/chars";
 import type { Fix } from "../findings";
 import { newlineOf } from "../edits";
 import { type RuleFinding, defineRule } from "../rule";
+import { mainScan, masterScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -44,13 +45,10 @@ export default defineRule({
   },
   *check(context) {
     const main = context.main?.text ?? "";
-    for (const entry of context.mainEntries) {
-      const value = entry.setting?.value;
-      // The value holds every character of its segments, so without a '#' there is none to find.
-      if (value?.text.includes("#")) yield* mainHashWords(main, entry, value);
-    }
+    for (const entry of mainScan(context).hashValues)
+      yield* mainHashWords(main, entry, entry.setting!.value);
     const master = context.master?.text ?? "";
-    for (const { entry } of context.services) yield* masterHashWords(master, entry);
+    for (const entry of masterScan(context).hashEntries) yield* masterHashWords(master, entry);
   },
 });
 

@@ -1,6 +1,6 @@
-import type { MainEntry } from "../../parser/mainCf";
 import { excerpt } from "../../text/excerpt";
 import { type RuleFinding, defineRule } from "../rule";
+import { mainScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -29,23 +29,20 @@ export default defineRule({
   },
   *check(context) {
     const text = context.main?.text ?? "";
-    const duplicates: { finding: RuleFinding; earlier: MainEntry }[] = [];
-    for (const { setting } of context.mainEntries) {
-      if (!setting) continue;
-      const earlierSetting = context.earlierAssignment(setting);
-      const earlier = earlierSetting && context.mainEntryOf(earlierSetting);
-      if (!earlier || earlierSetting.value.text === setting.value.text) continue;
-      duplicates.push({ finding: { file: "main", ...setting.name, message: "" }, earlier });
-    }
+    const { reassignments } = mainScan(context);
     // The messages name line numbers, which take a scan of the text: one, for all of them.
     const lineOf = lineNumbersAt(
       text,
-      duplicates.map(({ earlier }) => earlier.start),
+      reassignments.map(({ earlier }) => earlier.start),
     );
-    for (const { finding, earlier } of duplicates) {
+    for (const { setting, earlier } of reassignments) {
       const { name, value } = earlier.setting!;
       const line = lineOf(earlier.start);
-      finding.message = `${excerpt(name.text)} is already set on line ${line} (to "${excerpt(value.text)}"); this later value replaces it.`;
+      const finding: RuleFinding = {
+        file: "main",
+        ...setting.name,
+        message: `${excerpt(name.text)} is already set on line ${line} (to "${excerpt(value.text)}"); this later value replaces it.`,
+      };
       // Removing the earlier entry changes nothing Postfix sees; keep comments inside it.
       if (earlier.innerComments.length === 0) {
         finding.fix = {

@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { mainLineProblems, masterEntryProblems } from "./shared";
+import { mainScan, masterScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -29,7 +29,7 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const entry of mainLineProblems(context)) {
+    for (const entry of mainScan(context).lineProblems) {
       if (entry.problem !== "leading-whitespace") continue;
       yield {
         file: "main",
@@ -38,7 +38,7 @@ export default defineRule({
           "This line is indented but no parameter comes before it to continue, so Postfix ignores it. Remove the indentation.",
       };
     }
-    for (const entry of masterEntryProblems(context)) {
+    for (const entry of masterScan(context).entryProblems) {
       if (entry.problem?.code !== "leading-whitespace") continue;
       yield {
         file: "master",

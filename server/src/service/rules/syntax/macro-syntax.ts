@@ -1,6 +1,6 @@
 import type { ValueSyntaxError } from "../../parser/mainCf";
 import { type RuleFinding, defineRule } from "../rule";
-import { serviceOptions } from "./shared";
+import { mainScan, masterScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -24,11 +24,8 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const { setting } of context.mainEntries)
-      if (setting?.macros.error) yield macroFinding("main", setting.macros.error);
-    // postconf scans every -o value for $name, as it does main.cf values.
-    for (const { option } of serviceOptions(context))
-      if (option.setting?.macros.error) yield macroFinding("master", option.setting.macros.error);
+    for (const error of mainScan(context).macroErrors) yield macroFinding("main", error);
+    for (const error of masterScan(context).macroErrors) yield macroFinding("master", error);
   },
 });
 

@@ -1,6 +1,5 @@
-import type { Span } from "../../parser/logicalLines";
-import type { BraceGroup } from "../../parser/masterCf";
-import { type RuleFinding, defineRule } from "../rule";
+import { defineRule } from "../rule";
+import { masterScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -32,23 +31,15 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const { entry } of context.services) {
-      for (const option of entry.options)
-        if (option.braces?.problem && option.value)
-          yield braceFinding(option.value, option.braces.problem);
-      for (const argument of entry.arguments)
-        if (argument.braces?.problem) yield braceFinding(argument.word, argument.braces.problem);
+    for (const { span, problem } of masterScan(context).braceProblems) {
+      yield {
+        file: "master",
+        ...span,
+        message:
+          problem === "missing-close"
+            ? "Missing '}': Postfix refuses this entry."
+            : "Text after the closing '}' is ignored by postconf and refused by master(8).",
+      };
     }
   },
 });
-
-function braceFinding(span: Span, problem: NonNullable<BraceGroup["problem"]>): RuleFinding {
-  return {
-    file: "master",
-    ...span,
-    message:
-      problem === "missing-close"
-        ? "Missing '}': Postfix refuses this entry."
-        : "Text after the closing '}' is ignored by postconf and refused by master(8).",
-  };
-}

@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { masterEntryProblems } from "./shared";
+import { masterScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -24,7 +24,7 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const entry of masterEntryProblems(context)) {
+    for (const entry of masterScan(context).entryProblems) {
       if (entry.problem?.code !== "field-count") continue;
       yield {
         file: "master",

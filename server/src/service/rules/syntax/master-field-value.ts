@@ -1,6 +1,6 @@
 import { excerpt } from "../../text/excerpt";
 import { defineRule } from "../rule";
-import { masterEntryProblems } from "./shared";
+import { masterScan } from "./shared";
 
 /** What each checked field accepts, for the message. */
 const FIELD_EXPECTATIONS: Record<string, string> = {
@@ -35,7 +35,7 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const { problem } of masterEntryProblems(context)) {
+    for (const { problem } of masterScan(context).entryProblems) {
       if (!problem?.field) continue;
       const field = problem.field;
       yield {

@@ -1,6 +1,6 @@
 import { excerpt } from "../../text/excerpt";
 import { defineRule } from "../rule";
-import { mainLineProblems } from "./shared";
+import { mainScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -28,7 +28,7 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const entry of mainLineProblems(context)) {
+    for (const entry of mainScan(context).lineProblems) {
       if (entry.problem !== "missing-equals") continue;
       const name = entry.text.trim().split(/[\s=]/)[0];
       yield {

@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { mainLineProblems } from "./shared";
+import { mainScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -24,7 +24,7 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const entry of mainLineProblems(context)) {
+    for (const entry of mainScan(context).lineProblems) {
       if (entry.problem !== "missing-name") continue;
       yield {
         file: "main",

@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { mainLineProblems } from "./shared";
+import { mainScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -20,7 +20,7 @@ export default defineRule({
     silent: [{ main: "myhostname = mail.example.com\n" }],
   },
   *check(context) {
-    for (const entry of mainLineProblems(context)) {
+    for (const entry of mainScan(context).lineProblems) {
       if (entry.nulOffset === undefined) continue;
       yield {
         file: "main",

@@ -1,6 +1,6 @@
 import { excerpt } from "../../text/excerpt";
 import { defineRule } from "../rule";
-import { serviceOptions } from "./shared";
+import { masterScan } from "./shared";
 
 export default defineRule({
   meta: {
@@ -37,9 +37,8 @@ export default defineRule({
     fix: "Rewrites the option in the long form `-o { name = value }`, with the text that was inside the braces as the value. Do not apply it in the rare case where the braces are meant to reach the daemon as part of the value.",
   },
   *check(context) {
-    for (const { option } of serviceOptions(context)) {
-      const setting = option.setting;
-      if (!setting || option.braces || !option.value) continue;
+    for (const option of masterScan(context).bracedValues) {
+      const setting = option.setting!;
       const value = setting.value.text;
       if (!value.startsWith("{") || !value.endsWith("}") || !/\s/.test(value)) continue;
       const name = setting.name.text;
@@ -50,7 +49,7 @@ export default defineRule({
         message: `The braces stay in the value: ${excerpt(name)} gets "${excerpt(value)}", braces included. To pass a value with spaces, write the whole setting in braces: -o { ${excerpt(name)} = ${excerpt(inner)} }.`,
         fix: {
           title: `Write -o { ${name} = ${inner} }`,
-          edits: [{ ...option.value, newText: `{ ${name} = ${inner} }` }],
+          edits: [{ ...option.value!, newText: `{ ${name} = ${inner} }` }],
         },
       };
     }

@@ -1,5 +1,5 @@
 import { type RuleFinding, defineRule } from "../rule";
-import { serviceOptions, spacedEquals } from "./shared";
+import { masterScan, spacedEquals } from "./shared";
 
 export default defineRule({
   meta: {
@@ -33,9 +33,10 @@ export default defineRule({
     fix: "Joins the name, the '=' and the word after it into one `name=value` word. It is offered only when a value follows the '='. When the value was meant to contain blanks, only its first word is joined: write the long form `-o { name = value with blanks }` instead.",
   },
   *check(context) {
-    for (const { entry, option } of serviceOptions(context)) {
-      const next = option.value && spacedEquals(entry, option);
-      if (!option.value || !next) continue;
+    for (const malformed of masterScan(context).malformedOptions) {
+      const { entry, option } = malformed;
+      const next = spacedEquals(malformed);
+      if (!next || !option.value) continue;
       const valueWord = next.text === "=" ? entry.arguments[1]?.word : undefined;
       const last = valueWord ?? next;
       const value = next.text === "=" ? (valueWord?.text ?? "") : next.text.slice(1);

@@ -1,6 +1,6 @@
 import { excerpt } from "../../text/excerpt";
 import { defineRule } from "../rule";
-import { serviceOptions, spacedEquals } from "./shared";
+import { masterScan, spacedEquals } from "./shared";
 
 export default defineRule({
   meta: {
@@ -25,14 +25,15 @@ export default defineRule({
     ],
   },
   *check(context) {
-    for (const { entry, option } of serviceOptions(context)) {
+    for (const malformed of masterScan(context).malformedOptions) {
+      const { option } = malformed;
       if (!option.value) {
         yield {
           file: "master",
           ...option.flag,
           message: "'-o' at the end of the command has no value; the service fails to start.",
         };
-      } else if (option.settingProblem && !spacedEquals(entry, option)) {
+      } else if (!spacedEquals(malformed)) {
         // `-o name = value` is option-spaced-equals.
         yield {
           file: "master",
