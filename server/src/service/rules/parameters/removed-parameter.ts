@@ -15,7 +15,7 @@ export default defineRule({
     files: ["main", "master"],
   },
   docs: {
-    why: "Once a release has dropped a parameter, Postfix no longer reads it: the setting does nothing, and postconf lists it as an unused parameter like any typo. Carried over from an older configuration, it silently loses whatever it used to configure. The finding names the release that dropped it and its replacement, where there is one, so that the setting can be moved rather than deleted.",
+    why: "Once a release has dropped a parameter, Postfix no longer reads it: the setting does nothing, and postconf (2.9 and later) lists it as an unused parameter, as it does a typo. Carried over from an older configuration, it silently loses whatever it used to configure. The finding names the release that dropped it and its replacement, where there is one, so that the setting can be moved rather than deleted.",
     fires: [
       {
         version: "3.7",

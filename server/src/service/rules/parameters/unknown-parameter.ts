@@ -46,6 +46,7 @@ export default defineRule({
         main: "my_relays = relay.example.com\nrelay_domains = $my_relays\n",
       },
       {
+        note: "master.cf has the service called relay.",
         main: "relay_destination_concurrency_limit = 5\n",
         master: "relay unix - - n - - smtp\n",
       },

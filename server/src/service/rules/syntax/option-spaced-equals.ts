@@ -18,7 +18,7 @@ export default defineRule({
         fixed: { master: "smtps inet n - y - - smtpd\n  -o smtpd_tls_wrappermode=yes\n" },
       },
       {
-        note: "Only the space after the '=' is missing.",
+        note: "A blank before the '=' alone is enough to break it.",
         master: "smtps inet n - y - - smtpd\n  -o smtpd_tls_wrappermode =yes\n",
         fixed: { master: "smtps inet n - y - - smtpd\n  -o smtpd_tls_wrappermode=yes\n" },
       },
