@@ -6,7 +6,7 @@
 import { pathToFileURL } from "node:url";
 import { PACKAGE_VERSION, ruleDocsUrl } from "./service/data/packageInfo";
 import { pageOf } from "./service/rules/rulePage";
-import { RULES, getRule } from "./service/rules/ruleTable";
+import { RULES } from "./service/rules/ruleTable";
 
 export type OutputFormat = "text" | "json" | "sarif" | "github";
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github"];
@@ -197,7 +197,7 @@ export function renderRuleList(format: OutputFormat): string {
     id: rule.id,
     severity: rule.severity,
     pitfalls: rule.pitfalls ?? [],
-    fixable: fixableOf(rule.id),
+    fixable: rule.fixable,
     safeFix: rule.safeFix === true,
     description: rule.description,
   }));
@@ -210,9 +210,4 @@ export function renderRuleList(format: OutputFormat): string {
         "\n",
     )
     .join("");
-}
-
-function fixableOf(id: string): boolean {
-  const rule = getRule(id);
-  return rule !== undefined && "fixable" in rule && rule.fixable === true;
 }

@@ -3,7 +3,6 @@ import { type ConfigKind, parseConfig } from "../../server/src/service/parser/do
 import { RULE_MODULES } from "../../server/src/service/rules/registry";
 import { LineIndex } from "../../server/src/service/text/lineIndex";
 import {
-  TOPIC_CHECKS,
   type ValidationSettings,
   doValidation,
   validationSteps,
@@ -109,11 +108,10 @@ describe("validation in steps", () => {
       pauses++;
       step = steps.next();
     }
-    // After settling the config, twice inside the rule context, after it, after the
-    // syntax rules, after each topic module still to be moved, and before each rule
-    // module that reports on main.cf.
+    // After settling the config, twice inside the rule context, after it, before each
+    // rule module that reports on main.cf, and before the diagnostics are made.
     const mainRules = RULE_MODULES.filter((rule) => rule.check && rule.meta.files.includes("main"));
-    expect(pauses).toBe(5 + TOPIC_CHECKS.length + mainRules.length);
+    expect(pauses).toBe(5 + mainRules.length);
     expect(step.value).toEqual(doValidation(config, new LineIndex(text), { version: "3.7" }));
     expect(step.value.map((d) => d.code)).toContain("comment-after-value");
   });

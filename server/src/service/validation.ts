@@ -5,12 +5,11 @@ import type { PositionMapper } from "./languageTypes";
 import { ruleDocsUrl } from "./data/packageInfo";
 import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
 import { type ParsedConfig, isEntry } from "./parser/document";
-import { type RuleContext, ruleContextSteps } from "./rules/context";
+import { ruleContextSteps } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
-import { checkParameters, masterMissingFinding } from "./rules/parameterRules";
+import masterCfMissing, { masterMissingFinding } from "./rules/parameters/master-cf-missing";
 import { RULE_MODULES } from "./rules/registry";
 import { type RuleSeverity, getRule } from "./rules/ruleTable";
-import { checkMainSyntax, checkMasterSyntax } from "./rules/syntaxRules";
 
 export type SeveritySetting = RuleSeverity | "off";
 
@@ -149,13 +148,9 @@ export function* validationSteps(
     settings.host,
   );
   yield;
-  const findings = config.kind === "main" ? checkMainSyntax(context) : checkMasterSyntax(config);
+  const findings: Finding[] = [];
   if (config.kind === "main" && !master && settings.noteMissingMaster)
-    findings.push(masterMissingFinding());
-  for (const check of TOPIC_CHECKS) {
-    yield;
-    for (const finding of check(context)) if (finding.file === config.kind) findings.push(finding);
-  }
+    findings.push({ ...masterMissingFinding(), rule: masterCfMissing.meta.id });
   for (const rule of RULE_MODULES) {
     if (!rule.check || !rule.meta.files.includes(config.kind)) continue;
     yield;
@@ -228,9 +223,6 @@ export function* hostFileRequestSteps(
   }
   return [...byPath.values()];
 }
-
-/** Topic files whose rules are not yet one module each; they move to rules/<family>/. */
-export const TOPIC_CHECKS: ((context: RuleContext) => Finding[])[] = [checkParameters];
 
 const SUPPRESSION_MARK = "postfix-lint:";
 const SUPPRESSION = /^\s*#\s*postfix-lint:\s*(disable-next-line|disable)\s+(.+?)\s*$/;

@@ -3,14 +3,18 @@
  * rule means adding its module and one line there. Nothing else lists rules.
  */
 
+import { parametersRules } from "./parameters";
 import type { Rule } from "./rule";
 import { certificateRules } from "./certificates";
 import { startupRules } from "./startup";
+import { syntaxRules } from "./syntax";
 import { tlsClientRules } from "./tls-client";
 import { tlsServerRules } from "./tls-server";
 import { tlsValuesRules } from "./tls-values";
 
 export const RULE_MODULES: readonly Rule[] = [
+  ...syntaxRules,
+  ...parametersRules,
   ...tlsValuesRules,
   ...tlsServerRules,
   ...tlsClientRules,

@@ -30,12 +30,16 @@ function factsTable(meta: Rule["meta"], rule: Rule): string[] {
   const rows: [string, string][] = [
     ["Default severity", meta.severity],
     ["Reports on", meta.files.map((file) => FILE_NAMES[file]).join(", ")],
-    ["Quick-fix", meta.fixable ? "yes" : "no"],
+    [
+      "Quick-fix",
+      meta.safeFix ? "yes, applied by `postfix-lint --fix`" : meta.fixable ? "yes" : "no",
+    ],
   ];
   if (meta.since || meta.until)
     rows.push(["Postfix releases", releaseRange(meta.since, meta.until)]);
   if (meta.pitfalls?.length) rows.push(["Pitfalls", meta.pitfalls.join(", ")]);
-  if (!rule.check) rows.push(["Reported by", "the file reader, before any rule runs"]);
+  if (!rule.check)
+    rows.push(["Reported by", "the file reader or validation, before any rule runs"]);
   return ["| | |", "| --- | --- |", ...rows.map(([key, value]) => `| ${key} | ${value} |`), ""];
 }
 
@@ -69,7 +73,8 @@ function example(item: RuleExample): string[] {
 }
 
 function codeBlock(title: string, text: string): string[] {
-  return [`${title}:`, "", "```", text.replace(/\n$/, ""), "```", ""];
+  // A NUL byte would make the page a binary file: it is shown as its control picture.
+  return [`${title}:`, "", "```", text.replace(/\n$/, "").replaceAll("\0", "\u2400"), "```", ""];
 }
 
 function howToSilence(id: string): string[] {

@@ -3,6 +3,7 @@ import certificateExpired from "./certificate-expired";
 import certificateExpiring from "./certificate-expiring";
 import certificateHostname from "./certificate-hostname";
 import certificateReload from "./certificate-reload";
+import hostFilesNotChecked from "./host-files-not-checked";
 import certificateWeak from "./certificate-weak";
 import tlsCaFile from "./tls-ca-file";
 import tlsChainIncomplete from "./tls-chain-incomplete";
@@ -28,4 +29,5 @@ export const certificateRules: readonly Rule[] = [
   certificateHostname,
   tlsKeyPermissions,
   tlsCaFile,
+  hostFilesNotChecked,
 ];
