@@ -149,9 +149,10 @@ export function* validationSteps(
   );
   yield;
   const findings: Finding[] = [];
-  if (config.kind === "main" && !master && settings.noteMissingMaster)
-    findings.push({ ...masterMissingFinding(), rule: masterCfMissing.meta.id });
   for (const rule of RULE_MODULES) {
+    // The note has its module's place in the order (after the syntax findings).
+    if (rule === masterCfMissing && config.kind === "main" && !master && settings.noteMissingMaster)
+      findings.push({ ...masterMissingFinding(), rule: rule.meta.id });
     if (!rule.check || !rule.meta.files.includes(config.kind)) continue;
     yield;
     for (const finding of rule.check(context))

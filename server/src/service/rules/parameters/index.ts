@@ -10,10 +10,13 @@ import undefinedReference from "./undefined-reference";
 import unknownParameter from "./unknown-parameter";
 import valueOutOfRange from "./value-out-of-range";
 
-/** The parameters family, in the order the README lists it. */
+/**
+ * The parameters family, in the order the README lists it. master-cf-missing comes
+ * first: validation adds its note at this place, after the syntax findings.
+ */
 export const parametersRules: readonly Rule[] = [
-  unknownParameter,
   masterCfMissing,
+  unknownParameter,
   undefinedReference,
   deprecatedParameter,
   removedParameter,
