@@ -13,6 +13,7 @@ import {
   masterWordSpans,
   parseCommandLineUnit,
 } from "./masterCf";
+import { carryOptionIndex } from "./optionIndex";
 import { shiftArgument, shiftOption, shiftSpan } from "./shift";
 import type { Token } from "./tokens";
 import { firstIndexWhere, lastIndexWhere } from "../text/binarySearch";
@@ -275,33 +276,36 @@ class EditedLine {
     const innerComments = this.innerComments(comments);
     const from = new OldCommandLine(old).firstNodes(word);
     const to = new OldCommandLine(old).firstNodes(part.resume);
-    // Move the old nodes after the re-parsed ones, then splice.
-    for (let i = part.resume; i < words.length; i++) shiftSpan(words[i], delta);
-    for (let i = to.option; i < options.length; i++) shiftOption(options[i], delta);
-    for (let i = to.argument; i < args.length; i++) shiftArgument(args[i], delta);
-    for (let i = after; i < segments.length; i++) {
-      shiftSpan(segments[i], delta);
-      segmentTextStarts[i] += textDelta;
-    }
-    words.splice(word, part.resume - word, ...part.words);
-    options.splice(from.option, to.option - from.option, ...part.options);
-    args.splice(from.argument, to.argument - from.argument, ...part.arguments);
-    segments.splice(first, after - first, ...lines);
-    segmentTextStarts.splice(first, after - first, ...this.lineTextStarts);
-    const entry: MasterEntry = {
-      kind: "master",
-      start: old.start,
-      end: old.end + delta,
-      segments,
-      innerComments,
-      text: "",
-      segmentTextStarts,
-      words,
-      options,
-      arguments: args,
-    };
-    textOnDemand(entry, this.textPieces);
-    return entry;
+    const replaced = options.slice(from.option, to.option);
+    return carryOptionIndex(old, replaced, () => {
+      // Move the old nodes after the re-parsed ones, then splice.
+      for (let i = part.resume; i < words.length; i++) shiftSpan(words[i], delta);
+      for (let i = to.option; i < options.length; i++) shiftOption(options[i], delta);
+      for (let i = to.argument; i < args.length; i++) shiftArgument(args[i], delta);
+      for (let i = after; i < segments.length; i++) {
+        shiftSpan(segments[i], delta);
+        segmentTextStarts[i] += textDelta;
+      }
+      words.splice(word, part.resume - word, ...part.words);
+      options.splice(from.option, replaced.length, ...part.options);
+      args.splice(from.argument, to.argument - from.argument, ...part.arguments);
+      segments.splice(first, after - first, ...lines);
+      segmentTextStarts.splice(first, after - first, ...this.lineTextStarts);
+      const edited: MasterEntry = {
+        kind: "master",
+        start: old.start,
+        end: old.end + delta,
+        segments,
+        innerComments,
+        text: "",
+        segmentTextStarts,
+        words,
+        options,
+        arguments: args,
+      };
+      textOnDemand(edited, this.textPieces);
+      return { edited, added: part.options };
+    });
   }
 
   /** The old inner comments with those among the edited lines replaced by `comments`. */

@@ -27,8 +27,9 @@ export function shiftBlock(block: Block, delta: number): void {
   // A field problem points at one of the words, already shifted.
   const field = block.problem?.field;
   if (field && !block.words.includes(field)) shiftSpan(field, delta);
-  for (const option of block.options) shiftOption(option, delta);
-  for (const argument of block.arguments) shiftArgument(argument, delta);
+  const { options, arguments: args } = block;
+  for (let i = 0; i < options.length; i++) shiftOption(options[i], delta);
+  for (let i = 0; i < args.length; i++) shiftArgument(args[i], delta);
 }
 
 export function shiftOption(option: MasterOption, delta: number): void {
@@ -47,13 +48,15 @@ function shiftSetting(setting: ParameterSetting, delta: number): void {
   shiftSpan(setting.name, delta);
   shiftSpan(setting.value, delta);
   const { references, functions, error } = setting.macros;
-  for (const reference of references) {
-    shiftSpan(reference, delta);
-    shiftSpan(reference.name, delta);
+  // Indexed loops: a for-of loop that the compiler does not inline allocates an
+  // iterator, and this runs for every option after an edit in a long entry.
+  for (let i = 0; i < references.length; i++) {
+    shiftSpan(references[i], delta);
+    shiftSpan(references[i].name, delta);
   }
-  for (const call of functions) {
-    shiftSpan(call, delta);
-    shiftSpan(call.name, delta);
+  for (let i = 0; i < functions.length; i++) {
+    shiftSpan(functions[i], delta);
+    shiftSpan(functions[i].name, delta);
   }
   if (error) shiftSpan(error, delta);
 }
