@@ -98,6 +98,11 @@ export function masterWordSpans(text: string, from = 0): [number, number][] {
   return bracedWordSpans(text, MASTER_BLANKS, from);
 }
 
+/** True for a character that separates master.cf words (outside braces). */
+export function isWordSeparator(char: string): boolean {
+  return char.length === 1 && MASTER_BLANKS.includes(char);
+}
+
 /** The checks postconf makes, in its order; the first failure is fatal. */
 function checkFields(words: Token[]): MasterEntryProblem | undefined {
   const [, type, privateField, unprivileged, chroot, wakeup, processLimit] = words;

@@ -10,6 +10,7 @@ import {
   type CommandLineCursor,
   MASTER_FIELD_NAMES,
   type MasterEntry,
+  isWordSeparator,
   masterWordSpans,
   parseCommandLineUnit,
 } from "./masterCf";
@@ -66,11 +67,15 @@ export function reparseMasterEntryEdit(
   const edited = new EditedLine(entry, first, after, lines.segments, edit.delta, (from, to) =>
     linesText.slice(from - linesStart, to - linesStart),
   );
-  // The first word to re-parse: one that ends at or after the edited lines (its end
-  // may change), or the option word whose value it is.
+  // The first word to re-parse: one that ends inside or after the edited lines, or
+  // right where they start unless they start with a word separator still (else the
+  // word may go on), or the option word whose value it is.
+  const wordEndsBefore = isWordSeparator(edited.text(edited.textStart, edited.textStart + 1))
+    ? edited.textStart + 1
+    : edited.textStart;
   let word = firstIndexWhere(
     words.length,
-    (i) => offsetToLogical(entry, words[i].end - 1) + 1 >= edited.textStart,
+    (i) => offsetToLogical(entry, words[i].end - 1) + 1 >= wordEndsBefore,
     0,
   );
   const old = new OldCommandLine(entry);
@@ -286,22 +291,17 @@ class EditedLine {
         shiftSpan(segments[i], delta);
         segmentTextStarts[i] += textDelta;
       }
-      words.splice(word, part.resume - word, ...part.words);
-      options.splice(from.option, replaced.length, ...part.options);
-      args.splice(from.argument, to.argument - from.argument, ...part.arguments);
-      segments.splice(first, after - first, ...lines);
-      segmentTextStarts.splice(first, after - first, ...this.lineTextStarts);
       const edited: MasterEntry = {
         kind: "master",
         start: old.start,
         end: old.end + delta,
-        segments,
+        segments: replaceRange(segments, first, after, lines),
         innerComments,
         text: "",
-        segmentTextStarts,
-        words,
-        options,
-        arguments: args,
+        segmentTextStarts: replaceRange(segmentTextStarts, first, after, this.lineTextStarts),
+        words: replaceRange(words, word, part.resume, part.words),
+        options: replaceRange(options, from.option, to.option, part.options),
+        arguments: replaceRange(args, from.argument, to.argument, part.arguments),
       };
       textOnDemand(edited, this.textPieces);
       return { edited, added: part.options };
@@ -332,6 +332,16 @@ class EditedLine {
     const result = innerComments.slice(0, from).concat(comments, moved);
     return result.length > 0 ? result : NO_SPANS;
   }
+}
+
+/**
+ * `array` with [from, to) replaced by `items`: in place, unless so many items come
+ * in that passing them as arguments to splice() could overflow the stack.
+ */
+function replaceRange<T>(array: T[], from: number, to: number, items: T[]): T[] {
+  if (items.length > 10_000) return array.slice(0, from).concat(items, array.slice(to));
+  array.splice(from, to - from, ...items);
+  return array;
 }
 
 /**
