@@ -23,7 +23,7 @@ import { pathToFileURL } from "node:url";
 import { findDocumentLinks } from "./service/links";
 import { getInlayHints } from "./service/inlayHints";
 import { doCodeActions } from "./service/codeActions";
-import { doComplete, resolveCompletion } from "./service/completion";
+import { doComplete, prepareCompletion, resolveCompletion } from "./service/completion";
 import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
 import { type ServerSettings, readSettings } from "./settings";
@@ -319,13 +319,22 @@ export function startServer(connection: Connection): void {
   };
 
   const refreshSettings = async () => {
-    if (!canPullConfiguration) return;
-    try {
-      applySettings(await connection.workspace.getConfiguration("postfix"));
-    } catch (error) {
-      log("postfix-lsp: reading settings failed", error);
+    if (canPullConfiguration) {
+      try {
+        applySettings(await connection.workspace.getConfiguration("postfix"));
+      } catch (error) {
+        log("postfix-lsp: reading settings failed", error);
+      }
+      for (const uri of documents.keys()) scheduleValidation(uri);
     }
-    for (const uri of documents.keys()) scheduleValidation(uri);
+    // While idle, not in the first completion request of the session.
+    setImmediate(() => {
+      try {
+        prepareCompletion(settings.version);
+      } catch (error) {
+        log("postfix-lsp: preparing completion failed", error);
+      }
+    });
   };
 
   connection.onInitialize(
