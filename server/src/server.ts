@@ -555,7 +555,8 @@ export function startServer(connection: Connection): void {
         const candidates = findDocumentLinks(file.config, file.mapper, {
           version: settings.version,
           main,
-        }).slice(0, MAX_DOCUMENT_LINKS);
+          limit: MAX_DOCUMENT_LINKS,
+        });
         const exists = await Promise.all(candidates.map((link) => isRegularFile(link.path)));
         return candidates
           .filter((_, index) => exists[index])
