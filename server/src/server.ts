@@ -42,7 +42,7 @@ import { EXPLAIN_RULE_COMMAND, doCodeActions } from "./service/codeActions";
 import { pageOf } from "./service/rules/rulePage";
 import { getRule } from "./service/rules/ruleTable";
 import { excerpt } from "./service/text/excerpt";
-import { doComplete, resolveCompletion } from "./service/completion";
+import { doComplete, prepareCompletion, resolveCompletion } from "./service/completion";
 import { doHover } from "./service/hover";
 import { listParameters, parameterReference } from "./service/reference";
 import { AUTO_VERSION, type ServerSettings, readSettings } from "./settings";
@@ -528,13 +528,22 @@ export function startServer(connection: Connection): void {
       : describeRelease(release);
 
   const refreshSettings = async () => {
-    if (!canPullConfiguration) return;
-    try {
-      applySettings(await connection.workspace.getConfiguration("postfix"));
-    } catch (error) {
-      log("postfix-lsp: reading settings failed", error);
+    if (canPullConfiguration) {
+      try {
+        applySettings(await connection.workspace.getConfiguration("postfix"));
+      } catch (error) {
+        log("postfix-lsp: reading settings failed", error);
+      }
+      for (const uri of documents.keys()) scheduleValidation(uri);
     }
-    for (const uri of documents.keys()) scheduleValidation(uri);
+    // While idle, not in the first completion request of the session.
+    setImmediate(() => {
+      try {
+        prepareCompletion(settings.version);
+      } catch (error) {
+        log("postfix-lsp: preparing completion failed", error);
+      }
+    });
   };
 
   connection.onInitialize(
@@ -865,7 +874,8 @@ export function startServer(connection: Connection): void {
         const candidates = findDocumentLinks(file.config, file.mapper, {
           version: settings.version,
           main,
-        }).slice(0, MAX_DOCUMENT_LINKS);
+          limit: MAX_DOCUMENT_LINKS,
+        });
         const exists = await Promise.all(candidates.map((link) => isRegularFile(link.path)));
         return candidates
           .filter((_, index) => exists[index])

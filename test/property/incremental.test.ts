@@ -215,3 +215,99 @@ describe("many edits with reads in between", () => {
     );
   });
 });
+
+describe("edits inside long master.cf entries", () => {
+  // Continuation lines that make the command-line walk change state: options with
+  // values on the next line, `{ ... }` over several lines, `--`, arguments, option
+  // letters run together, comment and blank lines, and whitespace that is not a
+  // word separator (vertical tab).
+  const continuations = [
+    "  -o a=b",
+    "  -o name = $value",
+    "  -o",
+    "  x=y",
+    "  -o { a = b,",
+    "    c }",
+    "  {",
+    "  }",
+    "  -v",
+    "  -vo n=v",
+    "  -oinline=1",
+    "  --",
+    "  argv=/bin/x ${user}",
+    "  flags=R",
+    "\v-o a=b",
+    "\t-o\tc=d",
+    "  # inner comment",
+    "",
+    "  ",
+    "  -o é=😀",
+  ];
+  const entryText = fc
+    .array(fc.constantFrom(...continuations), { minLength: 3, maxLength: 40 })
+    .map((lines) =>
+      ["smtp inet n - n - - smtpd", ...lines, "next unix - - n - - pipe", ""].join("\n"),
+    );
+  const insertions = [
+    "",
+    "x",
+    " ",
+    "-",
+    "-o",
+    "{",
+    "}",
+    "=",
+    "\n",
+    "\n  -o p=q",
+    "\n# c",
+    "\nhead unix - - n - - smtp",
+    "\v",
+    "$",
+  ];
+  const editInside = fc.record({
+    line: fc.nat(),
+    column: fc.nat({ max: 20 }),
+    length: fc.nat({ max: 12 }),
+    insert: fc.constantFrom(...insertions),
+    // Without reads in between, edits build on an entry whose text was never joined.
+    compare: fc.boolean(),
+  });
+
+  it("re-parse to what a full parse gives", () => {
+    let spared = 0;
+    fc.assert(
+      fc.property(
+        entryText,
+        fc.array(editInside, { minLength: 1, maxLength: 6 }),
+        (initial, edits) => {
+          let config = parseConfig("master", initial);
+          let text = initial;
+          for (const spec of edits) {
+            // A place on one of the continuation lines (not the head line).
+            const lineStarts = [...text.matchAll(/\n/g)].map((m) => m.index + 1);
+            const lineStart = lineStarts[spec.line % lineStarts.length];
+            const start = Math.min(text.length, lineStart + spec.column);
+            const end = Math.min(text.length, start + spec.length);
+            const before = entryAt(config, 0);
+            config = updateConfig(config, { start, end, newText: spec.insert });
+            text = text.slice(0, start) + spec.insert + text.slice(end);
+            // The re-parse around the edit reuses the entry's word list.
+            const after = entryAt(config, 0);
+            if (
+              before?.kind === "master" &&
+              after?.kind === "master" &&
+              before.words === after.words
+            ) {
+              spared++;
+            }
+            if (spec.compare) expect(config).toEqual(parseConfig("master", text));
+          }
+          expect(config).toEqual(parseConfig("master", text));
+        },
+      ),
+      { numRuns: 5_000, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
+    );
+    // Most edits land inside the first entry and are re-parsed around the edit.
+    expect(spared).toBeGreaterThan(5_000);
+  });
+});

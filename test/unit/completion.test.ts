@@ -8,7 +8,12 @@ import {
   type Range,
   type TextEdit,
 } from "vscode-languageserver-types";
-import { doComplete, resolveCompletion } from "../../server/src/service/completion";
+import {
+  doComplete,
+  prepareCompletion,
+  resolveCompletion,
+} from "../../server/src/service/completion";
+import { releaseMemoUsage } from "../../server/src/service/data/parameters";
 import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
 import { LineIndex } from "../../server/src/service/text/lineIndex";
 
@@ -107,6 +112,18 @@ describe("parameter names in main.cf", () => {
     );
     expect(complete("main", "█", "3.7").item("smtp_tls_security_level").detail).toBe(
       "str · default empty · since 2.3",
+    );
+  });
+
+  it("reads a default chosen by compatibility_level as each release writes it", () => {
+    // Before 3.6 the code writes a plain `<`, from 3.6 on `<level`.
+    for (const version of ["3.5", "3.7"]) {
+      expect(complete("main", "█", version).item("relay_domains").detail).toBe(
+        "str · default empty (compatibility_level ≥ 2)",
+      );
+    }
+    expect(complete("main", "append_dot_mydomain = █", "3.5").item("no").detail).toContain(
+      "default at compatibility_level 1+",
     );
   });
 
@@ -540,6 +557,18 @@ describe("documentation resolved item by item", () => {
       const item: CompletionItem = { label: "x", data };
       expect(resolveCompletion(item, "3.7")).toEqual(item);
     }
+  });
+});
+
+describe("preparing completion while idle", () => {
+  it("makes a release's parameter list once, before any completion asks", () => {
+    const before = releaseMemoUsage().entries;
+    prepareCompletion("3.6");
+    const prepared = releaseMemoUsage().entries;
+    expect(prepared).toBeGreaterThan(before);
+    // A patch release shares its line's list.
+    prepareCompletion("3.6.4");
+    expect(releaseMemoUsage().entries).toBe(prepared);
   });
 });
 

@@ -83,6 +83,26 @@ describe("selection ranges", () => {
     ]);
   });
 
+  it("offers a banner group found within 2,000 entries of the cursor", () => {
+    const group = (count: number) =>
+      `# Tenants\n${Array.from({ length: count }, (_, i) => `p${i} = v${i}\n`).join("")}`;
+    const near = selections("main", `${group(1_000)}x = █1\n\n# Other\ny = 2\n`);
+    expect(near[near.length - 1]).toMatch(/^# Tenants\n[^]*\nx = 1$/);
+    // The banner lies 2,500 entries before the cursor: the search does not reach it.
+    const far = selections("main", `${group(2_500)}x = █1\n`);
+    expect(far).toEqual(["1", "x = 1"]);
+  });
+
+  it("in a service with many options, selects the option under the cursor", () => {
+    const options = Array.from({ length: 3_000 }, (_, i) => `  -o p${i}=v${i}`);
+    options[1_500] = "  -o syslog_name=post█fix/in";
+    const text = `smtp inet n - y - - smtpd\n${options.join("\n")}\n`;
+    expect(selections("master", text).slice(0, 2)).toEqual([
+      "postfix/in",
+      "-o syslog_name=postfix/in",
+    ]);
+  });
+
   it("gives an empty range where there is nothing to select", () => {
     expect(selections("main", "a = 1\n\n█\n")).toEqual([""]);
   });

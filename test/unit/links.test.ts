@@ -16,6 +16,16 @@ function links(kind: ConfigKind, text: string, main?: string): string[] {
 }
 
 describe("document links", () => {
+  it("stops at the limit with the first links in document order", () => {
+    const text = Array.from({ length: 50 }, (_, i) => `p${i} = hash:/etc/postfix/t${i}\n`).join("");
+    const index = new LineIndex(text);
+    const config = parseConfig("main", text);
+    const all = findDocumentLinks(config, index, { version: "3.7" });
+    expect(all).toHaveLength(50);
+    const first = findDocumentLinks(config, index, { version: "3.7", limit: 7 });
+    expect(first).toEqual(all.slice(0, 7));
+  });
+
   it("links certificate, key and CA files", () => {
     expect(
       links(

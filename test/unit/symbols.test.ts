@@ -35,6 +35,41 @@ describe("document symbols", () => {
     });
   });
 
+  it("stops at the limit with a note that counts the entries left out and spans them", () => {
+    const text = Array.from({ length: 6 }, (_, i) => `p${i} = v${i}\n`).join("");
+    const list = findDocumentSymbols(parseConfig("main", text), new LineIndex(text), 4);
+    expect(outline(list)).toEqual([
+      "p0 (v0)",
+      "p1 (v1)",
+      "p2 (v2)",
+      "p3 (v3)",
+      "2 more not listed (the outline stops at 4 entries; Go to Symbol in Workspace finds every setting)",
+    ]);
+    expect(list[4].range).toEqual({
+      start: { line: 4, character: 0 },
+      end: { line: 5, character: 7 },
+    });
+  });
+
+  it("counts a service's -o settings against the limit", () => {
+    const options = Array.from({ length: 5 }, (_, i) => `  -o p${i}=v${i}`).join("\n");
+    const text = `smtp inet n - n - - smtpd\n${options}\nnext unix - - n - - pipe\n`;
+    const list = findDocumentSymbols(parseConfig("master", text), new LineIndex(text), 3);
+    expect(outline(list)).toEqual([
+      "smtp/inet (smtpd)",
+      "  p0 (v0)",
+      "  p1 (v1)",
+      "4 more not listed (the outline stops at 3 entries; Go to Symbol in Workspace finds every setting)",
+    ]);
+  });
+
+  it("lists 2,000 entries of a longer file", () => {
+    const text = Array.from({ length: 2_500 }, (_, i) => `p${i} = v${i}\n`).join("");
+    const list = symbols("main", text);
+    expect(list).toHaveLength(2_001);
+    expect(list[2_000].name).toBe("500 more not listed");
+  });
+
   it("gives a continued value one symbol spanning its lines, with the value on one line", () => {
     const [symbol] = symbols(
       "main",

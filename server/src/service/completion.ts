@@ -18,6 +18,7 @@ import {
   type PostfixVersion,
   allParameters,
   ReleaseMemo,
+  compatibilityChoice,
   defaultValue,
   firstKnownRelease,
   isKnownParameter,
@@ -205,20 +206,41 @@ function markdown(value: string): { kind: typeof MarkupKind.Markdown; value: str
 
 interface ParameterInfo {
   name: string;
-  detail: string;
-  documentation: string;
+  facts: ParameterFacts;
+  version: PostfixVersion;
   deprecated: boolean;
   /** We have value completions for it: suggest them right after `name = `. */
   hasValues: boolean;
+  /**
+   * Detail and documentation, made when first asked for: clients that resolve
+   * items (VS Code) ask for a few, and making all of them made the first
+   * completion of a session take tens of milliseconds.
+   */
+  description?: { detail: string; documentation: string };
 }
 
 const parameterInfoCache = new ReleaseMemo((line) => {
   const infos = new Map<string, ParameterInfo>();
   for (const facts of allParameters()) {
-    if (isKnownParameter(facts.name, line)) infos.set(facts.name, parameterInfo(facts, line));
+    if (!isKnownParameter(facts.name, line)) continue;
+    infos.set(facts.name, {
+      name: facts.name,
+      facts,
+      version: line,
+      deprecated: isDeprecated(facts, line),
+      hasValues: valueKind(facts.name, line) !== undefined,
+    });
   }
   return infos;
 });
+
+/**
+ * Makes the release's list of parameter names, which the first completion would
+ * otherwise make (tens of milliseconds): for a server to call while idle.
+ */
+export function prepareCompletion(version: string): void {
+  knownParameters(effectiveVersion(version));
+}
 
 function knownParameters(version: PostfixVersion): Map<string, ParameterInfo> {
   return parameterInfoCache.get(version);
@@ -228,8 +250,8 @@ function knownParameters(version: PostfixVersion): Map<string, ParameterInfo> {
 function withDocumentation(item: CompletionItem, info: ParameterInfo, request: Request) {
   const { deferred } = request;
   if (deferred.documentation || deferred.detail) item.data = info.name;
-  if (!deferred.detail) item.detail = info.detail;
-  if (!deferred.documentation) item.documentation = markdown(info.documentation);
+  if (!deferred.detail) item.detail = described(info).detail;
+  if (!deferred.documentation) item.documentation = markdown(described(info).documentation);
   return item;
 }
 
@@ -242,7 +264,8 @@ export function resolveCompletion(item: CompletionItem, version: string): Comple
   if (typeof item.data !== "string") return item;
   const info = knownParameters(effectiveVersion(version)).get(item.data);
   if (!info) return item;
-  return { ...item, detail: info.detail, documentation: markdown(info.documentation) };
+  const { detail, documentation } = described(info);
+  return { ...item, detail, documentation: markdown(documentation) };
 }
 
 /** Deprecated in the configured release: postconf warns there, or the name is gone. */
@@ -265,34 +288,23 @@ const TYPE_NAMES: Record<string, string> = {
   str_fn: "str",
 };
 
-/**
- * A default that depends on compatibility_level, as the code writes it:
- * `${{$compatibility_level} <level {3.6} ? {old} : {new}}`.
- */
-function compatibilityDefault(
-  value: string,
-): { level: string; legacy: string; current: string } | undefined {
-  const match =
-    /^\$\{\{\$compatibility_level\} *<level *\{([0-9.]+)\} *\? *\{([^{}]*)\} *: *\{([^{}]*)\}\}$/.exec(
-      value,
-    );
-  return match ? { level: match[1], legacy: match[2], current: match[3] } : undefined;
-}
-
 function shorten(value: string, max = 40): string {
   return value.length > max ? `${value.slice(0, max - 1)}…` : value;
 }
 
-function parameterInfo(facts: ParameterFacts, version: PostfixVersion): ParameterInfo {
-  const name = facts.name;
-  const deprecated = isDeprecated(facts, version);
+function described(info: ParameterInfo): { detail: string; documentation: string } {
+  return (info.description ??= describeParameter(info));
+}
+
+function describeParameter(info: ParameterInfo): { detail: string; documentation: string } {
+  const { name, facts, version, deprecated } = info;
   const parts: string[] = [];
   const type = parameterTypeAt(name, version);
   if (type) parts.push(TYPE_NAMES[type] ?? type);
   const value = defaultValue(name, version);
-  const levelled = value === undefined ? undefined : compatibilityDefault(value);
+  const levelled = value === undefined ? undefined : compatibilityChoice(value);
   if (levelled) {
-    const shown = levelled.current === "" ? "empty" : shorten(levelled.current);
+    const shown = levelled.atOrAbove === "" ? "empty" : shorten(levelled.atOrAbove);
     parts.push(`default ${shown} (compatibility_level ≥ ${levelled.level})`);
   } else if (value !== undefined) {
     parts.push(value === "" ? "default empty" : `default ${shorten(value)}`);
@@ -306,11 +318,8 @@ function parameterInfo(facts: ParameterFacts, version: PostfixVersion): Paramete
     if (facts.replacement) parts.push(`use ${facts.replacement}`);
   }
   return {
-    name,
     detail: parts.join(" · "),
     documentation: parameterDocumentation(facts, parts, deprecated),
-    deprecated,
-    hasValues: valueKind(name, version) !== undefined,
   };
 }
 
@@ -667,10 +676,13 @@ function defaultNotes(parameter: string, version: PostfixVersion): Map<string, s
   const notes = new Map<string, string>();
   const value = defaultValue(parameter, version);
   if (value === undefined) return notes;
-  const levelled = compatibilityDefault(value);
+  const levelled = compatibilityChoice(value);
   if (levelled) {
-    notes.set(levelled.legacy.toLowerCase(), `default below compatibility_level ${levelled.level}`);
-    notes.set(levelled.current.toLowerCase(), `default at compatibility_level ${levelled.level}+`);
+    notes.set(levelled.below.toLowerCase(), `default below compatibility_level ${levelled.level}`);
+    notes.set(
+      levelled.atOrAbove.toLowerCase(),
+      `default at compatibility_level ${levelled.level}+`,
+    );
   } else {
     notes.set(value.toLowerCase(), "default");
   }

@@ -4,12 +4,14 @@ import {
   type Position,
   type SelectionRange,
 } from "vscode-languageserver-types";
-import { bannerGroups } from "./analysis/banners";
+import { bannerGroupAt, bannerGroups } from "./analysis/banners";
 import type { PositionMapper } from "./languageTypes";
 import { type ParsedConfig, configText, entryAt, isEntry } from "./parser/document";
+import { optionAt } from "./cursor";
 import type { Span } from "./parser/logicalLines";
 import type { MainEntry, ParameterSetting } from "./parser/mainCf";
 import type { MasterEntry } from "./parser/masterCf";
+import { lastIndexWhere } from "./text/binarySearch";
 
 /**
  * Folding: logical lines over several physical lines (continued values, master.cf
@@ -73,12 +75,11 @@ export function getSelectionRanges(
   mapper: PositionMapper,
   positions: Position[],
 ): SelectionRange[] {
-  const groups = bannerGroups(config);
   return positions.map((position) => {
     const offset = mapper.offsetAt(position);
     const entry = entryAt(config, offset);
     const spans = entry ? entrySpans(config, entry, offset) : [];
-    const group = groups.find((g) => g.start <= offset && offset <= g.end);
+    const group = bannerGroupAt(config, offset);
     if (group) spans.push(group);
     // Innermost first; each parent must hold its child, and an equal span adds nothing.
     let result: SelectionRange | undefined;
@@ -104,25 +105,19 @@ function sameSpan(span: Span, range: SelectionRange, mapper: PositionMapper): bo
 function entrySpans(config: ParsedConfig, entry: MainEntry | MasterEntry, offset: number): Span[] {
   const inside = (span: Span) => span.start <= offset && offset <= span.end;
   const spans: Span[] = [];
-  const settings: { setting: ParameterSetting; whole: Span }[] =
+  // An entry can have many thousands of options and words: binary searches.
+  const option = entry.kind === "master" ? optionAt(entry, offset) : undefined;
+  const candidate: { setting: ParameterSetting; whole: Span } | undefined =
     entry.kind === "main"
-      ? entry.setting
-        ? [{ setting: entry.setting, whole: entry }]
-        : []
-      : entry.options.flatMap((option) =>
-          option.setting
-            ? [
-                {
-                  setting: option.setting,
-                  whole: {
-                    start: option.flag.start,
-                    end: Math.max(option.flag.end, option.setting.value.end),
-                  },
-                },
-              ]
-            : [],
-        );
-  const found = settings.find(({ whole }) => inside(whole));
+      ? entry.setting && { setting: entry.setting, whole: entry }
+      : option?.setting && {
+          setting: option.setting,
+          whole: {
+            start: option.flag.start,
+            end: Math.max(option.flag.end, option.setting.value.end),
+          },
+        };
+  const found = candidate && inside(candidate.whole) ? candidate : undefined;
   if (found) {
     const { setting, whole } = found;
     if (inside(setting.name)) spans.push(setting.name);
@@ -137,8 +132,9 @@ function entrySpans(config: ParsedConfig, entry: MainEntry | MasterEntry, offset
     }
     if (entry.kind === "master") spans.push(whole);
   } else if (entry.kind === "master") {
-    const word = entry.words.find(inside);
-    if (word) spans.push(word);
+    const { words } = entry;
+    const word = words[lastIndexWhere(words.length, (i) => words[i].start <= offset)];
+    if (word && inside(word)) spans.push(word);
   }
   spans.push(entry);
   return spans;

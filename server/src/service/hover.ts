@@ -23,6 +23,7 @@ import { type ParsedConfig, configText, entryAt, lastMainValue } from "./parser/
 import { evaluateExpansion, hasNoMacros } from "./parser/expansion";
 import type { Span } from "./parser/logicalLines";
 import type { MasterEntry, MasterFieldName } from "./parser/masterCf";
+import { lastOptionSetting } from "./parser/optionIndex";
 import { RULES } from "./rules/ruleTable";
 import { CERTIFICATE_PARAMETER, certificateFileMarkdown } from "./certificateInfo";
 import type { HostFiles } from "./hostFiles";
@@ -152,7 +153,7 @@ function settingScope(
     return { where: "in this file", setHere, lookup: setHere, sources: "this file" };
   }
   const main = options.main?.kind === "main" ? options.main : undefined;
-  const setHere = (name: string) => (entry ? optionValue(entry, name) : undefined);
+  const setHere = (name: string) => entry && lastOptionSetting(entry, name)?.value.text;
   return {
     where: "for this service",
     setHere,
@@ -169,25 +170,6 @@ function remembered(lookup: (name: string) => string | undefined) {
     return values.get(name);
   };
 }
-
-function optionValue(entry: MasterEntry, name: string): string | undefined {
-  let values = optionValues.get(entry);
-  if (!values) {
-    values = new Map();
-    // A later option overrides an earlier one.
-    for (const option of entry.options)
-      if (option.setting) values.set(option.setting.name.text, option.setting.value.text);
-    optionValues.set(entry, values);
-  }
-  return values.get(name);
-}
-
-/**
- * Each entry's `-o` values by name, built on the first hover over the entry: an
- * entry can have many thousands of options, and hovers come one per keystroke.
- * Parse nodes never change their options (edits re-parse into new nodes).
- */
-const optionValues = new WeakMap<MasterEntry, Map<string, string>>();
 
 /**
  * A name's value in effect: its raw value in the scope or the release's

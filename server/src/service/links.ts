@@ -55,6 +55,8 @@ export interface LinkOptions {
   version: PostfixVersion;
   /** main.cf, for `$name` references in master.cf values (the same file when it is main.cf). */
   main?: ParsedConfig;
+  /** At most this many links: the entries after the one that reaches it are not read. */
+  limit?: number;
 }
 
 export function findDocumentLinks(
@@ -97,7 +99,9 @@ export function findDocumentLinks(
       add(line, from, from + name.length, name, what);
     }
   };
+  const limit = options.limit ?? Infinity;
   for (const block of config.blocks) {
+    if (links.length >= limit) break;
     if (!isEntry(block)) continue;
     if (block.kind === "main") {
       if (block.setting) settingLinks(block, block.setting);
@@ -105,5 +109,5 @@ export function findDocumentLinks(
       for (const option of block.options) if (option.setting) settingLinks(block, option.setting);
     }
   }
-  return links;
+  return links.slice(0, limit);
 }

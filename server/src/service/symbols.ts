@@ -23,19 +23,31 @@ import { type BannerGroup, bannerGroups } from "./analysis/banners";
 /** How much of a value the Outline shows. */
 const DETAIL_LENGTH = 80;
 
+/**
+ * The Outline lists at most this many settings and services, in document order,
+ * then a note with the number left out. A complete outline of a 100k-line main.cf
+ * is 37k symbols, 11 MB of JSON, half a second per request while typing; nobody
+ * reads an outline that long, and Go to Symbol in Workspace finds every setting.
+ */
+export const MAX_OUTLINE_SYMBOLS = 2_000;
+
 export function findDocumentSymbols(
   config: ParsedConfig,
   mapper: PositionMapper,
+  limit = MAX_OUTLINE_SYMBOLS,
 ): DocumentSymbol[] {
   const rangeOf = (span: Span): Range => ({
     start: mapper.positionAt(span.start),
     end: mapper.positionAt(span.end),
   });
-  const entrySymbols =
-    config.kind === "main"
-      ? mainSymbols(config, rangeOf)
-      : masterEntries(config).flatMap((entry) => masterSymbol(entry, rangeOf) ?? []);
-  return groupUnderBanners(entrySymbols, bannerGroups(config), rangeOf);
+  const outline = new Outline(limit, rangeOf);
+  if (config.kind === "main") mainSymbols(config, outline);
+  else for (const entry of masterEntries(config)) masterSymbol(entry, outline);
+  // Banners after the last listed entry head nothing listed.
+  const listed = outline.placed;
+  const bannersBefore = listed.length > 0 ? listed[listed.length - 1].start : 0;
+  const result = groupUnderBanners(listed, bannerGroups(config, bannersBefore), rangeOf);
+  return outline.withNote(result);
 }
 
 /** A symbol with the document span it was made from. */
@@ -44,41 +56,88 @@ interface PlacedSymbol {
   symbol: DocumentSymbol;
 }
 
-function mainSymbols(config: ParsedConfig, rangeOf: (span: Span) => Range): PlacedSymbol[] {
+/** The symbols listed so far, and what the limit left out. */
+class Outline {
+  readonly placed: PlacedSymbol[] = [];
+  private room: number;
+  private readonly limit: number;
+  private leftOut = 0;
+  private firstLeftOut?: Span;
+  private lastLeftOut?: Span;
+
+  constructor(
+    limit: number,
+    readonly rangeOf: (span: Span) => Range,
+  ) {
+    this.room = this.limit = limit;
+  }
+
+  /** Takes up to `count` places; the rest, whose spans are given, are counted as left out. */
+  take(count: number, spanOf: (index: number) => Span): number {
+    const taken = Math.min(count, this.room);
+    this.room -= taken;
+    if (taken < count) {
+      this.leftOut += count - taken;
+      this.firstLeftOut ??= spanOf(taken);
+      this.lastLeftOut = spanOf(count - 1);
+    }
+    return taken;
+  }
+
+  /** `symbols` with a last one that says how many were left out, if any. */
+  withNote(symbols: DocumentSymbol[]): DocumentSymbol[] {
+    const { firstLeftOut, lastLeftOut } = this;
+    if (!firstLeftOut || !lastLeftOut) return symbols;
+    const range = this.rangeOf({ start: firstLeftOut.start, end: lastLeftOut.end });
+    const count = this.leftOut.toLocaleString("en");
+    symbols.push({
+      name: `${count} more not listed`,
+      detail: `the outline stops at ${this.limit.toLocaleString("en")} entries; Go to Symbol in Workspace finds every setting`,
+      kind: SymbolKind.Null,
+      range,
+      selectionRange: { start: range.start, end: range.start },
+    });
+    return symbols;
+  }
+}
+
+function mainSymbols(config: ParsedConfig, outline: Outline): void {
   const entries = config.blocks.filter(
     (block): block is MainEntry => block.kind === "main" && block.setting !== undefined,
   );
   // The last assignment of a name is the one in effect.
   const lastOf = new Map<string, MainEntry>();
   for (const entry of entries) lastOf.set(entry.setting!.name.text, entry);
-  return entries.map((entry) => {
+  const listed = outline.take(entries.length, (i) => entries[i]);
+  for (const entry of entries.slice(0, listed)) {
     const setting = entry.setting!;
     const value = shorten(setting.value.text);
-    return {
+    outline.placed.push({
       start: entry.start,
       symbol: {
         name: setting.name.text,
         detail: lastOf.get(setting.name.text) === entry ? value : `overridden later · ${value}`,
         kind: SymbolKind.Property,
-        range: rangeOf(entry),
-        selectionRange: rangeOf(setting.name),
+        range: outline.rangeOf(entry),
+        selectionRange: outline.rangeOf(setting.name),
       },
-    };
-  });
+    });
+  }
 }
 
-function masterSymbol(
-  entry: MasterEntry,
-  rangeOf: (span: Span) => Range,
-): PlacedSymbol | undefined {
+function masterSymbol(entry: MasterEntry, outline: Outline): void {
   const [service, type] = entry.words;
-  if (!service || entry.problem?.code === "leading-whitespace") return undefined;
+  if (!service || entry.problem?.code === "leading-whitespace") return;
+  if (outline.take(1, () => entry) === 0) return;
   // The program and its arguments; the -o settings are the children.
   const command = [
     entry.words[MASTER_FIELD_NAMES.length - 1]?.text ?? "",
     ...entry.arguments.map((argument) => argument.word.text),
   ];
-  return {
+  const settings = entry.options.filter((option) => option.setting !== undefined);
+  const listed = outline.take(settings.length, (i) => settings[i].flag);
+  const { rangeOf } = outline;
+  outline.placed.push({
     start: entry.start,
     symbol: {
       name: type ? `${service.text}/${type.text}` : service.text,
@@ -86,11 +145,11 @@ function masterSymbol(
       kind: SymbolKind.Module,
       range: rangeOf(entry),
       selectionRange: rangeOf(service),
-      children: entry.options.flatMap((option) =>
-        option.setting ? [optionSymbol(option.setting, option.flag, rangeOf)] : [],
-      ),
+      children: settings
+        .slice(0, listed)
+        .map((option) => optionSymbol(option.setting!, option.flag, rangeOf)),
     },
-  };
+  });
 }
 
 function optionSymbol(

@@ -1,5 +1,6 @@
 import { type Block, type ParsedConfig, configText, isEntry } from "../parser/document";
 import type { Span } from "../parser/logicalLines";
+import { firstIndexWhere, lastIndexWhere } from "../text/binarySearch";
 
 /**
  * Comment banners: a one-line comment such as `# TLS parameters` that stands apart
@@ -19,12 +20,40 @@ export interface BannerGroup extends Span {
 /** Longer comments read as prose, not as a heading. */
 const MAX_TITLE_LENGTH = 60;
 
-export function bannerGroups(config: ParsedConfig): BannerGroup[] {
-  const text = configText(config);
+/** The banner groups, of the blocks that start up to `until` (by default, all). */
+export function bannerGroups(config: ParsedConfig, until = Infinity): BannerGroup[] {
   const { blocks } = config;
+  const to = firstIndexWhere(blocks.length, (i) => blocks[i].start > until, 0);
+  return groupsIn(blocks, configText(config), 0, to);
+}
+
+/**
+ * The banner group that holds `offset`, found among the `reach` blocks on either
+ * side of it: a selection range is asked for on every keystroke, and the groups of
+ * the whole file take a pass over it. Undefined when the group's banner or its end
+ * lies further away.
+ */
+export function bannerGroupAt(
+  config: ParsedConfig,
+  offset: number,
+  reach = 2_000,
+): BannerGroup | undefined {
+  const { blocks } = config;
+  const at = lastIndexWhere(blocks.length, (i) => blocks[i].start <= offset);
+  const from = Math.max(0, at - reach);
+  const to = Math.min(blocks.length, at + reach + 1);
+  const groups = groupsIn(blocks, configText(config), from, to);
+  const index = groups.findIndex((group) => group.start <= offset && offset <= group.end);
+  // The last group runs on to the next banner, which may lie past the blocks read.
+  if (index < 0 || (index === groups.length - 1 && to < blocks.length)) return undefined;
+  return groups[index];
+}
+
+/** The banner groups that blocks [from, to) start, cut at `to`. */
+function groupsIn(blocks: Block[], text: TextLike, from: number, to: number): BannerGroup[] {
   const groups: BannerGroup[] = [];
   let open: BannerGroup | undefined;
-  for (let i = 0; i < blocks.length; i++) {
+  for (let i = from; i < to; i++) {
     const block = blocks[i];
     if (isEntry(block)) {
       if (open) open.end = block.end;

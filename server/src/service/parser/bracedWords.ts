@@ -3,11 +3,12 @@ export const COMMA_SPACE = ", \t\r\n";
 
 /**
  * Postfix's mystrtokq() with the `{}` pair: the [start, end) spans of the words of
- * `text` separated by `separators`, where separators inside balanced braces do not split.
+ * `text` separated by `separators`, where separators inside balanced braces do not
+ * split. Starting at `from` gives the same words as splitting `text.slice(from)`.
  */
-export function bracedWordSpans(text: string, separators: string): [number, number][] {
+export function bracedWordSpans(text: string, separators: string, from = 0): [number, number][] {
   const spans: [number, number][] = [];
-  let i = 0;
+  let i = from;
   while (i < text.length) {
     while (i < text.length && separators.includes(text[i])) i++;
     if (i >= text.length) break;

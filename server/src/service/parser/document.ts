@@ -1,9 +1,15 @@
-import { type CommentBlock, type LogicalLine, type Span, readLogicalLines } from "./logicalLines";
+import { type CommentBlock, type LogicalLine, readLogicalLines } from "./logicalLines";
 import type { MainEntry, ParameterSetting } from "./mainCf";
 import { parseMainEntry } from "./mainCf";
 import type { MasterEntry } from "./masterCf";
 import { parseMasterEntry } from "./masterCf";
-import { isSpace } from "../text/chars";
+import { reparseMasterEntryEdit } from "./masterEntryEdit";
+import { shiftBlock } from "./shift";
+import { firstIndexWhere, lastIndexWhere } from "../text/binarySearch";
+import { detached } from "../text/chars";
+import { type DocumentText, PieceText, replaceInPieces, splitIntoPieces } from "../text/pieces";
+
+export { type DocumentText, PieceText };
 
 export type ConfigKind = "main" | "master";
 
@@ -73,21 +79,35 @@ export function updateConfig(config: ParsedConfig, edit: TextEdit): ParsedConfig
   while (first >= 0 && !isEntry(blocks[first])) first--;
   const from = first >= 0 ? startOf(document, first) : 0;
   if (first < 0) first = 0;
+  // A long master.cf entry may be re-parsed around the edit alone; it needs exact offsets.
+  const longEntry = isLongMasterEntry(blocks[first]) ? settleBlock(document, first) : undefined;
 
   // First block to keep: an entry on a head line that starts after the edited lines.
   // (A block starts a line, so starting after `end` means a later line, and the
   // line break before it survives the edit.)
   let keep = firstIndexWhere(blocks.length, (i) => startOf(document, i) > end, first);
   while (keep < blocks.length && !isHeadEntry(blocks[keep])) keep++;
-  const kept = keep < blocks.length;
-  const oldTo = kept ? startOf(document, keep) : document.length;
-  const keptShift = kept ? shiftAt(document.shifts, keep) + delta : 0;
+  const oldTo = keep < blocks.length ? startOf(document, keep) : document.length;
 
   replaceText(document, start, end, edit.newText);
-  // Parse the affected lines on their own, then move them to their place.
-  const local = detached(substring(document, from, oldTo + delta));
-  const reparsed = parseRange(config.kind, local, 0, local.length);
-  if (from !== 0) for (const block of reparsed) shiftBlock(block, from);
+  const entry =
+    longEntry?.kind === "master"
+      ? reparseMasterEntryEdit(longEntry, { start, end, delta }, (f, t) =>
+          substring(document, f, t),
+        )
+      : undefined;
+  let reparsed: Block[];
+  if (entry) {
+    reparsed = [entry];
+    keep = first + 1; // the blocks after the entry only move
+  } else {
+    // Parse the affected lines on their own, then move them to their place.
+    const local = detached(substring(document, from, oldTo + delta));
+    reparsed = parseRange(config.kind, local, 0, local.length);
+    if (from !== 0) for (const block of reparsed) shiftBlock(block, from);
+  }
+  const kept = keep < blocks.length;
+  const keptShift = kept ? shiftAt(document.shifts, keep) + delta : 0;
 
   replaceShifts(document.shifts, first, keep, reparsed.length, kept ? keptShift : undefined, delta);
   if (document.names) {
@@ -117,20 +137,6 @@ export function updateConfigWithEdits(config: ParsedConfig, edits: TextEdit[]): 
 // read of `config.blocks` shifts every block after the edit: a few ms at 100k lines,
 // and megabytes of garbage. Hover and completion look at one entry and the text
 // around the cursor, so they read through these functions instead.
-
-/**
- * The text reads that hover and completion make. A string is one; after edits,
- * configText() gives a view over the pieces, so a request does not join the text.
- * Callers pass offsets of 0 or more (a string's slice counts negative ones from
- * the end; the view clamps them to 0).
- */
-export interface DocumentText {
-  readonly length: number;
-  slice(start: number, end?: number): string;
-  charAt(offset: number): string;
-  indexOf(search: string, from?: number): number;
-  lastIndexOf(search: string, from?: number): number;
-}
 
 /** The config's text, without joining it when edits left it in pieces. */
 export function configText(config: ParsedConfig): DocumentText {
@@ -263,75 +269,6 @@ function liveDocument(config: ParsedConfig): IncrementalDocument | undefined {
   return handle?.document;
 }
 
-/** Reads a text kept in pieces; a snapshot, so later edits do not change it. */
-export class PieceText implements DocumentText {
-  private readonly pieces: string[];
-  /** Where each piece starts; one more entry for the end of the text. */
-  private readonly starts: number[];
-
-  constructor(pieces: string[]) {
-    this.pieces = pieces.length > 0 ? pieces.slice() : [""];
-    this.starts = [0];
-    for (const piece of this.pieces)
-      this.starts.push(this.starts[this.starts.length - 1] + piece.length);
-  }
-
-  get length(): number {
-    return this.starts[this.starts.length - 1];
-  }
-
-  slice(start: number, end = this.length): string {
-    const from = clamp(start, this.length);
-    const to = clamp(end, this.length);
-    if (from >= to) return "";
-    const parts: string[] = [];
-    for (let i = this.pieceAt(from); i < this.pieces.length && this.starts[i] < to; i++) {
-      parts.push(this.pieces[i].slice(Math.max(0, from - this.starts[i]), to - this.starts[i]));
-    }
-    return parts.join("");
-  }
-
-  charAt(offset: number): string {
-    if (offset < 0 || offset >= this.length) return "";
-    const index = this.pieceAt(offset);
-    return this.pieces[index].charAt(offset - this.starts[index]);
-  }
-
-  indexOf(search: string, from = 0): number {
-    const start = clamp(from, this.length);
-    for (let i = this.pieceAt(start); i < this.pieces.length; i++) {
-      const found = this.window(i, search).indexOf(search, Math.max(0, start - this.starts[i]));
-      if (found >= 0) return this.starts[i] + found;
-    }
-    return search === "" ? this.length : -1;
-  }
-
-  lastIndexOf(search: string, from = Infinity): number {
-    const start = clamp(from, this.length);
-    for (let i = this.pieceAt(start); i >= 0; i--) {
-      const found = this.window(i, search).lastIndexOf(search, start - this.starts[i]);
-      if (found >= 0) return this.starts[i] + found;
-    }
-    return -1;
-  }
-
-  /** Piece `i` and enough of what follows it to find a match that starts in it. */
-  private window(i: number, search: string): string {
-    if (search.length <= 1) return this.pieces[i];
-    return this.pieces[i] + this.slice(this.starts[i + 1], this.starts[i + 1] + search.length - 1);
-  }
-
-  /** The piece holding `offset`; the last piece for the end of the text. */
-  private pieceAt(offset: number): number {
-    const index = lastIndexWhere(this.pieces.length, (i) => this.starts[i] <= offset);
-    return Math.max(0, Math.min(index, this.pieces.length - 1));
-  }
-}
-
-function clamp(offset: number, length: number): number {
-  return Math.max(0, Math.min(Number.isNaN(offset) ? 0 : offset, length));
-}
-
 // ------------------------------------------------------------------------------
 // Incremental state
 
@@ -364,8 +301,6 @@ interface Handle {
   superseded: boolean;
 }
 
-/** Pieces are split above this size, so an edit copies at most this much text. */
-const PIECE_SIZE = 8192;
 /** Past this many pending shifts, an edit applies the one that covers fewest blocks. */
 const MAX_PENDING_SHIFTS = 512;
 
@@ -436,12 +371,6 @@ function configOf(kind: ConfigKind, document: IncrementalDocument): ParsedConfig
 // ------------------------------------------------------------------------------
 // The text in pieces
 
-function splitIntoPieces(text: string): string[] {
-  const pieces: string[] = [];
-  for (let i = 0; i < text.length; i += PIECE_SIZE) pieces.push(text.slice(i, i + PIECE_SIZE));
-  return pieces;
-}
-
 function joinedText(document: IncrementalDocument): string {
   if (document.text === undefined) {
     document.text = document.pieces.join("");
@@ -451,40 +380,13 @@ function joinedText(document: IncrementalDocument): string {
   return document.text;
 }
 
-/** The piece holding `offset` (the last piece for the end of the text) and its start. */
-function pieceAt(pieces: string[], offset: number): { index: number; start: number } {
-  let start = 0;
-  for (let index = 0; index < pieces.length; index++) {
-    const end = start + pieces[index].length;
-    if (offset < end || index === pieces.length - 1) return { index, start };
-    start = end;
-  }
-  return { index: 0, start: 0 };
-}
-
 function replaceText(
   document: IncrementalDocument,
   start: number,
   end: number,
   newText: string,
 ): void {
-  const { pieces } = document;
-  if (pieces.length === 0) pieces.push("");
-  const first = pieceAt(pieces, start);
-  const last = pieceAt(pieces, end);
-  const replaced =
-    pieces[first.index].slice(0, start - first.start) +
-    newText +
-    pieces[last.index].slice(end - last.start);
-  let from = first.index;
-  let merged = replaced;
-  // Deletions leave small pieces behind; keep them from piling up.
-  if (merged.length < PIECE_SIZE / 4 && from > 0 && pieces[from - 1].length < PIECE_SIZE) {
-    from--;
-    merged = pieces[from] + merged;
-  }
-  const added = merged.length > 2 * PIECE_SIZE ? splitIntoPieces(merged) : [merged];
-  pieces.splice(from, last.index - from + 1, ...added.filter((piece) => piece.length > 0));
+  replaceInPieces(document.pieces, start, end, newText);
   document.length += newText.length - (end - start);
   document.text = undefined;
 }
@@ -502,16 +404,6 @@ function substring(document: IncrementalDocument, from: number, to: number): str
     start = end;
   }
   return parts.join("");
-}
-
-/**
- * A copy of `text` that shares no memory with the document it was cut from. V8
- * makes a slice point into its source, and the parser keeps slices of the text it
- * reads (entry texts, tokens): without this, every re-parsed entry would keep a
- * whole old version of the document alive. A slice of a concatenation copies.
- */
-function detached(text: string): string {
-  return (" " + text).slice(1);
 }
 
 // ------------------------------------------------------------------------------
@@ -627,122 +519,14 @@ function settleBlock(document: IncrementalDocument, index: number): Block {
   return blocks[index];
 }
 
+/** A master.cf entry with enough continuation lines that an edit inside may spare the rest. */
+function isLongMasterEntry(block: Block | undefined): boolean {
+  return block?.kind === "master" && !block.problem && block.segments.length > 2;
+}
+
 function isHeadEntry(block: Block): boolean {
-  // An entry's text starts with its first line's first character.
-  return isEntry(block) && !isSpace(block.text.charCodeAt(0));
+  // Only an entry whose text starts with whitespace is not on a head line, and both
+  // parsers flag it (without reading the text, which an edited entry builds on demand).
+  if (block.kind === "main") return block.problem !== "leading-whitespace";
+  return block.kind === "master" && block.problem?.code !== "leading-whitespace";
 }
-
-function lastIndexWhere(length: number, predicate: (index: number) => boolean): number {
-  // The predicate holds for a prefix (blocks and runs are sorted): binary search.
-  let low = 0;
-  let high = length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (predicate(mid)) low = mid + 1;
-    else high = mid;
-  }
-  return low - 1;
-}
-
-function firstIndexWhere(
-  length: number,
-  predicate: (index: number) => boolean,
-  from: number,
-): number {
-  let low = from;
-  let high = length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (predicate(mid)) high = mid;
-    else low = mid + 1;
-  }
-  return low;
-}
-
-// ------------------------------------------------------------------------------
-// Shifting one block
-
-/**
- * Shifts every document offset in a block (the `start`/`end` convention of
- * logicalLines.ts, and `nulOffset`). Written out per node type because a generic
- * walk costs several times more; ShiftCoverage below stops the build when a node
- * type gains a field, so that this function is looked at again.
- */
-function shiftBlock(block: Block, delta: number): void {
-  block.start += delta;
-  block.end += delta;
-  if (block.kind === "comment") return;
-  shiftSpans(block.segments, delta);
-  shiftSpans(block.innerComments, delta);
-  if (block.kind === "main") {
-    if (block.nulOffset !== undefined) block.nulOffset += delta;
-    if (block.setting) shiftSetting(block.setting, delta);
-    return;
-  }
-  shiftSpans(block.words, delta);
-  // A field problem points at one of the words, already shifted.
-  const field = block.problem?.field;
-  if (field && !block.words.includes(field)) shiftSpan(field, delta);
-  for (const option of block.options) {
-    shiftSpan(option.flag, delta);
-    if (option.value) shiftSpan(option.value, delta);
-    if (option.braces) shiftSpan(option.braces.inner, delta);
-    if (option.setting) shiftSetting(option.setting, delta);
-  }
-  for (const argument of block.arguments) {
-    shiftSpan(argument.word, delta);
-    if (argument.braces) shiftSpan(argument.braces.inner, delta);
-  }
-}
-
-function shiftSetting(setting: ParameterSetting, delta: number): void {
-  shiftSpan(setting.name, delta);
-  shiftSpan(setting.value, delta);
-  const { references, functions, error } = setting.macros;
-  for (const reference of references) {
-    shiftSpan(reference, delta);
-    shiftSpan(reference.name, delta);
-  }
-  for (const call of functions) {
-    shiftSpan(call, delta);
-    shiftSpan(call.name, delta);
-  }
-  if (error) shiftSpan(error, delta);
-}
-
-function shiftSpans(spans: Span[], delta: number): void {
-  for (let i = 0; i < spans.length; i++) shiftSpan(spans[i], delta);
-}
-
-function shiftSpan(span: Span, delta: number): void {
-  span.start += delta;
-  span.end += delta;
-}
-
-/** True when T has no fields besides K (K must all be fields of T). */
-type Only<T, K extends keyof T> = [Exclude<keyof T, K>] extends [never] ? true : false;
-type Holds<T extends true> = T;
-type Macros = ParameterSetting["macros"];
-type Option = MasterEntry["options"][number];
-type Argument = MasterEntry["arguments"][number];
-type Braces = NonNullable<Option["braces"]>;
-type Problem = NonNullable<MasterEntry["problem"]>;
-type LineFields = "start" | "end" | "segments" | "innerComments" | "text" | "segmentTextStarts";
-
-/** The fields shiftBlock knows; a compile error here means it needs updating. */
-export type ShiftCoverage = [
-  Holds<Only<CommentBlock, "kind" | "start" | "end">>,
-  Holds<Only<MainEntry, LineFields | "kind" | "setting" | "problem" | "nulOffset">>,
-  Holds<Only<MasterEntry, LineFields | "kind" | "words" | "problem" | "options" | "arguments">>,
-  Holds<Only<ParameterSetting, "name" | "value" | "macros">>,
-  Holds<Only<Macros, "references" | "functions" | "error">>,
-  Holds<Only<Macros["references"][number], "start" | "end" | "name" | "form" | "test">>,
-  Holds<Only<Macros["functions"][number], "start" | "end" | "name">>,
-  Holds<Only<NonNullable<Macros["error"]>, "start" | "end" | "code" | "postconfWarning">>,
-  Holds<Only<MainEntry["segments"][number], "start" | "end">>,
-  Holds<Only<ParameterSetting["name"], "start" | "end" | "text">>,
-  Holds<Only<Option, "flag" | "value" | "braces" | "setting" | "settingProblem">>,
-  Holds<Only<Braces, "inner" | "problem">>,
-  Holds<Only<Argument, "word" | "braces">>,
-  Holds<Only<Problem, "code" | "field">>,
-];

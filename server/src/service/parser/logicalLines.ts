@@ -55,7 +55,7 @@ export function isHeadLine(text: string, lineStart: number): boolean {
  * array has none), so one frozen array serves them all and saves an allocation
  * per entry.
  */
-const NO_SPANS = Object.freeze([]) as readonly Span[] as Span[];
+export const NO_SPANS = Object.freeze([]) as readonly Span[] as Span[];
 /** `segmentTextStarts` of every one-segment logical line. */
 const ONE_SEGMENT_STARTS = Object.freeze([0]) as readonly number[] as number[];
 
@@ -81,8 +81,8 @@ function scanPhysicalLines(
   from: number,
   to: number,
   visitor: PhysicalLineVisitor,
+  inLogicalLine = false,
 ): void {
-  let inLogicalLine = false;
   let lineStart = from;
   while (lineStart < to) {
     let lineEnd = text.indexOf("\n", lineStart);
@@ -108,6 +108,34 @@ export function readLogicalLines(text: string, from: number, to: number, sink: L
   const builder = new LineBuilder(text, sink);
   scanPhysicalLines(text, from, to, builder);
   builder.finish();
+}
+
+/**
+ * The lines of `text`, which continue a logical line that starts before it: their
+ * content lines and comment lines, as document spans (`text` starts at document
+ * offset `offset`). Undefined when one of them is a head line, which would start
+ * a new logical line.
+ */
+export function readContinuationLines(
+  text: string,
+  offset: number,
+): { segments: Span[]; comments: Span[] } | undefined {
+  const segments: Span[] = [];
+  const comments: Span[] = [];
+  let headLine = false;
+  const span = (start: number, end: number) => ({ start: offset + start, end: offset + end });
+  scanPhysicalLines(
+    text,
+    0,
+    text.length,
+    {
+      head: () => (headLine = true),
+      continuation: (start, end) => segments.push(span(start, end)),
+      comment: (start, end) => comments.push(span(start, end)),
+    },
+    true,
+  );
+  return headLine ? undefined : { segments, comments };
 }
 
 /**
@@ -262,4 +290,25 @@ export function logicalSpan(line: LogicalLine, from: number, to: number): Span {
   const start = logicalToOffset(line, from);
   const end = to <= from ? start : logicalToOffset(line, to - 1) + 1;
   return { start, end };
+}
+
+/**
+ * Inverse of logicalToOffset for offsets known to lie inside the line's segments.
+ * A binary search: an entry with many `-o` lines has as many segments, and this
+ * runs for each of its options.
+ */
+export function offsetToLogical(line: LogicalLine, offset: number): number {
+  const { segments } = line;
+  // The last segment that starts at or before `offset`.
+  let low = 0;
+  let high = segments.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (segments[mid].start <= offset) low = mid + 1;
+    else high = mid;
+  }
+  const s = low - 1;
+  if (s < 0) return 0;
+  const segment = segments[s];
+  return line.segmentTextStarts[s] + Math.min(offset, segment.end) - segment.start;
 }

@@ -1,5 +1,5 @@
 import { bracedWordSpans } from "./bracedWords";
-import type { LogicalLine } from "./logicalLines";
+import { type LogicalLine, offsetToLogical } from "./logicalLines";
 import { type ParameterSetting, settingOf, tokenOf } from "./mainCf";
 import { splitNameValue } from "./nameValue";
 import type { Token } from "./tokens";
@@ -90,7 +90,17 @@ export function parseMasterEntry(line: LogicalLine): MasterEntry {
 
 /** Postfix's mystrtokq() with the `{}` pair: separators inside braces do not split. */
 function splitWords(line: LogicalLine): Token[] {
-  return bracedWordSpans(line.text, MASTER_BLANKS).map(([start, end]) => tokenOf(line, start, end));
+  return masterWordSpans(line.text).map(([start, end]) => tokenOf(line, start, end));
+}
+
+/** The [start, end) spans of the words of `text` from `from` on, as splitWords() cuts them. */
+export function masterWordSpans(text: string, from = 0): [number, number][] {
+  return bracedWordSpans(text, MASTER_BLANKS, from);
+}
+
+/** True for a character that separates master.cf words (outside braces). */
+export function isWordSeparator(char: string): boolean {
+  return char.length === 1 && MASTER_BLANKS.includes(char);
 }
 
 /** The checks postconf makes, in its order; the first failure is fatal. */
@@ -120,28 +130,49 @@ function checkFields(words: Token[]): MasterEntryProblem | undefined {
  * Like postconf, only `-o` is treated as taking a value.
  */
 function parseCommandLine(line: LogicalLine, words: Token[], entry: MasterEntry): void {
-  let index = MASTER_FIELD_NAMES.length;
-  while (index < words.length) {
-    const word = words[index];
-    if (!word.text.startsWith("-") || word.text === "--") break;
-    for (const { flag, inlineValue } of splitOptionLetters(word)) {
-      if (!OPTIONS_WITH_VALUE.includes(flag.text[1])) {
-        entry.options.push({ flag });
-        continue;
-      }
-      let value = inlineValue;
-      // Copies, not shared nodes: incremental re-parsing shifts each node once.
-      if (!value && index + 1 < words.length) value = { ...words[++index] };
-      entry.options.push(makeValueOption(line, flag, value));
-    }
-    index++;
+  const cursor: CommandLineCursor = { index: MASTER_FIELD_NAMES.length, inArguments: false };
+  while (cursor.index < words.length) parseCommandLineUnit(line, words, cursor, entry);
+}
+
+/** Where the command-line walk stands: the next word, and whether the options ended. */
+export interface CommandLineCursor {
+  index: number;
+  inArguments: boolean;
+}
+
+/**
+ * Parses one unit of the command line at `cursor.index` into `into` and moves the
+ * cursor past it: an option word (with the next word when `-o` takes it as its
+ * value) or one argument. Units are where a re-parse of part of an entry can stop.
+ */
+export function parseCommandLineUnit(
+  line: LogicalLine,
+  words: Token[],
+  cursor: CommandLineCursor,
+  into: Pick<MasterEntry, "options" | "arguments">,
+): void {
+  const word = words[cursor.index];
+  if (!cursor.inArguments && (!word.text.startsWith("-") || word.text === "--")) {
+    cursor.inArguments = true;
   }
-  for (; index < words.length; index++) {
-    const word = words[index];
+  if (cursor.inArguments) {
     const argument: MasterArgument = { word: { ...word } };
     if (word.text.startsWith("{")) argument.braces = extractBraces(line, word);
-    entry.arguments.push(argument);
+    into.arguments.push(argument);
+    cursor.index++;
+    return;
   }
+  for (const { flag, inlineValue } of splitOptionLetters(word)) {
+    if (!OPTIONS_WITH_VALUE.includes(flag.text[1])) {
+      into.options.push({ flag });
+      continue;
+    }
+    let value = inlineValue;
+    // Copies, not shared nodes: incremental re-parsing shifts each node once.
+    if (!value && cursor.index + 1 < words.length) value = { ...words[++cursor.index] };
+    into.options.push(makeValueOption(line, flag, value));
+  }
+  cursor.index++;
 }
 
 interface OptionLetter {
@@ -213,25 +244,4 @@ function extractBraces(line: LogicalLine, word: Token): BraceGroup {
   if (close < 0) group.problem = "missing-close";
   else if (close + 1 < text.length) group.problem = "text-after-close";
   return group;
-}
-
-/**
- * Inverse of logicalToOffset for offsets known to lie inside the line's segments.
- * A binary search: an entry with many `-o` lines has as many segments, and this
- * runs for each of its options.
- */
-function offsetToLogical(line: LogicalLine, offset: number): number {
-  const { segments } = line;
-  // The last segment that starts at or before `offset`.
-  let low = 0;
-  let high = segments.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (segments[mid].start <= offset) low = mid + 1;
-    else high = mid;
-  }
-  const s = low - 1;
-  if (s < 0) return 0;
-  const segment = segments[s];
-  return line.segmentTextStarts[s] + Math.min(offset, segment.end) - segment.start;
 }
