@@ -10,6 +10,7 @@ import { checkTlsClient } from "./rules/tlsClientRules";
 import { checkTlsServer } from "./rules/tlsServerRules";
 import { checkTlsValues } from "./rules/tlsValuesRules";
 import masterCfMissing, { masterMissingFinding } from "./rules/parameters/master-cf-missing";
+import { parametersRules } from "./rules/parameters";
 import { RULE_MODULES } from "./rules/registry";
 import { type RuleSeverity, getRule } from "./rules/ruleTable";
 
@@ -136,13 +137,15 @@ export function* validationSteps(
   );
   yield;
   const findings: Finding[] = [];
-  if (config.kind === "main" && !master && settings.noteMissingMaster)
-    findings.push({ ...masterMissingFinding(), rule: masterCfMissing.meta.id });
+  const noteMissingMaster = config.kind === "main" && !master && settings.noteMissingMaster;
   for (const check of TOPIC_CHECKS) {
     yield;
     for (const finding of check(context)) if (finding.file === config.kind) findings.push(finding);
   }
   for (const rule of RULE_MODULES) {
+    // The note goes after the syntax findings at its offset and before the others'.
+    if (noteMissingMaster && rule === parametersRules[0])
+      findings.push({ ...masterMissingFinding(), rule: masterCfMissing.meta.id });
     if (!rule.check || !rule.meta.files.includes(config.kind)) continue;
     yield;
     for (const finding of rule.check(context))
