@@ -24,6 +24,9 @@ import { evaluateExpansion, hasNoMacros } from "./parser/expansion";
 import type { Span } from "./parser/logicalLines";
 import type { MasterEntry, MasterFieldName } from "./parser/masterCf";
 import { RULES } from "./rules/ruleTable";
+import { RESTRICTION_LISTS } from "./analysis/restrictions";
+import { bracedWords } from "./parser/bracedWords";
+import { restrictionMarkdown } from "./restrictionDocs";
 
 /**
  * Hover: the reference manual at the cursor, true for the configured release. On
@@ -98,7 +101,9 @@ function hoverContent(
       return { markdown: referenceMarkdown(scope, name, version), span: context.reference };
     }
     case "value": {
-      const markdown = valueMarkdown(context.parameter, context.word.text);
+      const markdown =
+        restrictionWordMarkdown(config, context.parameter, context.word.text, version) ??
+        valueMarkdown(context.parameter, context.word.text);
       return markdown ? { markdown, span: context.word } : undefined;
     }
     case "master-field":
@@ -566,6 +571,21 @@ function referenceMarkdown(scope: SettingScope, name: string, version: PostfixVe
 
 function firstParagraph(markdown: string): string {
   return markdown.split(/\n\s*\n/)[0];
+}
+
+/** A restriction name in a restriction list, or in a restriction class of this file. */
+function restrictionWordMarkdown(
+  config: ParsedConfig,
+  parameter: string,
+  word: string,
+  version: PostfixVersion,
+): string | undefined {
+  if (RESTRICTION_LISTS.has(parameter)) return restrictionMarkdown(word, parameter, version);
+  const classes =
+    config.kind === "main" ? (lastMainValue(config, "smtpd_restriction_classes") ?? "") : "";
+  if (bracedWords(classes).includes(parameter))
+    return restrictionMarkdown(word, undefined, version);
+  return undefined;
 }
 
 function valueMarkdown(parameter: string, word: string): string | undefined {
