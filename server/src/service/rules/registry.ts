@@ -4,6 +4,7 @@
  */
 
 import type { Rule } from "./rule";
+import { relayRules } from "./relay";
 import { startupRules } from "./startup";
 
-export const RULE_MODULES: readonly Rule[] = [...startupRules];
+export const RULE_MODULES: readonly Rule[] = [...startupRules, ...relayRules];

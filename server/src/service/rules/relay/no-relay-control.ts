@@ -1,0 +1,86 @@
+import { relayControlFacts } from "../../data/restrictions";
+import { defineRule } from "../rule";
+import { hasRelayControl, listLocation, perLocation, servicesLabel, smtpdScopes } from "./shared";
+
+export default defineRule({
+  meta: {
+    id: "no-relay-control",
+    severity: "error",
+    description:
+      "No restriction list holds reject_unauth_destination or another relay control; smtpd refuses to start.",
+    fixable: false,
+    files: ["main", "master"],
+  },
+  docs: {
+    why: "smtpd checks at start-up that relaying is controlled: smtpd_relay_restrictions or smtpd_recipient_restrictions (before Postfix 2.10, smtpd_recipient_restrictions alone) must hold `reject_unauth_destination`, `defer_unauth_destination`, `reject`, `defer`, `defer_if_permit` or `check_relay_domains`, directly or in a restriction class. Since 2.10 an item after an unconditional `permit`, or right after `warn_if_reject`, does not count. Without one, every smtpd process stops with a fatal error and no mail is received. `postconf` does not check this. When no list is set at all, the rule reports only a main.cf checked together with a master.cf that runs smtpd, as a fragment of either file often leaves them out.",
+    fires: [
+      {
+        note: "compatibility_level is not set: below level 1 the default smtpd_relay_restrictions is empty.",
+        main: "myhostname = mail.example.com\n",
+        master: "smtp inet n - y - - smtpd\n",
+      },
+      {
+        note: "Both lists lack a relay control.",
+        main: "smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated\nsmtpd_recipient_restrictions = reject_unlisted_recipient\n",
+      },
+      {
+        note: "The relay control stands after an unconditional permit.",
+        main: "smtpd_relay_restrictions = permit_mynetworks, permit, reject_unauth_destination\n",
+      },
+      {
+        note: "A submission service empties both lists with -o.",
+        master:
+          "submission inet n - n - - smtpd\n  -o smtpd_relay_restrictions=permit_sasl_authenticated\n  -o smtpd_recipient_restrictions=\n",
+      },
+    ],
+    silent: [
+      {
+        note: "The defaults at compatibility level 1 or later.",
+        main: "compatibility_level = 3.6\n",
+      },
+      {
+        main: "smtpd_relay_restrictions =\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination\n",
+      },
+      {
+        note: "In a restriction class.",
+        main: "smtpd_restriction_classes = relay_control\nrelay_control = reject_unauth_destination\nsmtpd_relay_restrictions = permit_mynetworks, relay_control\n",
+      },
+    ],
+  },
+  *check(context) {
+    const facts = relayControlFacts(context.version);
+    // With no list set anywhere, report only a whole configuration (main.cf and a
+    // master.cf that runs smtpd): a fragment usually leaves the lists out.
+    const listsSet = facts.lists.some(
+      (list) => context.isSet(list) || context.isSetByAnyService(list),
+    );
+    if (!listsSet && !(context.master && context.main)) return;
+    const missing = smtpdScopes(context).filter((scope) => !hasRelayControl(context, scope));
+    const groups = perLocation(
+      missing.map((scope) => ({
+        location: listLocation(context, facts.lists[0], scope),
+        scope,
+        data: undefined,
+      })),
+    );
+    const names = facts.names.join(", ");
+    const lists = facts.lists.join(" or ");
+    for (const { location, scopes } of groups) {
+      // Below compatibility level 1 the release's default relay list is empty.
+      const emptyDefault =
+        facts.lists.includes("smtpd_relay_restrictions") &&
+        !context.isSet("smtpd_relay_restrictions", scopes[0].service) &&
+        context.valueOf("smtpd_relay_restrictions", scopes[0].service).trim() === "";
+      const fix = emptyDefault
+        ? "Set compatibility_level (e.g. 3.6), whose default smtpd_relay_restrictions ends with defer_unauth_destination, or add reject_unauth_destination yourself."
+        : "Add reject_unauth_destination after the permit_* items of smtpd_relay_restrictions.";
+      const why = emptyDefault
+        ? " smtpd_relay_restrictions is not set, and with compatibility_level below 1 its default is empty."
+        : "";
+      yield {
+        ...location,
+        message: `smtpd stops at start-up for ${servicesLabel(scopes)}: ${lists} must hold one of ${names}, and none does.${why} smtpd requires a list that refuses relaying by default and logs a fatal error without one, so no mail is received. ${fix}`,
+      };
+    }
+  },
+});
