@@ -215,7 +215,9 @@ export function coversInternet(entries: NetworkEntry[]): NetworkEntry | undefine
   return undefined;
 }
 
-/** A count of addresses in words: "16,777,216". */
-export function addressCount(count: bigint): string {
-  return count.toLocaleString("en-US");
+/** How many addresses a network holds, in words ("65,536" or "2^80"). */
+export function sizeInWords(entry: { family: 4 | 6; prefix: number }): string {
+  return entry.family === 4
+    ? networkSize(entry).toLocaleString("en-US")
+    : `2^${128 - entry.prefix}`;
 }

@@ -16,7 +16,8 @@ import { bracedWords } from "../../parser/bracedWords";
 import type { Span } from "../../parser/logicalLines";
 import type { RuleContext, ServiceView, SettingSource } from "../context";
 import { perContext } from "../rule";
-import { valueSpan, wordSpan } from "../startup/shared";
+import { evaluate, valueSpan, wordSpan } from "../startup/shared";
+import { parseNetworks } from "./networks";
 
 /** One smtpd as the rules look at it: a master.cf service, or main.cf alone. */
 export interface SmtpdScope {
@@ -157,3 +158,14 @@ export function servicesLabel(scopes: SmtpdScope[]): string {
   if (names.length === 1) return `the ${names[0]} service`;
   return `the ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} services`;
 }
+
+/** Each mynetworks setting (main.cf's and every -o), with its entries after `$` expansion. */
+export const mynetworksSettings = perContext((context) =>
+  context.settingsNamed(["mynetworks"]).map((placed) => {
+    const evaluated = evaluate(context, placed.setting.value.text, placed.service);
+    return {
+      placed,
+      entries: evaluated.error || evaluated.hostDependent ? [] : parseNetworks(evaluated.value),
+    };
+  }),
+);
