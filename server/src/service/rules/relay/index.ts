@@ -7,6 +7,10 @@ import mynetworksWide from "./mynetworks-wide";
 import noRelayControl from "./no-relay-control";
 import openRelay from "./open-relay";
 import relayDependsOnTable from "./relay-depends-on-table";
+import restrictionDeprecated from "./restriction-deprecated";
+import restrictionUnreachable from "./restriction-unreachable";
+import restrictionWrongStage from "./restriction-wrong-stage";
+import unknownRestriction from "./unknown-restriction";
 
 /** The relay family: restriction lists, open relays, mynetworks. */
 export const relayRules: readonly Rule[] = [
@@ -18,4 +22,8 @@ export const relayRules: readonly Rule[] = [
   mynetworksWide,
   mynetworksInvalid,
   mynetworksStyle,
+  unknownRestriction,
+  restrictionWrongStage,
+  restrictionUnreachable,
+  restrictionDeprecated,
 ];

@@ -7,6 +7,7 @@
 import {
   RESTRICTION_LISTS,
   type RestrictionItem,
+  type Stage,
   isYes,
   parseRestrictionList,
 } from "../../analysis/restrictions";
@@ -14,7 +15,7 @@ import { defaultSmtpdReachable, reachableSmtpd } from "../../analysis/listeners"
 import { relayControlFacts } from "../../data/restrictions";
 import { bracedWords } from "../../parser/bracedWords";
 import type { Span } from "../../parser/logicalLines";
-import type { RuleContext, ServiceView, SettingSource } from "../context";
+import type { PlacedSetting, RuleContext, ServiceView, SettingSource } from "../context";
 import { perContext } from "../rule";
 import { evaluate, valueSpan, wordSpan } from "../startup/shared";
 import { parseNetworks } from "./networks";
@@ -169,3 +170,34 @@ export const mynetworksSettings = perContext((context) =>
     };
   }),
 );
+
+/** A restriction list or class as written in one setting, with its items. */
+export interface WrittenList {
+  placed: PlacedSetting;
+  /** The list's stage; undefined for a restriction class (it runs where it is used). */
+  stage?: Stage;
+  items: RestrictionItem[];
+}
+
+/**
+ * Every restriction list and restriction class written in main.cf or with -o,
+ * parsed after `$` expansion (values that do not expand cleanly are skipped).
+ */
+export const writtenLists = perContext((context): WrittenList[] => {
+  const classNames = new Set<string>();
+  for (const placed of context.settingsNamed(["smtpd_restriction_classes"]))
+    for (const name of bracedWords(
+      evaluate(context, placed.setting.value.text, placed.service).value,
+    ))
+      classNames.add(name);
+  const lists: WrittenList[] = [];
+  for (const placed of context.settingsNamed([...RESTRICTION_LISTS.keys(), ...classNames])) {
+    const evaluated = evaluate(context, placed.setting.value.text, placed.service);
+    if (evaluated.error || evaluated.hostDependent) continue;
+    const items = parseRestrictionList(evaluated.value, context.version, (name) =>
+      classNames.has(name),
+    );
+    lists.push({ placed, stage: RESTRICTION_LISTS.get(placed.setting.name.text), items });
+  }
+  return lists;
+});
