@@ -1,4 +1,5 @@
 import { relayControlFacts } from "../../data/restrictions";
+import { parseCompatibilityLevel } from "../../parser/expansion";
 import { defineRule } from "../rule";
 import { hasRelayControl, listLocation, perLocation, servicesLabel, smtpdScopes } from "./shared";
 
@@ -12,12 +13,11 @@ export default defineRule({
     files: ["main", "master"],
   },
   docs: {
-    why: "smtpd checks at start-up that relaying is controlled: smtpd_relay_restrictions or smtpd_recipient_restrictions (before Postfix 2.10, smtpd_recipient_restrictions alone) must hold `reject_unauth_destination`, `defer_unauth_destination`, `reject`, `defer`, `defer_if_permit` or `check_relay_domains`, directly or in a restriction class. Since 2.10 an item after an unconditional `permit`, or right after `warn_if_reject`, does not count. Without one, every smtpd process stops with a fatal error and no mail is received. `postconf` does not check this. When no list is set at all, the rule reports only a main.cf checked together with a master.cf that runs smtpd, as a fragment of either file often leaves them out.",
+    why: "smtpd checks at start-up that relaying is controlled: smtpd_relay_restrictions or smtpd_recipient_restrictions (before Postfix 2.10, smtpd_recipient_restrictions alone) must hold `reject_unauth_destination`, `defer_unauth_destination`, `reject`, `defer`, `defer_if_permit` or `check_relay_domains`, directly or in a restriction class. Since 2.10 an item after an unconditional `permit`, or right after `warn_if_reject`, does not count. Without one, every smtpd process stops with a fatal error and no mail is received. `postconf` does not check this. When neither list nor compatibility_level is set, the file is taken as a fragment and not judged: installers write compatibility_level into every main.cf since 3.0.",
     fires: [
       {
-        note: "compatibility_level is not set: below level 1 the default smtpd_relay_restrictions is empty.",
-        main: "myhostname = mail.example.com\n",
-        master: "smtp inet n - y - - smtpd\n",
+        note: "Below compatibility level 1 the default smtpd_relay_restrictions is empty.",
+        main: "compatibility_level = 0\n",
       },
       {
         note: "Both lists lack a relay control.",
@@ -26,6 +26,11 @@ export default defineRule({
       {
         note: "The relay control stands after an unconditional permit.",
         main: "smtpd_relay_restrictions = permit_mynetworks, permit, reject_unauth_destination\n",
+      },
+      {
+        note: "Before 2.10 only smtpd_recipient_restrictions counts.",
+        version: "2.9",
+        main: "smtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated\n",
       },
       {
         note: "A submission service empties both lists with -o.",
@@ -49,12 +54,15 @@ export default defineRule({
   },
   *check(context) {
     const facts = relayControlFacts(context.version);
-    // With no list set anywhere, report only a whole configuration (main.cf and a
-    // master.cf that runs smtpd): a fragment usually leaves the lists out.
+    // With neither a list nor compatibility_level set, this is most likely a fragment
+    // (installers write compatibility_level into every 3.x main.cf): not judged.
     const listsSet = facts.lists.some(
       (list) => context.isSet(list) || context.isSetByAnyService(list),
     );
-    if (!listsSet && !(context.master && context.main)) return;
+    if (!listsSet && !context.isSet("compatibility_level")) return;
+    // A malformed level stops Postfix first (compatibility-level); the defaults are unknown then.
+    const level = context.valueOf("compatibility_level").trim();
+    if (level !== "" && parseCompatibilityLevel(level) === undefined) return;
     const missing = smtpdScopes(context).filter((scope) => !hasRelayControl(context, scope));
     const groups = perLocation(
       missing.map((scope) => ({
