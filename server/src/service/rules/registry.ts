@@ -4,7 +4,8 @@
  */
 
 import type { Rule } from "./rule";
+import { domainRules } from "./domains";
 import { relayRules } from "./relay";
 import { startupRules } from "./startup";
 
-export const RULE_MODULES: readonly Rule[] = [...startupRules, ...relayRules];
+export const RULE_MODULES: readonly Rule[] = [...startupRules, ...relayRules, ...domainRules];
