@@ -1,7 +1,14 @@
 import { relayControlFacts } from "../../data/restrictions";
 import { parseCompatibilityLevel } from "../../parser/expansion";
 import { defineRule } from "../rule";
-import { hasRelayControl, listLocation, perLocation, servicesLabel, smtpdScopes } from "./shared";
+import {
+  type SmtpdScope,
+  hasRelayControl,
+  listLocation,
+  perLocation,
+  servicesLabel,
+  smtpdScopes,
+} from "./shared";
 
 export default defineRule({
   meta: {
@@ -40,6 +47,12 @@ export default defineRule({
     ],
     silent: [
       {
+        note: "A fragment: neither the lists nor compatibility_level are set for the smtp service.",
+        main: "myhostname = mail.example.com\n",
+        master:
+          "smtp inet n - y - - smtpd\nsubmission inet n - y - - smtpd\n  -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject\n",
+      },
+      {
         note: "The defaults at compatibility level 1 or later.",
         main: "compatibility_level = 3.6\n",
       },
@@ -54,16 +67,17 @@ export default defineRule({
   },
   *check(context) {
     const facts = relayControlFacts(context.version);
-    // With neither a list nor compatibility_level set, this is most likely a fragment
-    // (installers write compatibility_level into every 3.x main.cf): not judged.
-    const listsSet = facts.lists.some(
-      (list) => context.isSet(list) || context.isSetByAnyService(list),
-    );
-    if (!listsSet && !context.isSet("compatibility_level")) return;
     // A malformed level stops Postfix first (compatibility-level); the defaults are unknown then.
     const level = context.valueOf("compatibility_level").trim();
     if (level !== "" && parseCompatibilityLevel(level) === undefined) return;
-    const missing = smtpdScopes(context).filter((scope) => !hasRelayControl(context, scope));
+    // With neither a list nor compatibility_level set for a service, this is most likely
+    // a fragment (installers write compatibility_level into every 3.x main.cf): not judged.
+    const judged = (scope: SmtpdScope) =>
+      context.isSet("compatibility_level") ||
+      facts.lists.some((list) => context.isSet(list, scope.service));
+    const missing = smtpdScopes(context).filter(
+      (scope) => judged(scope) && !hasRelayControl(context, scope),
+    );
     const groups = perLocation(
       missing.map((scope) => ({
         location: listLocation(context, facts.lists[0], scope),
