@@ -80,7 +80,12 @@ export default defineRule({
     );
     const groups = perLocation(
       missing.map((scope) => ({
-        location: listLocation(context, facts.lists[0], scope),
+        // The list that is set (the one to correct), else the first.
+        location: listLocation(
+          context,
+          facts.lists.find((list) => context.isSet(list, scope.service)) ?? facts.lists[0],
+          scope,
+        ),
         scope,
         data: undefined,
       })),

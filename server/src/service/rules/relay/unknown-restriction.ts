@@ -49,7 +49,11 @@ export default defineRule({
   },
   *check(context) {
     for (const { placed, items } of writtenLists(context)) {
+      // A value over several lines maps to one span: the same word is reported once.
+      const reported = new Set<string>();
       for (const item of items) {
+        if (reported.has(item.word.text)) continue;
+        reported.add(item.word.text);
         if (item.kind !== "unknown" && item.kind !== "missing-argument") continue;
         const name = item.word.text;
         const span = wordSpan(placed.setting, name);
