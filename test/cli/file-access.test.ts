@@ -23,7 +23,9 @@ const CLI = join(ROOT, "dist/cli.js");
 /** Generous: the machine running the tests may be busy. A hang is what this catches. */
 const TIME_BOUND_MS = 20_000;
 const PEAK_RSS_BOUND_KB = 200 * 1024;
-const MAIN = "my_custom = 1\nrelayhost = [mail.example.com]\n";
+// A real restriction list, with compatibility_level (below level 1 smtpd has no relay control).
+const MAIN =
+  "my_custom = permit_mynetworks\nrelayhost = [mail.example.com]\ncompatibility_level = 3.6\n";
 const MASTER = "smtp inet n - n - - smtpd -o smtpd_helo_restrictions=$my_custom\n";
 
 beforeAll(() => {

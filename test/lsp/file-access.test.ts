@@ -16,7 +16,9 @@ import { ROOT, spawnServer } from "../support/lspServer";
 const HOVER_BOUND_MS = 3_000;
 const PEAK_RSS_BOUND_KB = 200 * 1024;
 /** main.cf defines my_custom; a master.cf that was read references it. */
-const MAIN = "my_custom = 1\nrelayhost = [mail.example.com]\n";
+// A real restriction list, with compatibility_level (below level 1 smtpd has no relay control).
+const MAIN =
+  "my_custom = permit_mynetworks\nrelayhost = [mail.example.com]\ncompatibility_level = 3.6\n";
 const MASTER = "smtp inet n - n - - smtpd -o smtpd_helo_restrictions=$my_custom\n";
 
 beforeAll(() => {

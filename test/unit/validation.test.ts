@@ -19,13 +19,13 @@ function check(kind: ConfigKind, text: string, settings?: ValidationSettings): s
 
 describe("main.cf diagnostics", () => {
   it("flags a '#' after a value but not a comment line inside a continued value", () => {
-    expect(check("main", "mynetworks = 127.0.0.0/8\n  # office\n  10.0.0.0/8 #lab\n")).toEqual([
+    expect(check("main", "mynetworks = 127.0.0.0/8\n  # office\n  1.2.3.0/24 #lab\n")).toEqual([
       'comment-after-value@3:14 "#lab"',
     ]);
   });
 
   it("flags the first stray '#' of every line of a continued value, each with its own fix", () => {
-    expect(check("main", "mynetworks = 127.0.0.0/8 # lo #x\n  10.0.0.0/8 #lab\n")).toEqual([
+    expect(check("main", "mynetworks = 127.0.0.0/8 # lo #x\n  1.2.3.0/24 #lab\n")).toEqual([
       'comment-after-value@1:26 "# lo #x"',
       'comment-after-value@2:14 "#lab"',
     ]);

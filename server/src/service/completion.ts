@@ -37,6 +37,9 @@ import {
   valueKind,
   valuesOfKind,
 } from "./data/valueSets";
+import { RESTRICTION_LISTS, isYes } from "./analysis/restrictions";
+import { restrictionFacts } from "./data/restrictions";
+import { worksInStage } from "./restrictionDocs";
 import type { PositionMapper } from "./languageTypes";
 import {
   type DocumentText,
@@ -534,7 +537,7 @@ function valueWordItems(
       if (keyword?.argument) {
         return choiceItems(request, parameter, argumentValues(keyword.value, version), word);
       }
-      const items = choiceItems(request, parameter, valuesOfKind(kind, version), word);
+      const items = choiceItems(request, parameter, usefulRestrictions(request, parameter), word);
       const range = editRange(request, word.start, word.end);
       for (const name of classes) {
         if (name === parameter) continue;
@@ -589,6 +592,28 @@ function previousWords(text: string): string[] {
 }
 
 /** Class names listed in smtpd_restriction_classes in this file. */
+/**
+ * The restrictions that can work in this list: those whose request data the
+ * list's stage has (with smtpd_delay_reject as this file sets it, default yes).
+ */
+function usefulRestrictions(request: Request, parameter: string): ValueChoice[] {
+  const choices = valuesOfKind("restrictions", request.version);
+  const stage = RESTRICTION_LISTS.get(parameter);
+  if (!stage) return choices;
+  const { config } = request;
+  const delayValue =
+    config.kind === "main"
+      ? lastMainValue(config, "smtpd_delay_reject")
+      : settingTexts(config)
+          .filter((setting) => setting.name === "smtpd_delay_reject")
+          .pop()?.value;
+  const delayReject = delayValue === undefined || isYes(delayValue);
+  return choices.filter((choice) => {
+    const facts = restrictionFacts(choice.value, request.version);
+    return !facts || worksInStage(facts.needs, stage, delayReject);
+  });
+}
+
 function restrictionClasses(request: Request): Set<string> {
   const { config } = request;
   const name = "smtpd_restriction_classes";

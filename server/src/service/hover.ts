@@ -27,6 +27,9 @@ import { lastOptionSetting } from "./parser/optionIndex";
 import { RULES } from "./rules/ruleTable";
 import { CERTIFICATE_PARAMETER, certificateFileMarkdown } from "./certificateInfo";
 import type { HostFiles } from "./hostFiles";
+import { RESTRICTION_LISTS } from "./analysis/restrictions";
+import { bracedWords } from "./parser/bracedWords";
+import { restrictionMarkdown } from "./restrictionDocs";
 
 /**
  * Hover: the reference manual at the cursor, true for the configured release. On
@@ -114,7 +117,9 @@ function hoverContent(
         const markdown = certificateHover(scope, context.word.text, context.parameter, options);
         if (markdown) return { markdown, span: context.word };
       }
-      const markdown = valueMarkdown(context.parameter, context.word.text);
+      const markdown =
+        restrictionWordMarkdown(config, context.parameter, context.word.text, version) ??
+        valueMarkdown(context.parameter, context.word.text);
       return markdown ? { markdown, span: context.word } : undefined;
     }
     case "master-field":
@@ -598,6 +603,21 @@ function referenceMarkdown(scope: SettingScope, name: string, version: PostfixVe
 
 function firstParagraph(markdown: string): string {
   return markdown.split(/\n\s*\n/)[0];
+}
+
+/** A restriction name in a restriction list, or in a restriction class of this file. */
+function restrictionWordMarkdown(
+  config: ParsedConfig,
+  parameter: string,
+  word: string,
+  version: PostfixVersion,
+): string | undefined {
+  if (RESTRICTION_LISTS.has(parameter)) return restrictionMarkdown(word, parameter, version);
+  const classes =
+    config.kind === "main" ? (lastMainValue(config, "smtpd_restriction_classes") ?? "") : "";
+  if (bracedWords(classes).includes(parameter))
+    return restrictionMarkdown(word, undefined, version);
+  return undefined;
 }
 
 function valueMarkdown(parameter: string, word: string): string | undefined {

@@ -6,6 +6,8 @@
 import { parametersRules } from "./parameters";
 import type { Rule } from "./rule";
 import { certificateRules } from "./certificates";
+import { domainRules } from "./domains";
+import { relayRules } from "./relay";
 import { startupRules } from "./startup";
 import { syntaxRules } from "./syntax";
 import { tlsClientRules } from "./tls-client";
@@ -20,4 +22,6 @@ export const RULE_MODULES: readonly Rule[] = [
   ...tlsClientRules,
   ...startupRules,
   ...certificateRules,
+  ...relayRules,
+  ...domainRules,
 ];
