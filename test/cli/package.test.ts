@@ -66,6 +66,17 @@ describe("npm package", () => {
     expect(lint.stdout).toMatch(/\[comment-after-value\]/);
   });
 
+  it("packs the same files into the .vsix (vsce reads the files list too)", () => {
+    const listed = execFileSync("npx", ["vsce", "ls", "--no-dependencies"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    }).split("\n");
+    for (const file of ["dist/server.js", "dist/client.js", "docs/rules/comment-after-value.md"])
+      expect(listed).toContain(file);
+    expect(listed).toContain("images/icon.png");
+    expect(listed.filter((file) => /^(test|server\/src|client\/src)\//.test(file))).toEqual([]);
+  });
+
   it("declares what the Marketplace shows: icon, banner, categories and keywords", () => {
     expect(manifest.icon).toBe("images/icon.png");
     expect(manifest.galleryBanner).toMatchObject({ color: expect.stringMatching(/^#/) });
