@@ -7,6 +7,7 @@ import {
   getParameter,
 } from "../../server/src/service/data/parameters";
 import { parseParameterDocs, resolvedBody } from "../../server/src/service/data/tlsDocs";
+import { valuesOfKind } from "../../server/src/service/data/valueSets";
 import catalogue from "../data/tls-parameter-names.json";
 
 const DOCS_DIR = join(__dirname, "../../server/src/service/data/docs");
@@ -37,6 +38,16 @@ describe("hand-written TLS parameter docs", () => {
       }
       expect(resolvedBody(doc, docs)).not.toMatch(/\[\[same-as:/);
     }
+  });
+
+  it("show shared value meanings from one list, the one completion offers", () => {
+    const levels = valuesOfKind("tls-loglevel", NEWEST_VERSION);
+    for (const name of ["smtp_tls_loglevel", "smtpd_tls_loglevel", "lmtp_tls_loglevel"]) {
+      const body = resolvedBody(docs.get(name)!, docs);
+      for (const level of levels)
+        expect(body, name).toContain(`- \`${level.value}\` — ${level.detail}`);
+    }
+    for (const doc of docs.values()) expect(resolvedBody(doc, docs)).not.toMatch(/\[\[values:/);
   });
 
   it("cite only pitfalls of the catalogue", () => {

@@ -4,6 +4,9 @@
  * stands for the base parameter's text; `[[Pnn]]` cites a pitfall.
  */
 
+import { NEWEST_VERSION } from "./parameters";
+import { valueListMarkdown } from "./valueSets";
+
 export interface ParameterDoc {
   name: string;
   /** The Default/Since line. */
@@ -27,12 +30,19 @@ export function parseParameterDocs(markdown: string): Map<string, ParameterDoc> 
   return docs;
 }
 
-/** The body with every `[[same-as:base]]` line replaced by the base's body. */
+/**
+ * The body with every `[[same-as:base]]` line replaced by the base's body, and
+ * every `[[values:KIND]]` line by the shared list of that kind's values.
+ */
 export function resolvedBody(doc: ParameterDoc, docs: Map<string, ParameterDoc>): string {
-  return doc.body.replace(
-    /^\[\[same-as:([A-Za-z0-9_]+)\]\]$/gm,
-    (_line, base: string) => docs.get(base)?.body ?? "",
-  );
+  return doc.body
+    .replace(
+      /^\[\[same-as:([A-Za-z0-9_]+)\]\]$/gm,
+      (_line, base: string) => docs.get(base)?.body ?? "",
+    )
+    .replace(/^\[\[values:(tls-loglevel)\]\]$/gm, (_line, kind: "tls-loglevel") =>
+      valueListMarkdown(kind, NEWEST_VERSION),
+    );
 }
 
 /** What a facts line says, split so that the release data can replace the plain facts. */

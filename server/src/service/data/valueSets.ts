@@ -225,11 +225,23 @@ const DNS_SUPPORT_LEVELS: readonly ValueChoice[] = [
 ];
 
 const TLS_LOGLEVELS: readonly ValueChoice[] = [
-  { value: "0", detail: "Log nothing about TLS." },
-  { value: "1", detail: "One summary line per TLS session (and certificate info)." },
-  { value: "2", detail: "Also the handshake steps; for debugging." },
-  { value: "3", detail: "Also a hex dump of the handshake; very verbose.", discouraged: true },
-  { value: "4", detail: "Also a hex dump of all traffic after STARTTLS.", discouraged: true },
+  { value: "0", detail: "No TLS logging beyond errors." },
+  {
+    value: "1",
+    detail:
+      "One summary line per TLS session: protocol, cipher, and whether the peer was Untrusted, Trusted or Verified. The production choice.",
+  },
+  { value: "2", detail: "Also the progress of the handshake; for debugging." },
+  {
+    value: "3",
+    detail: "Also a hex and ASCII dump of the handshake; very verbose.",
+    discouraged: true,
+  },
+  {
+    value: "4",
+    detail: "Also a dump of all traffic after STARTTLS. Avoid it.",
+    discouraged: true,
+  },
 ];
 
 const TLS_SERVERNAMES: readonly ValueChoice[] = [
@@ -689,6 +701,17 @@ function choicesOfKind(kind: ValueKind, version: PostfixVersion): readonly Value
         ...LOOKUP_TABLES,
       ];
   }
+}
+
+/**
+ * A value list in Markdown (`- \`v\` — what it does`), for the hand-written docs'
+ * `[[values:KIND]]` lines: a meaning shared by several parameters is written once,
+ * here, and both the docs and completion show it.
+ */
+export function valueListMarkdown(kind: ValueKind, version: PostfixVersion): string {
+  return valuesOfKind(kind, version)
+    .map((choice) => `- \`${choice.value}\` — ${choice.detail}`)
+    .join("\n");
 }
 
 /** The choices for a parameter's value in that release (empty when we have none). */
