@@ -55,7 +55,10 @@ describe("npm package", () => {
     writeFileSync(config, "smtpd_tls_security_level = may # note\n");
     const lint = (() => {
       try {
-        execFileSync("npx", ["--no-install", "postfix-lint", config], { encoding: "utf8" });
+        execFileSync("npx", ["--no-install", "postfix-lint", config], {
+          cwd: installed,
+          encoding: "utf8",
+        });
         return { status: 0, stdout: "" };
       } catch (error) {
         const failed = error as { status: number; stdout: string };
