@@ -40,7 +40,7 @@ import {
   printMasterEntries,
   printServiceSettings,
 } from "./service/postconfEmulation";
-import { AUTO_VERSION, DEFAULT_EXPIRY_WARNING_DAYS, readRule, readVersion } from "./settings";
+import { AUTO_VERSION, readRule, readVersion } from "./settings";
 import {
   type DiagnosticData,
   MAX_ANALYSED_LENGTH,
@@ -51,7 +51,7 @@ import {
   tooLargeDiagnostic,
 } from "./service/validation";
 import { CERTIFICATE_MAX_BYTES, HostFileReader } from "./files/hostFiles";
-import { hostFilesOf } from "./service/hostFiles";
+import { DEFAULT_EXPIRY_WARNING_DAYS, hostFilesOf } from "./service/hostFiles";
 
 /**
  * postfix-lint: runs the language service on files or config directories.

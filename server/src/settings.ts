@@ -24,6 +24,7 @@ const MAX_QUOTED_LENGTH = 40;
 /** The value of `version` that asks for the release installed on this host. */
 export const AUTO_VERSION = "auto";
 import { DEFAULT_CONTINUATION_INDENT, type FormatOptions } from "./service/format";
+import { DEFAULT_EXPIRY_WARNING_DAYS } from "./service/hostFiles";
 
 export interface ServerSettings {
   /**
@@ -232,9 +233,6 @@ function readContinuationIndent(format: unknown): number {
     ? (indent as number)
     : DEFAULT_CONTINUATION_INDENT;
 }
-
-/** The default of postfix.certificates.expiryWarningDays. */
-export const DEFAULT_EXPIRY_WARNING_DAYS = 21;
 
 /** postfix.certificates.expiryWarningDays: an integer from 0 to 365, else the default. */
 function readExpiryWarningDays(certificates: unknown): number {

@@ -32,6 +32,9 @@ export interface HostFile {
   contents?: Uint8Array;
 }
 
+/** The default of postfix.certificates.expiryWarningDays (and postfix-lint --expiry-warning-days). */
+export const DEFAULT_EXPIRY_WARNING_DAYS = 21;
+
 export interface HostFiles {
   /** The file at a requested path; undefined for a path nobody asked for. */
   get(path: string): HostFile | undefined;

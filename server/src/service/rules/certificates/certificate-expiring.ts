@@ -1,3 +1,4 @@
+import { DEFAULT_EXPIRY_WARNING_DAYS } from "../../hostFiles";
 import { defineRule } from "../rule";
 import {
   DAY_MS,
@@ -12,9 +13,6 @@ import {
 } from "./shared";
 
 const CERT = "/etc/postfix/cert.pem";
-
-/** postfix.certificates.expiryWarningDays's default. */
-const DEFAULT_WARNING_DAYS = 21;
 
 export default defineRule({
   meta: {
@@ -54,7 +52,7 @@ export default defineRule({
   *check(context) {
     if (!context.host) return;
     const { now } = context.host;
-    const limit = now + (context.host.expiryWarningDays ?? DEFAULT_WARNING_DAYS) * DAY_MS;
+    const limit = now + (context.host.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS) * DAY_MS;
     for (const named of certificateFiles(context)) {
       for (const certificate of certificatesIn(context, named)) {
         if (certificate.notAfter < now || certificate.notAfter > limit) continue;

@@ -4,7 +4,7 @@ import {
   type PemObject,
   fileFacts,
 } from "../../certificates";
-import type { HostFile, HostFileRequest } from "../../hostFiles";
+import type { HostFileRequest } from "../../hostFiles";
 import type { ConfigKind } from "../../parser/document";
 import type { Span } from "../../parser/logicalLines";
 import { excerpt } from "../../text/excerpt";
@@ -153,11 +153,6 @@ export function* certificateRequests(context: RuleContext): Iterable<HostFileReq
     yield { path: named.path, contents: named.slot !== "capath" };
   for (const set of keySets(context))
     for (const named of set.files) yield { path: named.path, contents: true };
-}
-
-/** The host file of a named file, when it was read and holds bytes. */
-export function readFile(context: RuleContext, path: string): HostFile | undefined {
-  return context.host?.get(path);
 }
 
 /** The parsed facts of a named file, when its bytes were read. */
