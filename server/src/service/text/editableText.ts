@@ -1,5 +1,6 @@
 import type { Position, Range } from "vscode-languageserver-types";
 import type { PositionMapper } from "../languageTypes";
+import { lastIndexWhere } from "./binarySearch";
 import { lineBreakEnds } from "./lineIndex";
 
 /**
@@ -17,6 +18,8 @@ export class EditableText implements PositionMapper {
   private pieces: Piece[];
   private joined: string | undefined;
   private totalLength: number;
+  /** Where each piece starts (offset and line), built on the first lookup after an edit. */
+  private pieceStarts: PieceStarts | undefined;
 
   /** `pieceSize` is for tests that need many pieces from a short text. */
   constructor(
@@ -33,9 +36,9 @@ export class EditableText implements PositionMapper {
   }
 
   get lineCount(): number {
-    let breaks = 0;
-    for (const piece of this.pieces) breaks += piece.lineStarts.length;
-    return breaks + 1;
+    const { lines } = this.starts();
+    const last = this.pieces.length - 1;
+    return lines[last] + this.pieces[last].lineStarts.length + 1;
   }
 
   /** The whole text; joined once after each run of edits. */
@@ -89,6 +92,7 @@ export class EditableText implements PositionMapper {
     if (this.pieces.length === 0) this.pieces.push(pieceOf(""));
     this.totalLength += newText.length - (to - from);
     this.joined = undefined;
+    this.pieceStarts = undefined;
   }
 
   /** Applies an LSP content change: a range and its replacement, or the whole text. */
@@ -97,6 +101,7 @@ export class EditableText implements PositionMapper {
       this.pieces = piecesOf(change.text, this.pieceSize);
       this.joined = change.text;
       this.totalLength = change.text.length;
+      this.pieceStarts = undefined;
       return;
     }
     const start = this.offsetAt(change.range.start);
@@ -116,7 +121,7 @@ export class EditableText implements PositionMapper {
       if (start + lineStarts[mid] > clamped) high = mid;
       else low = mid + 1;
     }
-    const lineStart = low > 0 ? start + lineStarts[low - 1] : this.lineStartBefore(index, start);
+    const lineStart = low > 0 ? start + lineStarts[low - 1] : this.lineStartBefore(index);
     let character = clamped - lineStart;
     // Between the "\r" and "\n" of a line break: the end of the line, as TextDocument says.
     if (character > 0 && this.charCodeAt(clamped - 1) === CR) character--;
@@ -144,27 +149,18 @@ export class EditableText implements PositionMapper {
 
   /** The offset where a line starts, or undefined past the last line. */
   private lineStart(line: number): number | undefined {
-    if (line === 0) return 0;
-    let start = 0;
-    let linesBefore = 0;
-    for (const piece of this.pieces) {
-      const count = piece.lineStarts.length;
-      if (line <= linesBefore + count) return start + piece.lineStarts[line - linesBefore - 1];
-      linesBefore += count;
-      start += piece.text.length;
-    }
-    return undefined;
+    if (line <= 0) return 0;
+    const { offsets, lines } = this.starts();
+    // The last piece whose first line is before `line`: the break that starts it is inside.
+    const index = lastIndexWhere(lines.length, (i) => lines[i] < line);
+    const { lineStarts } = this.pieces[index];
+    const within = line - lines[index] - 1;
+    return within < lineStarts.length ? offsets[index] + lineStarts[within] : undefined;
   }
 
   /** The start of the line that is open at the start of piece `index`. */
-  private lineStartBefore(index: number, pieceStart: number): number {
-    let start = pieceStart;
-    for (let i = index - 1; i >= 0; i--) {
-      const piece = this.pieces[i];
-      start -= piece.text.length;
-      if (piece.lineStarts.length > 0) return start + piece.lineStarts[piece.lineStarts.length - 1];
-    }
-    return 0;
+  private lineStartBefore(index: number): number {
+    return this.lineStart(this.starts().lines[index]) ?? 0;
   }
 
   private charCodeAt(offset: number): number {
@@ -177,17 +173,34 @@ export class EditableText implements PositionMapper {
    * offset, and the number of the line open at its start.
    */
   private pieceAt(offset: number): { index: number; start: number; line: number } {
-    let start = 0;
-    let line = 0;
-    const last = this.pieces.length - 1;
-    for (let index = 0; index < last; index++) {
-      const piece = this.pieces[index];
-      if (offset < start + piece.text.length) return { index, start, line };
-      start += piece.text.length;
-      line += piece.lineStarts.length;
-    }
-    return { index: last, start, line };
+    const { offsets, lines } = this.starts();
+    // Pieces are never empty (but for the one piece of an empty text): starts increase.
+    const index = Math.max(0, lastIndexWhere(offsets.length, (i) => offsets[i] <= offset));
+    return { index, start: offsets[index], line: lines[index] };
   }
+
+  private starts(): PieceStarts {
+    if (!this.pieceStarts) {
+      const offsets: number[] = [];
+      const lines: number[] = [];
+      let offset = 0;
+      let line = 0;
+      for (const piece of this.pieces) {
+        offsets.push(offset);
+        lines.push(line);
+        offset += piece.text.length;
+        line += piece.lineStarts.length;
+      }
+      this.pieceStarts = { offsets, lines };
+    }
+    return this.pieceStarts;
+  }
+}
+
+/** Per piece: the offset it starts at, and the number of the line open there. */
+interface PieceStarts {
+  offsets: number[];
+  lines: number[];
 }
 
 interface Piece {
