@@ -54,6 +54,8 @@ export async function startServer(serverPath) {
           },
         },
         publishDiagnostics: { versionSupport: true },
+        // vscode-languageclient's own value: VS Code shows at most 5,000 folding ranges.
+        foldingRange: { rangeLimit: 5000, lineFoldingOnly: true },
       },
     },
   });

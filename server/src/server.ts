@@ -152,6 +152,8 @@ export function startServer(connection: Connection): void {
   /** Item properties the client asks for with completionItem/resolve. */
   let resolvedProperties: string[] = [];
   let takesDefaultEditRange = false;
+  /** The client's foldingRange.rangeLimit (VS Code: 5,000); the rest of a file is not read. */
+  let foldingRangeLimit = Infinity;
 
   const log = (message: string, error?: unknown) => {
     const detail =
@@ -557,6 +559,8 @@ export function startServer(connection: Connection): void {
         params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes(
           "editRange",
         ) === true;
+      const rangeLimit = params.capabilities.textDocument?.foldingRange?.rangeLimit;
+      if (typeof rangeLimit === "number" && rangeLimit > 0) foldingRangeLimit = rangeLimit;
       // Clients without workspace/configuration (some Neovim setups) pass settings here.
       if (params.initializationOptions) applySettings(params.initializationOptions);
       const {
@@ -787,7 +791,9 @@ export function startServer(connection: Connection): void {
 
   connection.onFoldingRanges(
     guard("foldingRanges", [], ({ textDocument }) =>
-      withFiles(textDocument.uri, [], (file) => getFoldingRanges(file.config, file.mapper)),
+      withFiles(textDocument.uri, [], (file) =>
+        getFoldingRanges(file.config, file.mapper, foldingRangeLimit),
+      ),
     ),
   );
 

@@ -385,3 +385,36 @@ describe("a client that resolves completion items", () => {
     }
   });
 });
+
+describe("a client with a folding range limit", () => {
+  it("gets at most rangeLimit folding ranges, as VS Code asks (5,000)", async () => {
+    const { child, connection: client } = spawnServer();
+    client.listen();
+    try {
+      await client.sendRequest("initialize", {
+        processId: process.pid,
+        rootUri: null,
+        capabilities: { textDocument: { foldingRange: { rangeLimit: 3, lineFoldingOnly: true } } },
+      });
+      await client.sendNotification("initialized", {});
+      const uri = "file:///srv/folds/main.cf";
+      const text = Array.from({ length: 10 }, (_, n) => `# one\n# two\na${n} = 1,\n  2\n`).join("");
+      await client.sendNotification("textDocument/didOpen", {
+        textDocument: { uri, languageId: "postfix-main", version: 1, text },
+      });
+      const folds = (await client.sendRequest("textDocument/foldingRange", {
+        textDocument: { uri },
+      })) as { startLine: number; endLine: number }[];
+      expect(folds.map((fold) => `${fold.startLine}-${fold.endLine}`)).toEqual([
+        "0-1",
+        "2-3",
+        "4-5",
+      ]);
+    } finally {
+      await client.sendRequest("shutdown").catch(() => undefined);
+      await client.sendNotification("exit").catch(() => undefined);
+      client.dispose();
+      child.kill();
+    }
+  });
+});

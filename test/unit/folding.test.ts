@@ -45,6 +45,35 @@ describe("folding ranges", () => {
     expect(folds("master", text)).toEqual(["1-3"]);
   });
 
+  it("with the client's range limit, returns that many of the file's ranges, the first ones", () => {
+    const section = (n: number) =>
+      [
+        `# Section ${n}`,
+        `a${n} = 1,`,
+        "    2",
+        "# a note",
+        "# over two lines",
+        `b${n} = 3`,
+        "",
+      ].join("\n");
+    const text = Array.from({ length: 40 }, (_, n) => section(n)).join("\n");
+    const key = (range: { startLine: number; endLine: number; kind?: string }) =>
+      `${range.startLine}-${range.endLine} ${range.kind ?? ""}`;
+    const all = getFoldingRanges(parseConfig("main", text), new LineIndex(text)).map(key);
+    expect(all.filter((range) => range.endsWith("region")).length).toBeGreaterThan(30);
+    for (const limit of [1, 7, 50, all.length, all.length + 5]) {
+      const some = getFoldingRanges(parseConfig("main", text), new LineIndex(text), limit);
+      expect(some).toHaveLength(Math.min(limit, all.length));
+      // No range is cut short where the reading stopped: each is one of the whole file's.
+      for (const range of some) expect(all).toContain(key(range));
+      const lastStart = Math.max(...some.map((range) => range.startLine));
+      const skippedBefore = all.filter(
+        (range) => !range.endsWith("region") && Number(range.split("-")[0]) < lastStart,
+      );
+      for (const range of skippedBefore) expect(some.map(key)).toContain(range);
+    }
+  });
+
   it("folds nothing in a file of one-line settings", () => {
     expect(folds("main", "a = 1\nb = 2\n")).toEqual([]);
   });

@@ -20,7 +20,16 @@ import { lastIndexWhere } from "./text/binarySearch";
  * to its `$reference` or list item, the value, the logical line and the banner group.
  */
 
-export function getFoldingRanges(config: ParsedConfig, mapper: PositionMapper): FoldingRange[] {
+/**
+ * The folding ranges of a file. With a `limit` (the client's `rangeLimit`: VS Code
+ * asks for at most 5,000), the ranges that start first are returned and the rest
+ * of the file is not read: the client would drop the surplus anyway.
+ */
+export function getFoldingRanges(
+  config: ParsedConfig,
+  mapper: PositionMapper,
+  limit = Infinity,
+): FoldingRange[] {
   const text = configText(config);
   const lineOf = (offset: number) => mapper.positionAt(offset).line;
   const ranges: FoldingRange[] = [];
@@ -38,7 +47,13 @@ export function getFoldingRanges(config: ParsedConfig, mapper: PositionMapper): 
     }
     runStart = runEnd = undefined;
   };
+  // Where the reading stopped: ranges and banner groups past it are not looked for.
+  let readUntil = Infinity;
   for (const block of config.blocks) {
+    if (ranges.length >= limit) {
+      readUntil = block.start;
+      break;
+    }
     if (isEntry(block)) {
       closeCommentRun();
       if (block.segments.length > 1 || block.innerComments.length > 0) {
@@ -52,12 +67,16 @@ export function getFoldingRanges(config: ParsedConfig, mapper: PositionMapper): 
     }
   }
   closeCommentRun();
-  for (const group of bannerGroups(config)) {
+  const groups = bannerGroups(config, readUntil);
+  // The group open where the reading stopped may run on: where it ends is unknown.
+  if (readUntil !== Infinity) groups.pop();
+  for (const group of groups) {
     const startLine = lineOf(group.start);
     const endLine = lineOf(group.end);
     if (endLine > startLine) ranges.push({ startLine, endLine, kind: FoldingRangeKind.Region });
   }
-  return ranges;
+  if (ranges.length <= limit) return ranges;
+  return ranges.sort((a, b) => a.startLine - b.startLine).slice(0, limit);
 }
 
 /** Whether `start` begins the line right after the one that ends at `end`. */
