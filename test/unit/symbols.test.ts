@@ -2,7 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { DocumentSymbol } from "vscode-languageserver-types";
-import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
+import {
+  type ConfigKind,
+  parseConfig,
+  updateConfig,
+} from "../../server/src/service/parser/document";
 import { findDocumentSymbols, findWorkspaceSymbols } from "../../server/src/service/symbols";
 import { LineIndex } from "../../server/src/service/text/lineIndex";
 
@@ -33,6 +37,27 @@ describe("document symbols", () => {
       start: { line: 0, character: 0 },
       end: { line: 0, character: 10 },
     });
+  });
+
+  it("marks overridden assignments after edits, as in a fresh parse of the edited text", () => {
+    let text = "myhostname = a.example\nrelayhost = [mx]:25\n";
+    let config = parseConfig("main", text);
+    for (const [at, insert] of [
+      [text.length, "myhostname = b.example\n"],
+      [0, "relayhost = [first]\n"],
+    ] as const) {
+      config = updateConfig(config, { start: at, end: at, newText: insert });
+      text = text.slice(0, at) + insert + text.slice(at);
+    }
+    expect(outline(findDocumentSymbols(config, new LineIndex(text)))).toEqual(
+      outline(symbols("main", text)),
+    );
+    expect(outline(symbols("main", text))).toEqual([
+      "relayhost (overridden later · [first])",
+      "myhostname (overridden later · a.example)",
+      "relayhost ([mx]:25)",
+      "myhostname (b.example)",
+    ]);
   });
 
   it("stops at the limit with a note that counts the entries left out and spans them", () => {

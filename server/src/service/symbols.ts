@@ -6,7 +6,7 @@ import {
 } from "vscode-languageserver-types";
 import { masterEntries } from "./analysis/configModel";
 import type { PositionMapper } from "./languageTypes";
-import { type ParsedConfig, isEntry } from "./parser/document";
+import { type ParsedConfig, isEntry, mainEntriesNamed } from "./parser/document";
 import type { Span } from "./parser/logicalLines";
 import type { MainEntry, ParameterSetting } from "./parser/mainCf";
 import { MASTER_FIELD_NAMES, type MasterEntry } from "./parser/masterCf";
@@ -105,18 +105,19 @@ function mainSymbols(config: ParsedConfig, outline: Outline): void {
   const entries = config.blocks.filter(
     (block): block is MainEntry => block.kind === "main" && block.setting !== undefined,
   );
-  // The last assignment of a name is the one in effect.
-  const lastOf = new Map<string, MainEntry>();
-  for (const entry of entries) lastOf.set(entry.setting!.name.text, entry);
   const listed = outline.take(entries.length, (i) => entries[i]);
   for (const entry of entries.slice(0, listed)) {
     const setting = entry.setting!;
     const value = shorten(setting.value.text);
+    // The last assignment of a name is the one in effect (offsets are settled: blocks was read).
+    const overridden = mainEntriesNamed(config, setting.name.text).some(
+      (other) => other.start > entry.start,
+    );
     outline.placed.push({
       start: entry.start,
       symbol: {
         name: setting.name.text,
-        detail: lastOf.get(setting.name.text) === entry ? value : `overridden later · ${value}`,
+        detail: overridden ? `overridden later · ${value}` : value,
         kind: SymbolKind.Property,
         range: outline.rangeOf(entry),
         selectionRange: outline.rangeOf(setting.name),

@@ -185,6 +185,11 @@ function lastOf(config: ParsedConfig, name: string, blocks: Block[]): MainEntry 
   return last;
 }
 
+/** The main.cf entries that set `name`, in no particular order (kept up to date by edits). */
+export function mainEntriesNamed(config: ParsedConfig, name: string): readonly MainEntry[] {
+  return mainNameIndex(config).get(name) ?? [];
+}
+
 /** The names that main.cf lines set, each once, in no particular order. */
 export function mainSettingNames(config: ParsedConfig): string[] {
   return [...mainNameIndex(config).keys()];
