@@ -102,12 +102,10 @@ class Outline {
 }
 
 function mainSymbols(config: ParsedConfig, outline: Outline): void {
-  const entries = config.blocks.filter(
-    (block): block is MainEntry => block.kind === "main" && block.setting !== undefined,
-  );
-  const listed = outline.take(entries.length, (i) => entries[i]);
-  for (const entry of entries.slice(0, listed)) {
-    const setting = entry.setting!;
+  for (const entry of config.blocks) {
+    if (entry.kind !== "main" || !entry.setting) continue;
+    if (outline.take(1, () => entry) === 0) continue;
+    const setting = entry.setting;
     const value = shorten(setting.value.text);
     // The last assignment of a name is the one in effect (offsets are settled: blocks was read).
     const overridden = mainEntriesNamed(config, setting.name.text).some(
