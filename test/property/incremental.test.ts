@@ -7,7 +7,10 @@ import {
   type TextEdit,
   configText,
   entryAt,
+  blocksAround,
+  blocksBetween,
   lastEntryBefore,
+  lastMainEntry,
   lastMainValue,
   parseConfig,
   settingTexts,
@@ -208,6 +211,11 @@ describe("many edits with reads in between", () => {
           const fresh = parseConfig("main", text);
           expect(entryAt(config, offset)).toEqual(entryAt(fresh, offset));
           expect(lastEntryBefore(config, offset)).toEqual(lastEntryBefore(fresh, offset));
+          const to = offset + random(400);
+          expect(blocksBetween(config, offset, to)).toEqual(blocksBetween(fresh, offset, to));
+          expect(blocksAround(config, offset, 3)).toEqual(blocksAround(fresh, offset, 3));
+          const name = `p${random(3000)}`;
+          expect(lastMainEntry(config, name)).toEqual(lastMainEntry(fresh, name));
         }
         expect(config).toEqual(parseConfig("main", text));
       }),

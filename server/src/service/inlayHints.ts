@@ -1,7 +1,7 @@
 import { InlayHintKind, type InlayHint, type Range } from "vscode-languageserver-types";
 import { defaultValue, type PostfixVersion } from "./data/parameters";
 import type { PositionMapper } from "./languageTypes";
-import { type ParsedConfig, isEntry, lastMainValue } from "./parser/document";
+import { type ParsedConfig, blocksBetween, isEntry, lastMainValue } from "./parser/document";
 import { evaluateExpansion } from "./parser/expansion";
 import type { ParameterSetting } from "./parser/mainCf";
 import type { MasterEntry } from "./parser/masterCf";
@@ -55,7 +55,7 @@ export function getInlayHints(
     if (error) return; // the syntax problem has its own diagnostic
     hintAfter(setting.value.end, `→ ${value === "" ? "(empty)" : value}`, `Expands to: ${value}`);
   };
-  for (const block of config.blocks) {
+  for (const block of blocksBetween(config, from, to)) {
     if (block.end < from) continue;
     if (block.start > to) break;
     if (!isEntry(block)) continue;

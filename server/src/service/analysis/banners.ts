@@ -1,6 +1,12 @@
-import { type Block, type ParsedConfig, configText, isEntry } from "../parser/document";
+import {
+  type Block,
+  type ParsedConfig,
+  blocksAround,
+  configText,
+  isEntry,
+} from "../parser/document";
 import type { Span } from "../parser/logicalLines";
-import { firstIndexWhere, lastIndexWhere } from "../text/binarySearch";
+import { firstIndexWhere } from "../text/binarySearch";
 
 /**
  * Comment banners: a one-line comment such as `# TLS parameters` that stands apart
@@ -38,14 +44,11 @@ export function bannerGroupAt(
   offset: number,
   reach = 2_000,
 ): BannerGroup | undefined {
-  const { blocks } = config;
-  const at = lastIndexWhere(blocks.length, (i) => blocks[i].start <= offset);
-  const from = Math.max(0, at - reach);
-  const to = Math.min(blocks.length, at + reach + 1);
-  const groups = groupsIn(blocks, configText(config), from, to);
+  const { blocks, toEnd } = blocksAround(config, offset, reach);
+  const groups = groupsIn(blocks, configText(config), 0, blocks.length);
   const index = groups.findIndex((group) => group.start <= offset && offset <= group.end);
   // The last group runs on to the next banner, which may lie past the blocks read.
-  if (index < 0 || (index === groups.length - 1 && to < blocks.length)) return undefined;
+  if (index < 0 || (index === groups.length - 1 && !toEnd)) return undefined;
   return groups[index];
 }
 

@@ -166,12 +166,51 @@ export function lastMainValue(config: ParsedConfig, name: string): string | unde
   return lastOf(config, name, document ? document.blocks : config.blocks)?.setting?.value.text;
 }
 
-/**
- * The last main.cf entry that sets `name`, with its offsets: it reads `config.blocks`,
- * which settles the offsets that edits left pending (one pass after an edit).
- */
+/** The last main.cf entry that sets `name`, with true offsets (only it is settled). */
 export function lastMainEntry(config: ParsedConfig, name: string): MainEntry | undefined {
-  return lastOf(config, name, config.blocks);
+  const document = liveDocument(config);
+  if (!document) return lastOf(config, name, config.blocks);
+  const entry = lastOf(config, name, document.blocks);
+  // Finding its place is a scan for identity, far cheaper than shifting every block.
+  return entry && (settleBlock(document, document.blocks.indexOf(entry)) as MainEntry);
+}
+
+/**
+ * The blocks that overlap [from, to], with true offsets (only they are settled):
+ * for a reader of a window of the file, such as the visible lines.
+ */
+export function blocksBetween(config: ParsedConfig, from: number, to: number): Block[] {
+  const document = liveDocument(config);
+  const blocks = document ? document.blocks : config.blocks;
+  const startAt = (i: number) => (document ? startOf(document, i) : blocks[i].start);
+  // The last block starting at or before `from` may reach into the window.
+  const first = Math.max(
+    0,
+    lastIndexWhere(blocks.length, (i) => startAt(i) <= from),
+  );
+  const end = Math.max(first, lastIndexWhere(blocks.length, (i) => startAt(i) <= to) + 1);
+  if (document) settleBlocks(document, first, end);
+  return blocks.slice(first, end);
+}
+
+/**
+ * Up to `reach` blocks on either side of the one that starts at or before `offset`,
+ * with true offsets: `at` is that block's index among them (-1 before the first
+ * block), `toEnd` whether they run to the end of the file.
+ */
+export function blocksAround(
+  config: ParsedConfig,
+  offset: number,
+  reach: number,
+): { blocks: Block[]; at: number; toEnd: boolean } {
+  const document = liveDocument(config);
+  const all = document ? document.blocks : config.blocks;
+  const startAt = (i: number) => (document ? startOf(document, i) : all[i].start);
+  const at = lastIndexWhere(all.length, (i) => startAt(i) <= offset);
+  const from = Math.max(0, at - reach);
+  const to = Math.min(all.length, at + reach + 1);
+  if (document) settleBlocks(document, from, to);
+  return { blocks: all.slice(from, to), at: at - from, toEnd: to === all.length };
 }
 
 function lastOf(config: ParsedConfig, name: string, blocks: Block[]): MainEntry | undefined {
@@ -499,29 +538,36 @@ function applySmallestShift(document: IncrementalDocument): void {
  * block with true offsets: the block then lags 0, its neighbours as before.
  */
 function settleBlock(document: IncrementalDocument, index: number): Block {
-  // Make room first: trimming afterwards could pick this block's new run and undo it.
+  settleBlocks(document, index, index + 1);
+  return document.blocks[index];
+}
+
+/** Applies their pending shifts to blocks [from, to) alone: they lag 0, the others as before. */
+function settleBlocks(document: IncrementalDocument, from: number, to: number): void {
+  if (from >= to) return;
+  // Make room first: trimming afterwards could pick these blocks' new run and undo it.
   while (document.shifts.length > MAX_PENDING_SHIFTS - 2) applySmallestShift(document);
   const { shifts, blocks } = document;
-  const run = lastIndexWhere(shifts.length, (i) => shifts[i].from <= index);
-  const lag = run >= 0 ? shifts[run].delta : 0;
-  if (lag === 0) return blocks[index];
-  shiftBlock(blocks[index], lag);
-  const runEnd = run + 1 < shifts.length ? shifts[run + 1].from : blocks.length;
-  const replacement: PendingShift[] = [];
-  if (shifts[run].from < index) replacement.push({ from: shifts[run].from, delta: lag });
-  replacement.push({ from: index, delta: 0 });
-  if (index + 1 < runEnd) replacement.push({ from: index + 1, delta: lag });
-  shifts.splice(run, 1, ...replacement);
+  const lagAfter = shiftAt(shifts, to);
+  let run = lastIndexWhere(shifts.length, (i) => shifts[i].from <= from);
+  for (let index = from; index < to; run++) {
+    const lag = run >= 0 ? shifts[run].delta : 0;
+    const runEnd = Math.min(to, run + 1 < shifts.length ? shifts[run + 1].from : blocks.length);
+    if (lag !== 0) for (let i = index; i < runEnd; i++) shiftBlock(blocks[i], lag);
+    index = runEnd;
+  }
+  const before = shifts.filter((pending) => pending.from < from);
+  const after = shifts.filter((pending) => pending.from > to);
+  const settled: PendingShift[] = [{ from, delta: 0 }];
+  if (to < blocks.length) settled.push({ from: to, delta: lagAfter });
   // Keep the invariant: neighbours differ, and no leading run lags 0.
-  let kept = 0;
   let previous = 0;
-  for (const pending of shifts) {
+  document.shifts = [];
+  for (const pending of [...before, ...settled, ...after]) {
     if (pending.delta === previous) continue;
-    shifts[kept++] = pending;
+    document.shifts.push(pending);
     previous = pending.delta;
   }
-  shifts.length = kept;
-  return blocks[index];
 }
 
 /** A master.cf entry with enough continuation lines that an edit inside may spare the rest. */
