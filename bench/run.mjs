@@ -27,6 +27,7 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { compressedData } from "../scripts/bundleData.mjs";
 import {
   createRandom,
   generateMain,
@@ -245,8 +246,7 @@ const PRODUCTION = {
   sourcemap: false,
   minify: true,
   logLevel: "warning",
-  loader: { ".md": "text" },
-  plugins: [substituteParser],
+  plugins: [substituteParser, compressedData],
 };
 
 /**

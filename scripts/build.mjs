@@ -1,5 +1,6 @@
 // Bundles the VS Code client, the language server and the postfix-lint CLI with esbuild.
 import { build } from "esbuild";
+import { compressedData } from "./bundleData.mjs";
 
 const production = process.argv.includes("--production");
 
@@ -11,8 +12,8 @@ const common = {
   sourcemap: production ? false : "linked",
   minify: production,
   logLevel: "warning",
-  // The hand-written docs are Markdown files bundled as strings.
-  loader: { ".md": "text" },
+  // The hand-written docs (Markdown) and the generated facts, as compressed strings.
+  plugins: [compressedData],
 };
 
 await Promise.all([
