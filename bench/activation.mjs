@@ -36,6 +36,11 @@ function standIn(name) {
       if (!cache.has(property)) cache.set(property, standIn(key));
       return cache.get(property);
     },
+    // The client sets properties (a status bar item's name): keep them.
+    set(_target, property, value) {
+      cache.set(property, value);
+      return true;
+    },
     apply: () => standIn(`${name}()`),
     construct: () => standIn(`new ${name}`),
   });
