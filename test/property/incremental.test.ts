@@ -9,6 +9,8 @@ import {
   entryAt,
   blocksAround,
   blocksBetween,
+  entriesContaining,
+  isEntry,
   lastEntryBefore,
   lastMainEntry,
   lastMainValue,
@@ -216,6 +218,9 @@ describe("many edits with reads in between", () => {
           expect(blocksAround(config, offset, 3)).toEqual(blocksAround(fresh, offset, 3));
           const name = `p${random(3000)}`;
           expect(lastMainEntry(config, name)).toEqual(lastMainEntry(fresh, name));
+          expect(entriesContaining(config, name)).toEqual(
+            fresh.blocks.filter((block) => isEntry(block) && block.text.includes(name)),
+          );
         }
         expect(config).toEqual(parseConfig("main", text));
       }),

@@ -96,9 +96,10 @@ export function getSelectionRanges(
 ): SelectionRange[] {
   return positions.map((position) => {
     const offset = mapper.offsetAt(position);
+    // The group first: reading its blocks settles the entry's offsets too, and they stay so.
+    const group = bannerGroupAt(config, offset);
     const entry = entryAt(config, offset);
     const spans = entry ? entrySpans(config, entry, offset) : [];
-    const group = bannerGroupAt(config, offset);
     if (group) spans.push(group);
     // Innermost first; each parent must hold its child, and an equal span adds nothing.
     let result: SelectionRange | undefined;

@@ -7,7 +7,7 @@ import {
 import { type NameTables, type NameUse, entryNameUses, nameTables } from "./analysis/nameUses";
 import type { PostfixVersion } from "./data/parameters";
 import type { PositionMapper } from "./languageTypes";
-import { type ParsedConfig, entryAt, isEntry, lastMainEntry } from "./parser/document";
+import { type ParsedConfig, entriesContaining, entryAt, lastMainEntry } from "./parser/document";
 import type { Span } from "./parser/logicalLines";
 
 /**
@@ -151,9 +151,7 @@ export function usesOf(
   tables: NameTables,
 ): NameUse[] {
   const uses: NameUse[] = [];
-  for (const block of file.config.blocks) {
-    // Every use of a name spells it out, so an entry without its letters has none.
-    if (!isEntry(block) || !block.text.includes(wanted.name)) continue;
+  for (const block of entriesContaining(file.config, wanted.name)) {
     for (const use of entryNameUses(block, tables)) {
       if (use.kind === wanted.kind && use.name === wanted.name) uses.push(use);
     }

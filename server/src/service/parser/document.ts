@@ -151,6 +151,33 @@ export function entryAt(config: ParsedConfig, offset: number): MainEntry | Maste
   return found && isEntry(found) && offset <= found.end ? found : undefined;
 }
 
+/**
+ * The entries whose text holds `needle`, each once, in document order. It is a
+ * search of the text, so after an edit only the entries found are settled: every
+ * use of a name spells the name out.
+ */
+export function entriesContaining(
+  config: ParsedConfig,
+  needle: string,
+): (MainEntry | MasterEntry)[] {
+  if (needle === "") return [];
+  const document = liveDocument(config);
+  const blocks = document ? document.blocks : config.blocks;
+  const startAt = (i: number) => (document ? startOf(document, i) : blocks[i].start);
+  const endAt = (i: number) => blocks[i].end + (document ? shiftAt(document.shifts, i) : 0);
+  const text = configText(config);
+  const indexes: number[] = [];
+  for (let at = text.indexOf(needle); at >= 0;) {
+    const index = lastIndexWhere(blocks.length, (i) => startAt(i) <= at);
+    const holds = index >= 0 && isEntry(blocks[index]) && at <= endAt(index);
+    if (holds) indexes.push(index);
+    // The entry's other occurrences add nothing.
+    at = text.indexOf(needle, holds ? Math.max(endAt(index), at + 1) : at + 1);
+  }
+  if (document) settleEach(document, indexes);
+  return indexes.map((index) => blocks[index] as MainEntry | MasterEntry);
+}
+
 /** The last entry that starts before `offset`. */
 export function lastEntryBefore(
   config: ParsedConfig,
@@ -543,10 +570,15 @@ function settleBlock(document: IncrementalDocument, index: number): Block {
 }
 
 /** Applies their pending shifts to blocks [from, to) alone: they lag 0, the others as before. */
-function settleBlocks(document: IncrementalDocument, from: number, to: number): void {
-  if (from >= to) return;
+function settleBlocks(
+  document: IncrementalDocument,
+  from: number,
+  to: number,
+  makeRoom = true,
+): void {
+  if (from >= to || isSettled(document, from, to)) return;
   // Make room first: trimming afterwards could pick these blocks' new run and undo it.
-  while (document.shifts.length > MAX_PENDING_SHIFTS - 2) applySmallestShift(document);
+  while (makeRoom && document.shifts.length > MAX_PENDING_SHIFTS - 2) applySmallestShift(document);
   const { shifts, blocks } = document;
   const lagAfter = shiftAt(shifts, to);
   let run = lastIndexWhere(shifts.length, (i) => shifts[i].from <= from);
@@ -568,6 +600,32 @@ function settleBlocks(document: IncrementalDocument, from: number, to: number): 
     document.shifts.push(pending);
     previous = pending.delta;
   }
+}
+
+/** Whether blocks [from, to) lag 0 already (then settling them must not trim, which could undo it). */
+function isSettled(document: IncrementalDocument, from: number, to: number): boolean {
+  const { shifts } = document;
+  const run = lastIndexWhere(shifts.length, (i) => shifts[i].from <= from);
+  if (run >= 0 && shifts[run].delta !== 0) return false;
+  // The next run, if it starts inside the range, lags (neighbours differ).
+  return run + 1 >= shifts.length || shifts[run + 1].from >= to;
+}
+
+/**
+ * Settles the blocks at `indexes` (ascending) so that all of them keep true offsets
+ * together: room for their runs is made once, first, since trimming the pending
+ * shifts between two of them could shift the first back. Many blocks are settled
+ * as the one range that holds them.
+ */
+function settleEach(document: IncrementalDocument, indexes: number[]): void {
+  if (indexes.length === 0) return;
+  if (indexes.length > MAX_PENDING_SHIFTS / 8) {
+    settleBlocks(document, indexes[0], indexes[indexes.length - 1] + 1);
+    return;
+  }
+  while (document.shifts.length > MAX_PENDING_SHIFTS - 2 * indexes.length)
+    applySmallestShift(document);
+  for (const index of indexes) settleBlocks(document, index, index + 1, false);
 }
 
 /** A master.cf entry with enough continuation lines that an edit inside may spare the rest. */
