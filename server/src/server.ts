@@ -33,7 +33,7 @@ import {
   tlsaRecords,
 } from "./service/certificateInfo";
 import { cursorContext } from "./service/cursor";
-import { createRuleContext } from "./service/rules/context";
+import { type RuleContext, createRuleContext } from "./service/rules/context";
 import { SafeFileCache, decodeText, diskPathOfUri, isRegularFile } from "./files/safeRead";
 import { pathToFileURL } from "node:url";
 import { findDocumentLinks } from "./service/links";
@@ -236,6 +236,7 @@ export function startServer(connection: Connection): void {
         // A sibling that is there but refused has its own diagnostic.
         { ...settings, noteMissingMaster: sibling.notRead === undefined, host: host.files },
         sibling.config,
+        host.context,
       );
       for (let step = steps.next(); ; step = steps.next()) {
         if (step.done) {
@@ -341,7 +342,7 @@ export function startServer(connection: Connection): void {
     config: ParsedConfig,
     sibling: ParsedConfig | undefined,
     signal: AbortSignal,
-  ): Promise<{ files?: HostFiles; notChecked?: Diagnostic }> => {
+  ): Promise<{ files?: HostFiles; notChecked?: Diagnostic; context?: RuleContext }> => {
     lastHostFiles.delete(uri);
     if (!settings.checkFiles) return {};
     // In steps, like validation: at 100k lines the rule context takes a while to build.
@@ -351,17 +352,20 @@ export function startServer(connection: Connection): void {
       await new Promise((resolve) => setImmediate(resolve));
       signal.throwIfAborted();
     }
-    const requests = step.value;
-    if (requests.length === 0) return {};
+    const { requests, context } = step.value;
+    if (requests.length === 0) return { context };
     if (!workspaceTrust.trusted) {
       const reportsHere = config.kind === "main" || !documents.has(siblingUriOf(uri, config.kind));
-      return reportsHere ? { notChecked: hostFilesNotCheckedDiagnostic(requests.length) } : {};
+      return {
+        context,
+        notChecked: reportsHere ? hostFilesNotCheckedDiagnostic(requests.length) : undefined,
+      };
     }
     const read = await hostFileReader.read(requests, signal);
     watchDirectoriesOf(requests.map((request) => request.path));
     const files = hostFilesOf(read, Date.now(), settings.certificates.expiryWarningDays);
     lastHostFiles.set(uri, files);
-    return { files };
+    return { files, context };
   };
 
   /**
