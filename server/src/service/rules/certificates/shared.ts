@@ -189,6 +189,14 @@ export function certificatesIn(context: RuleContext, named: NamedFile): Certific
   );
 }
 
+/** Every certificate of the cert and chain files, with the file that holds it. */
+export function* presentedCertificates(
+  context: RuleContext,
+): Iterable<{ named: NamedFile; certificate: CertificateFacts }> {
+  for (const named of certificateFiles(context))
+    for (const certificate of certificatesIn(context, named)) yield { named, certificate };
+}
+
 /** A finding on the setting that names a file. */
 export function findingAt(named: NamedFile, message: string): RuleFinding {
   return { file: named.file, start: named.span.start, end: named.span.end, message };
