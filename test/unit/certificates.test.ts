@@ -3,10 +3,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { certificateFingerprint, tlsaRecords } from "../../server/src/service/certificateInfo";
+import {
+  certificateFingerprint,
+  fingerprintDigestAt,
+  fingerprintSlotAt,
+  tlsaRecords,
+} from "../../server/src/service/certificateInfo";
 import type { ExampleHostFile } from "../../server/src/service/hostFiles";
 import { doHover } from "../../server/src/service/hover";
-import { parseConfig } from "../../server/src/service/parser/document";
+import { type ConfigKind, parseConfig } from "../../server/src/service/parser/document";
+import { createRuleContext } from "../../server/src/service/rules/context";
 import { exampleHostFiles, pemOf } from "../support/certificates";
 import { diagnoseFile } from "../support/diagnose";
 import { atCursor } from "../support/cursor";
@@ -102,6 +108,80 @@ describe("fingerprints and TLSA data", () => {
     expect(certificateFingerprint(Buffer.from("hello"), "sha256")).toEqual({
       error: "The file holds no PEM certificate.",
     });
+  });
+});
+
+describe("the place for an inserted fingerprint", () => {
+  /** The text after insertion of a fingerprint at the slot, with the digest in effect there. */
+  function inserted(kind: ConfigKind, marked: string, main?: string) {
+    const { config, offset } = atCursor(kind, marked);
+    const slot = fingerprintSlotAt(config, offset);
+    if (!slot) return undefined;
+    const context = createRuleContext(
+      kind === "main" ? config : main === undefined ? undefined : parseConfig("main", main),
+      kind === "master" ? config : undefined,
+      "3.7",
+    );
+    const digest = fingerprintDigestAt(context, config, offset, slot.digestParameter);
+    return `${config.text.slice(0, slot.offset)}${slot.separator}<${digest}>${config.text.slice(slot.offset)}`;
+  }
+
+  it("is the value of smtp_tls_fingerprint_cert_match, after the fingerprint under the cursor", () => {
+    expect(inserted("main", "smtp_tls_fingerprint_cert_match = █\n")).toBe(
+      "smtp_tls_fingerprint_cert_match = <md5>\n",
+    );
+    expect(
+      inserted(
+        "main",
+        "lmtp_tls_fingerprint_digest = sha256\nlmtp_tls_fingerprint_cert_match = A█B:CD\n",
+      ),
+    ).toBe(
+      "lmtp_tls_fingerprint_digest = sha256\nlmtp_tls_fingerprint_cert_match = AB:CD <sha256>\n",
+    );
+  });
+
+  it("is match= of a fingerprint policy in an inline table, with '|' between fingerprints", () => {
+    const policy = (match: string) =>
+      `compatibility_level = 3.6\nsmtp_tls_policy_maps = inline:{ {[mx.example.com]:25 = fingerprint ${match}} }\n`;
+    expect(inserted("main", policy("match=█"))).toBe(policy("match=<sha256>"));
+    expect(inserted("main", policy("match=AB:█CD"))).toBe(policy("match=AB:CD|<sha256>"));
+    expect(inserted("main", policy("match=AB:CD█ match=EF"))).toBe(
+      policy("match=AB:CD|<sha256> match=EF"),
+    );
+  });
+
+  it("is match= of a static:{ } fingerprint policy", () => {
+    expect(inserted("main", "lmtp_tls_policy_maps = static:{fingerprint match=█}\n")).toBe(
+      "lmtp_tls_policy_maps = static:{fingerprint match=<md5>}\n",
+    );
+  });
+
+  it("is not match= at other levels (host name patterns there) nor an attribute outside the policy's braces", () => {
+    expect(
+      inserted("main", "smtp_tls_policy_maps = inline:{ {[mx]:25 = verify match=█} }\n"),
+    ).toBeUndefined();
+    expect(
+      inserted("main", "smtp_tls_policy_maps = inline:{ [mx]:25=fingerprint match=█ }\n"),
+    ).toBeUndefined();
+    expect(inserted("main", "smtp_tls_CAfile = █\n")).toBeUndefined();
+  });
+
+  it("takes the digest of the master.cf service it is in", () => {
+    expect(
+      inserted(
+        "master",
+        "relay unix - - n - - smtp -o smtp_tls_fingerprint_digest=sha1\n" +
+          "  -o { smtp_tls_policy_maps = inline:{ {[mx]:25 = fingerprint match=█} } }\n",
+        "smtp_tls_fingerprint_digest = sha512\n",
+      ),
+    ).toContain("match=<sha1>}");
+    expect(
+      inserted(
+        "master",
+        "relay unix - - n - - smtp -o smtp_tls_fingerprint_cert_match=█\n",
+        "smtp_tls_fingerprint_digest = sha512\n",
+      ),
+    ).toContain("cert_match=<sha512>");
   });
 });
 
