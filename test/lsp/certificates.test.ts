@@ -133,6 +133,18 @@ const CASES: { code: string; files: Record<string, ExampleHostFile>; option: str
     files: { "ca-bundle.pem": { about: "", objects: [{ key: "k" }] } },
     option: "smtp_tls_CAfile=$dir/ca-bundle.pem",
   },
+  {
+    code: "tls-ca-no-authority",
+    files: {
+      "peer-cert.pem": { about: "", objects: [{ cert: "peer.example.com", issuer: "ca" }] },
+    },
+    option: "smtp_tls_CAfile=$dir/peer-cert.pem",
+  },
+  {
+    code: "tls-file-relative",
+    files: {},
+    option: "smtpd_tls_chain_files=relative/mail.pem",
+  },
 ];
 
 function certificateDir(): { dir: string; main: string; master: string } {

@@ -22,7 +22,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Parameters whose value names certificate, key or CA files (any role). */
 export const CERTIFICATE_PARAMETER =
-  /^(smtpd_tls_|smtp_tls_|lmtp_tls_|tlsproxy_tls_|tlsproxy_client_|postscreen_tls_)(cert_file|key_file|eccert_file|eckey_file|dcert_file|dkey_file|chain_files|CAfile)$/;
+  /^(smtpd_tls_|smtp_tls_|lmtp_tls_|tlsproxy_tls_|tlsproxy_client_|postscreen_tls_)(cert_file|key_file|eccert_file|eckey_file|dcert_file|dkey_file|chain_files|CAfile|CApath)$/;
 
 /** A DANE TLSA record for port 25 of a host. */
 export interface TlsaRecord {
@@ -41,6 +41,11 @@ export function certificateFileMarkdown(
   file: HostFile,
   options: { hostname: string; digest: string; now: number },
 ): string {
+  if (file.listing) {
+    const { entries, hashNamed, complete } = file.listing;
+    const atLeast = complete ? "" : "at least ";
+    return `**${file.path}**: a directory of ${atLeast}${entries} entries, ${atLeast}${hashNamed} of them named by certificate hash (the names OpenSSL looks CA certificates up by).`;
+  }
   if (file.status !== "ok" || !file.contents)
     return `**${file.path}** ${file.detail ?? "was not read"}.`;
   const facts: FileFacts = fileFacts(file.contents);
@@ -73,7 +78,18 @@ function describeContents(facts: FileFacts): string {
             : "other PEM object";
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  return [...counts].map(([label, count]) => `${count} ${label}${count > 1 ? "s" : ""}`).join(", ");
+  // What a CAfile trusts: only CA certificates can verify the chains they issued.
+  const authorities = facts.objects.filter(
+    (object) => object.kind === "certificate" && object.x509.ca,
+  ).length;
+  return [...counts]
+    .map(([label, count]) => {
+      const text = `${count} ${label}${count > 1 ? "s" : ""}`;
+      return label === "certificate" && authorities > 0
+        ? `${text} (${authorities === 1 ? "1 CA" : `${authorities} CAs`})`
+        : text;
+    })
+    .join(", ");
 }
 
 function certificateLines(

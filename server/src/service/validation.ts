@@ -197,7 +197,7 @@ export interface HostFilePlan {
 
 /**
  * The host files that rules need for this configuration (certificates, keys,
- * tables), each path once; contents win over metadata when both are asked for.
+ * tables), each path once; contents and a listing win over metadata when asked for.
  */
 export function hostFileRequests(
   config: ParsedConfig,
@@ -234,7 +234,16 @@ export function* hostFileRequestSteps(
   for (const rule of RULE_MODULES) {
     for (const request of rule.hostFiles?.(context) ?? []) {
       const known = byPath.get(request.path);
-      if (!known || (request.contents && !known.contents)) byPath.set(request.path, request);
+      byPath.set(
+        request.path,
+        known
+          ? {
+              path: request.path,
+              contents: known.contents || request.contents,
+              listing: known.listing || request.listing,
+            }
+          : request,
+      );
     }
   }
   return { requests: [...byPath.values()], context };
