@@ -15,7 +15,7 @@ export default defineRule({
     why: "Postfix daemons change to queue_directory (and chroot there, when the service is chrooted) before they load their certificates and keys, so a relative path such as `cert.pem` names a file in the queue directory, usually /var/spool/postfix. It is easy to read it as a file beside main.cf, which Postfix never opens. When main.cf sets queue_directory, the file checks look at the file in it; otherwise the directory is the one chosen when Postfix was built (`postconf -d queue_directory`), which the editor does not guess, and the file is not checked. Like the other certificate rules, this one speaks only when file checks are on.",
     fires: [
       {
-        note: "queue_directory is set: the key is looked for there.",
+        note: "queue_directory is set: the file is looked for there.",
         main: "queue_directory = /var/spool/postfix\nsmtpd_tls_chain_files = mail.pem\n",
         host: {},
       },
