@@ -207,11 +207,15 @@ async function showTlsaRecords(): Promise<void> {
   void window.showInformationMessage(`Copied ${picked.length} TLSA record(s).`);
 }
 
-/** Asks for a certificate file; the server computes its fingerprint in the configured digest. */
+/**
+ * Asks for a certificate file; the server computes its fingerprint in the digest
+ * in effect there, and it is inserted after the list's separator.
+ */
 async function insertFingerprint(args: {
   uri: string;
   position: { line: number; character: number };
-  parameter: string;
+  separator: string;
+  digestParameter: string;
 }): Promise<void> {
   if (!client) return;
   const [file] =
@@ -223,7 +227,12 @@ async function insertFingerprint(args: {
   if (!file) return;
   const answer = await client.sendRequest<{ fingerprint?: string; error?: string }>(
     "postfix/fingerprint",
-    { uri: args.uri, path: file.fsPath, parameter: args.parameter },
+    {
+      uri: args.uri,
+      path: file.fsPath,
+      digestParameter: args.digestParameter,
+      position: args.position,
+    },
   );
   if (!answer.fingerprint) {
     void window.showErrorMessage(answer.error ?? "No fingerprint.");
@@ -231,6 +240,9 @@ async function insertFingerprint(args: {
   }
   const editor = await window.showTextDocument(Uri.parse(args.uri));
   await editor.edit((edit) =>
-    edit.insert(new Position(args.position.line, args.position.character), answer.fingerprint!),
+    edit.insert(
+      new Position(args.position.line, args.position.character),
+      args.separator + answer.fingerprint!,
+    ),
   );
 }

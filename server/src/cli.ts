@@ -432,11 +432,11 @@ function validateTarget(
     version: options.version,
     noteMissingMaster: true,
   };
-  if (options.checkFiles) {
-    const files = hostFileReader.readSync(hostFileRequests(config, settings, sibling));
-    settings.host = hostFilesOf(files, Date.now(), options.expiryWarningDays);
-  }
-  return doValidation(config, mapper, settings, sibling);
+  if (!options.checkFiles) return doValidation(config, mapper, settings, sibling);
+  const { requests, context } = hostFileRequests(config, settings, sibling);
+  const files = hostFileReader.readSync(requests);
+  settings.host = hostFilesOf(files, Date.now(), options.expiryWarningDays);
+  return doValidation(config, mapper, settings, sibling, context);
 }
 
 /** One reader per run: main.cf and master.cf of a directory name the same files. */

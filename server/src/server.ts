@@ -28,12 +28,13 @@ import { basename, dirname, join } from "node:path";
 import { CERTIFICATE_MAX_BYTES, HostFileReader } from "./files/hostFiles";
 import { type HostFiles, hostFilesOf } from "./service/hostFiles";
 import {
+  FINGERPRINT_DIGEST_PARAMETER,
   certificateFingerprint,
-  fingerprintDigestParameter,
+  fingerprintDigestAt,
+  fingerprintSlotAt,
   tlsaRecords,
 } from "./service/certificateInfo";
-import { cursorContext } from "./service/cursor";
-import { createRuleContext } from "./service/rules/context";
+import { type RuleContext, createRuleContext } from "./service/rules/context";
 import { SafeFileCache, decodeText, diskPathOfUri, isRegularFile } from "./files/safeRead";
 import { pathToFileURL } from "node:url";
 import { findDocumentLinks } from "./service/links";
@@ -238,6 +239,7 @@ export function startServer(connection: Connection): void {
         // A sibling that is there but refused has its own diagnostic.
         { ...settings, noteMissingMaster: sibling.notRead === undefined, host: host.files },
         sibling.config,
+        host.context,
       );
       for (let step = steps.next(); ; step = steps.next()) {
         if (step.done) {
@@ -343,7 +345,7 @@ export function startServer(connection: Connection): void {
     config: ParsedConfig,
     sibling: ParsedConfig | undefined,
     signal: AbortSignal,
-  ): Promise<{ files?: HostFiles; notChecked?: Diagnostic }> => {
+  ): Promise<{ files?: HostFiles; notChecked?: Diagnostic; context?: RuleContext }> => {
     lastHostFiles.delete(uri);
     if (!settings.checkFiles) return {};
     // In steps, like validation: at 100k lines the rule context takes a while to build.
@@ -353,17 +355,20 @@ export function startServer(connection: Connection): void {
       await new Promise((resolve) => setImmediate(resolve));
       signal.throwIfAborted();
     }
-    const requests = step.value;
-    if (requests.length === 0) return {};
+    const { requests, context } = step.value;
+    if (requests.length === 0) return { context };
     if (!workspaceTrust.trusted) {
       const reportsHere = config.kind === "main" || !documents.has(siblingUriOf(uri, config.kind));
-      return reportsHere ? { notChecked: hostFilesNotCheckedDiagnostic(requests.length) } : {};
+      return {
+        context,
+        notChecked: reportsHere ? hostFilesNotCheckedDiagnostic(requests.length) : undefined,
+      };
     }
     const read = await hostFileReader.read(requests, signal);
     watchDirectoriesOf(requests.map((request) => request.path));
     const files = hostFilesOf(read, Date.now(), settings.certificates.expiryWarningDays);
     lastHostFiles.set(uri, files);
-    return { files };
+    return { files, context };
   };
 
   /**
@@ -716,8 +721,9 @@ export function startServer(connection: Connection): void {
   );
 
   /**
-   * "Insert fingerprint" on a fingerprint parameter's value: the client asks the
-   * user for a certificate file and calls postfix/fingerprint, then inserts it.
+   * "Insert fingerprint" where a fingerprint goes (a fingerprint parameter's value,
+   * or match= in a fingerprint policy): the client asks the user for a certificate
+   * file and calls postfix/fingerprint, then inserts the separator and the answer.
    */
   const insertFingerprintAction = (
     uri: string,
@@ -725,34 +731,49 @@ export function startServer(connection: Connection): void {
     position: Position,
   ): CodeAction | undefined => {
     if (!workspaceTrust.trusted || !settings.checkFiles) return undefined;
-    const cursor = cursorContext(document.config, document.text.offsetAt(position));
-    const parameter = cursor?.kind === "value" ? cursor.parameter : "";
-    if (!fingerprintDigestParameter(parameter)) return undefined;
+    const slot = fingerprintSlotAt(document.config, document.text.offsetAt(position));
+    if (!slot) return undefined;
     return {
       title: "Insert fingerprint from a certificate file…",
       kind: CodeActionKind.RefactorRewrite,
       command: {
         title: "Insert fingerprint",
         command: "postfix.insertFingerprint",
-        arguments: [{ uri, position, parameter }],
+        arguments: [
+          {
+            uri,
+            position: document.text.positionAt(slot.offset),
+            separator: slot.separator,
+            digestParameter: slot.digestParameter,
+          },
+        ],
       },
     };
   };
 
-  // The fingerprint of a certificate file the user picked, in the configured digest.
+  // The fingerprint of a certificate file the user picked, in the digest in effect where it goes.
   connection.onRequest(
     "postfix/fingerprint",
     guard(
       "fingerprint",
       { error: "The fingerprint could not be computed." },
-      async (params: { uri?: unknown; path?: unknown; parameter?: unknown }) => {
+      async (params: {
+        uri?: unknown;
+        path?: unknown;
+        digestParameter?: unknown;
+        position?: Position;
+      }) => {
         const document = typeof params?.uri === "string" ? documents.get(params.uri) : undefined;
-        const digestParameter =
-          typeof params?.parameter === "string"
-            ? fingerprintDigestParameter(params.parameter)
-            : undefined;
-        if (!document || typeof params.path !== "string" || !digestParameter)
-          return { error: "Pick a certificate file for a fingerprint parameter." };
+        const { digestParameter, position } = params ?? {};
+        if (
+          !document ||
+          typeof params.path !== "string" ||
+          typeof digestParameter !== "string" ||
+          !FINGERPRINT_DIGEST_PARAMETER.test(digestParameter) ||
+          typeof position?.line !== "number" ||
+          typeof position.character !== "number"
+        )
+          return { error: "Pick a certificate file for a place that takes a fingerprint." };
         if (!workspaceTrust.trusted)
           return { error: "Files are not read in an untrusted workspace." };
         const [file] = await hostFileReader.read([{ path: params.path, contents: true }]);
@@ -764,7 +785,9 @@ export function startServer(connection: Connection): void {
           configs.find((config) => config?.kind === "master"),
           settings.version,
         );
-        return certificateFingerprint(file.contents, context.valueOf(digestParameter));
+        const offset = document.text.offsetAt(position);
+        const digest = fingerprintDigestAt(context, document.config, offset, digestParameter);
+        return certificateFingerprint(file.contents, digest);
       },
     ),
   );

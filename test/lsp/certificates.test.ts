@@ -133,6 +133,18 @@ const CASES: { code: string; files: Record<string, ExampleHostFile>; option: str
     files: { "ca-bundle.pem": { about: "", objects: [{ key: "k" }] } },
     option: "smtp_tls_CAfile=$dir/ca-bundle.pem",
   },
+  {
+    code: "tls-ca-no-authority",
+    files: {
+      "peer-cert.pem": { about: "", objects: [{ cert: "peer.example.com", issuer: "ca" }] },
+    },
+    option: "smtp_tls_CAfile=$dir/peer-cert.pem",
+  },
+  {
+    code: "tls-file-relative",
+    files: {},
+    option: "smtpd_tls_chain_files=relative/mail.pem",
+  },
 ];
 
 function certificateDir(): { dir: string; main: string; master: string } {
@@ -260,10 +272,12 @@ describe("certificate checks over LSP", () => {
 });
 
 describe("Insert fingerprint", () => {
-  it("is offered on smtp_tls_fingerprint_cert_match and computes openssl's fingerprint in the configured digest", async () => {
+  it("is offered on smtp_tls_fingerprint_cert_match and in match= of a fingerprint policy, with openssl's fingerprint in the configured digest", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lsp-fingerprint-"));
     writeFiles(dir, { "peer.pem": { about: "", objects: [{ cert: "peer" }] } });
-    const text = "smtp_tls_fingerprint_digest = sha1\nsmtp_tls_fingerprint_cert_match = \n";
+    const policy =
+      "smtp_tls_policy_maps = inline:{ {[mx.example.com]:25 = fingerprint match=AB:CD} }";
+    const text = `smtp_tls_fingerprint_digest = sha1\nsmtp_tls_fingerprint_cert_match = \n${policy}\n`;
     writeFileSync(join(dir, "main.cf"), text);
     const uri = pathToFileURL(join(dir, "main.cf")).href;
     const { child, connection } = spawnServer();
@@ -305,6 +319,21 @@ describe("Insert fingerprint", () => {
         .trim()
         .split("=")[1];
       expect(answer).toEqual({ fingerprint: expected });
+      // In match= of a fingerprint policy: after the fingerprint there, with "|" before the new one.
+      const inPolicy = (await at(2, policy.indexOf("AB:CD") + 2)).find(
+        (action) => action.command?.command === "postfix.insertFingerprint",
+      );
+      expect(inPolicy?.command?.arguments[0]).toMatchObject({
+        position: { line: 2, character: policy.indexOf("AB:CD") + 5 },
+        separator: "|",
+        digestParameter: "smtp_tls_fingerprint_digest",
+      });
+      expect(
+        await connection.sendRequest("postfix/fingerprint", {
+          ...(inPolicy!.command!.arguments[0] as object),
+          path: join(dir, "peer.pem"),
+        }),
+      ).toEqual({ fingerprint: expected });
     } finally {
       connection.dispose();
       child.kill("SIGKILL");

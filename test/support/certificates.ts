@@ -1,5 +1,6 @@
 import { type KeyObject, createHash, generateKeyPairSync, sign } from "node:crypto";
 import {
+  CA_HASH_NAME,
   type ExampleHostFile,
   type ExamplePemObject,
   type HostFile,
@@ -105,6 +106,7 @@ export interface CertificateSpec {
   ca?: boolean;
 }
 
+/** Serial numbers 1…127 in the first byte: a 0 there would be a non-minimal DER integer, which OpenSSL refuses. */
 let serial = 1;
 
 /** A certificate in DER. */
@@ -127,7 +129,7 @@ export function certificateDer(spec: CertificateSpec, now = Date.now()): Buffer 
   }
   const body = seq(
     explicit(0, integer(2)),
-    integer(Buffer.from([serial++ & 0x7f, 1, 2, 3])),
+    integer(Buffer.from([(serial++ % 127) + 1, 1, 2, 3])),
     signatureAlgorithmOf(keyNamed(spec.issuer ?? spec.cert).privateKey, spec.hash ?? "sha256"),
     name(issuerName),
     seq(time(now + from * DAY_MS), time(now + until * DAY_MS)),
@@ -196,6 +198,11 @@ export function exampleHostFiles(
 ): HostFiles {
   const read: HostFile[] = Object.entries(files).map(([path, file]) => {
     if (file.missing) return { path, status: "missing", detail: "does not exist" };
+    if (file.entries) {
+      const hashNamed = file.entries.filter((name) => CA_HASH_NAME.test(name)).length;
+      const listing = { entries: file.entries.length, hashNamed, complete: true };
+      return { path, status: "ok", mode: 0o040755, uid: 0, gid: 0, listing };
+    }
     const contents = bytesOf(file, now);
     const holdsKey = (file.objects ?? []).some((object) => "key" in object);
     return {
@@ -205,7 +212,12 @@ export function exampleHostFiles(
       mtimeMs: now - (file.changedHoursAgo ?? 30 * 24) * 60 * 60 * 1000,
       mode: 0o100000 | (file.mode ?? (holdsKey ? 0o600 : 0o644)),
       uid: file.uid ?? 0,
-      gid: 0,
+      gid: file.gid ?? 0,
+      directory: {
+        mode: 0o040000 | (file.directory?.mode ?? 0o755),
+        uid: 0,
+        gid: file.directory?.gid ?? 0,
+      },
       contents,
     };
   });

@@ -1,10 +1,26 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CERTIFICATE_MAX_BYTES, HostFileReader } from "../../server/src/files/hostFiles";
-import type { HostFile, HostFileRequest } from "../../server/src/service/hostFiles";
+import {
+  type HostFile,
+  type HostFileRequest,
+  hostFilesOf,
+} from "../../server/src/service/hostFiles";
+import { parseConfig } from "../../server/src/service/parser/document";
+import { LineIndex } from "../../server/src/service/text/lineIndex";
+import { doValidation, hostFileRequests } from "../../server/src/service/validation";
+import { bytesOf } from "../support/certificates";
 
 /**
  * The host-file reader (certificates, keys, tables) against the paths a
@@ -34,6 +50,43 @@ describe("HostFileReader", () => {
     expect(file).toMatchObject({ path, status: "ok", size: 3, mode: 0o100640, uid: 0 });
     expect(Buffer.from(file.contents!).toString()).toBe("PEM");
     expect(file.mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it("gives the mode, owner and group of the directory the file is in", async () => {
+    const directory = fresh("private");
+    mkdirSync(directory, { mode: 0o710 });
+    chmodSync(directory, 0o710);
+    chownSync(directory, 0, 4242);
+    writeFileSync(join(directory, "k.pem"), "key");
+    expect((await one(join(directory, "k.pem"))).directory).toEqual({
+      mode: 0o040710,
+      uid: 0,
+      gid: 4242,
+    });
+  });
+
+  it("counts a CApath's entries by name, opening none of them, up to a bound", async () => {
+    const directory = fresh("capath");
+    mkdirSync(directory);
+    writeFileSync(join(directory, "ca.pem"), "PEM");
+    symlinkSync("ca.pem", join(directory, "4042bcee.0"));
+    symlinkSync("/etc/passwd", join(directory, "00000000.0"));
+    execFileSync("mkfifo", [join(directory, "0a0b0c0d.1")]);
+    writeFileSync(join(directory, "0a0b0c0d.r0"), "a revocation list's name");
+    const request = { path: directory, contents: false, listing: true };
+    expect((await readBoth([request]))[0].listing).toEqual({
+      entries: 5,
+      hashNamed: 3,
+      complete: true,
+    });
+    const bounded = new HostFileReader({ maxBytes: 10, maxListedEntries: 2 });
+    expect(bounded.readSync([request])[0].listing).toMatchObject({ entries: 2, complete: false });
+    expect((await bounded.read([request]))[0].listing).toMatchObject({
+      entries: 2,
+      complete: false,
+    });
+    // A file asked for with a listing has none.
+    expect((await one(join(directory, "ca.pem"), false)).listing).toBeUndefined();
   });
 
   it("gives only the metadata when the contents were not asked for", async () => {
@@ -111,5 +164,51 @@ describe("HostFileReader", () => {
     await expect(
       new HostFileReader({ maxBytes: 10 }).read([{ path, contents: true }], controller.signal),
     ).rejects.toThrow();
+  });
+});
+
+describe("Debian's snakeoil key on disk (mode 0640, group ssl-cert, in a 0710 directory)", () => {
+  /** The key-permission findings for a key and certificate laid out like Debian's. */
+  function permissionFindings(directoryMode: number, keyMode: number, gid: number): string[] {
+    const root = fresh("ssl");
+    mkdirSync(join(root, "certs"), { recursive: true });
+    const privateDir = join(root, "private");
+    mkdirSync(privateDir);
+    chmodSync(privateDir, directoryMode);
+    chownSync(privateDir, 0, gid);
+    const cert = join(root, "certs", "ssl-cert-snakeoil.pem");
+    const key = join(privateDir, "ssl-cert-snakeoil.key");
+    writeFileSync(cert, bytesOf({ about: "", objects: [{ cert: "snakeoil" }] }));
+    writeFileSync(key, bytesOf({ about: "", objects: [{ key: "snakeoil" }] }));
+    chmodSync(key, keyMode);
+    chownSync(key, 0, gid);
+    // The two lines Debian's postfix package writes into main.cf.
+    const text = `smtpd_tls_cert_file=${cert}\nsmtpd_tls_key_file=${key}\nsmtpd_tls_security_level=may\n`;
+    const config = parseConfig("main", text);
+    const reader = new HostFileReader({ maxBytes: CERTIFICATE_MAX_BYTES });
+    const { requests, context } = hostFileRequests(config);
+    const host = hostFilesOf(reader.readSync(requests), Date.now());
+    return doValidation(config, new LineIndex(text), { host }, undefined, context)
+      .filter((diagnostic) => diagnostic.code === "tls-key-permissions")
+      .map((diagnostic) => String(diagnostic.message));
+  }
+
+  it("is not reported", () => {
+    expect(permissionFindings(0o710, 0o640, 4242)).toEqual([]);
+  });
+
+  it("is reported when the directory lets others in, or the group is root's", () => {
+    expect(permissionFindings(0o755, 0o640, 4242)).toEqual([
+      expect.stringMatching(/has mode 0640, so its group can read the key.*chmod o-rwx /),
+    ]);
+    expect(permissionFindings(0o710, 0o640, 0)).toEqual([
+      expect.not.stringContaining("chmod o-rwx"),
+    ]);
+  });
+
+  it("is reported when others may read it too", () => {
+    expect(permissionFindings(0o710, 0o644, 4242)).toEqual([
+      expect.stringContaining("so every local user can read the key"),
+    ]);
   });
 });

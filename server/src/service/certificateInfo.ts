@@ -6,8 +6,9 @@ import {
   tlsaSpkiSha256,
 } from "./certificates";
 import type { HostFile, HostFiles } from "./hostFiles";
-import type { ParsedConfig } from "./parser/document";
-import { createRuleContext } from "./rules/context";
+import { cursorContext } from "./cursor";
+import { type ParsedConfig, configText } from "./parser/document";
+import { type RuleContext, createRuleContext } from "./rules/context";
 import { loadedChains } from "./rules/certificates/shared";
 import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
 
@@ -21,7 +22,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Parameters whose value names certificate, key or CA files (any role). */
 export const CERTIFICATE_PARAMETER =
-  /^(smtpd_tls_|smtp_tls_|lmtp_tls_|tlsproxy_tls_|tlsproxy_client_|postscreen_tls_)(cert_file|key_file|eccert_file|eckey_file|dcert_file|dkey_file|chain_files|CAfile)$/;
+  /^(smtpd_tls_|smtp_tls_|lmtp_tls_|tlsproxy_tls_|tlsproxy_client_|postscreen_tls_)(cert_file|key_file|eccert_file|eckey_file|dcert_file|dkey_file|chain_files|CAfile|CApath)$/;
 
 /** A DANE TLSA record for port 25 of a host. */
 export interface TlsaRecord {
@@ -40,6 +41,11 @@ export function certificateFileMarkdown(
   file: HostFile,
   options: { hostname: string; digest: string; now: number },
 ): string {
+  if (file.listing) {
+    const { entries, hashNamed, complete } = file.listing;
+    const atLeast = complete ? "" : "at least ";
+    return `**${file.path}**: a directory of ${atLeast}${entries} entries, ${atLeast}${hashNamed} of them named by certificate hash (the names OpenSSL looks CA certificates up by).`;
+  }
   if (file.status !== "ok" || !file.contents)
     return `**${file.path}** ${file.detail ?? "was not read"}.`;
   const facts: FileFacts = fileFacts(file.contents);
@@ -72,7 +78,18 @@ function describeContents(facts: FileFacts): string {
             : "other PEM object";
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  return [...counts].map(([label, count]) => `${count} ${label}${count > 1 ? "s" : ""}`).join(", ");
+  // What a CAfile trusts: only CA certificates can verify the chains they issued.
+  const authorities = facts.objects.filter(
+    (object) => object.kind === "certificate" && object.x509.ca,
+  ).length;
+  return [...counts]
+    .map(([label, count]) => {
+      const text = `${count} ${label}${count > 1 ? "s" : ""}`;
+      return label === "certificate" && authorities > 0
+        ? `${text} (${authorities === 1 ? "1 CA" : `${authorities} CAs`})`
+        : text;
+    })
+    .join(", ");
 }
 
 function certificateLines(
@@ -154,15 +171,99 @@ export function tlsaRecords(
   return records;
 }
 
-/** Parameters whose values are certificate fingerprints, with the digest parameter that applies. */
-const FINGERPRINT_PARAMETERS = new Map([
-  ["smtp_tls_fingerprint_cert_match", "smtp_tls_fingerprint_digest"],
-  ["lmtp_tls_fingerprint_cert_match", "lmtp_tls_fingerprint_digest"],
-]);
+/** Where "Insert fingerprint" puts a fingerprint at the cursor, and how. */
+export interface FingerprintSlot {
+  /** The parameter that selects the digest: smtp_tls_fingerprint_digest or lmtp_tls_fingerprint_digest. */
+  digestParameter: string;
+  /** Where the text goes: after the word or attribute under the cursor. */
+  offset: number;
+  /** What goes before the fingerprint: nothing in an empty place, else the list's separator. */
+  separator: "" | " " | "|";
+}
 
-/** The digest parameter when `parameter` takes fingerprints; else undefined. */
-export const fingerprintDigestParameter = (parameter: string) =>
-  FINGERPRINT_PARAMETERS.get(parameter);
+/** The digest parameters a FingerprintSlot names (checked again when the client sends one back). */
+export const FINGERPRINT_DIGEST_PARAMETER = /^(smtp|lmtp)_tls_fingerprint_digest$/;
+
+/** Parameters that take fingerprints: the client's list, and policy tables with match=. */
+const FINGERPRINT_PLACES = /^(smtp|lmtp)_tls_(fingerprint_cert_match|policy_maps)$/;
+
+/**
+ * The place for a fingerprint at `offset`, if there is one: in
+ * smtp_tls_fingerprint_cert_match (or lmtp_), where fingerprints are separated
+ * by spaces, and in the match= attribute of a policy at the fingerprint level
+ * written inline in smtp_tls_policy_maps, where they are separated by "|"
+ * (smtp_tls_policy.c; at other levels match= lists host name patterns).
+ */
+export function fingerprintSlotAt(
+  config: ParsedConfig,
+  offset: number,
+): FingerprintSlot | undefined {
+  const cursor = cursorContext(config, offset);
+  if (cursor.kind !== "value") return undefined;
+  const place = FINGERPRINT_PLACES.exec(cursor.parameter);
+  if (!place) return undefined;
+  const digestParameter = `${place[1]}_tls_fingerprint_digest`;
+  if (place[2] === "fingerprint_cert_match") {
+    const { word } = cursor;
+    return { digestParameter, offset: word.end, separator: word.text === "" ? "" : " " };
+  }
+  const { start, end } = cursor.setting.value;
+  const match = matchAttributeAt(configText(config).slice(start, end), offset - start);
+  return match && { digestParameter, offset: start + match.end, separator: match.empty ? "" : "|" };
+}
+
+/**
+ * The fingerprint-level `match=` attribute around `at` in a table list: its end,
+ * and whether it has no value yet. The policy is a `{ key = fingerprint ... }`
+ * item of an inline:{ } table, or the whole of a static:{ } table; an item
+ * without braces ends at the first space, so an attribute after it is an item
+ * of its own.
+ */
+function matchAttributeAt(value: string, at: number): { end: number; empty: boolean } | undefined {
+  const delimiter = /[\s,{}]/;
+  let start = at;
+  while (start > 0 && !delimiter.test(value[start - 1])) start--;
+  let end = at;
+  while (end < value.length && !delimiter.test(value[end])) end++;
+  if (!/^match=/i.test(value.slice(start, end))) return undefined;
+  let depth = 0;
+  let open = start - 1;
+  for (; open >= 0; open--) {
+    if (value[open] === "}") depth++;
+    else if (value[open] === "{") {
+      if (depth === 0) break;
+      depth--;
+    }
+  }
+  if (open < 0) return undefined;
+  const table = /([A-Za-z]+):$/.exec(value.slice(0, open))?.[1];
+  const policy = value.slice(open + 1, start);
+  const level =
+    table === "static"
+      ? /^\s*fingerprint[\s,]/i
+      : table === undefined
+        ? /^\s*[^\s={}]+\s*=\s*fingerprint[\s,]/i
+        : undefined;
+  if (!level?.test(policy)) return undefined;
+  return { end, empty: end - start === "match=".length };
+}
+
+/**
+ * The digest a fingerprint at `offset` is compared in: the digest parameter's
+ * value in main.cf, or for master.cf in the service at `offset`.
+ */
+export function fingerprintDigestAt(
+  context: RuleContext,
+  config: ParsedConfig,
+  offset: number,
+  digestParameter: string,
+): string {
+  const service =
+    config.kind === "master"
+      ? context.services.find(({ entry }) => entry.start <= offset && offset <= entry.end)
+      : undefined;
+  return context.valueOf(digestParameter, service).trim().toLowerCase();
+}
 
 /**
  * The fingerprint to paste for a certificate file: of its first certificate, in

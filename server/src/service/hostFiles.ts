@@ -11,6 +11,23 @@ export interface HostFileRequest {
   /** An absolute path, as the configuration names it after `$` expansion. */
   path: string;
   contents: boolean;
+  /** For a directory (a CApath): count its entries by name; no entry is opened. */
+  listing?: boolean;
+}
+
+/**
+ * The names OpenSSL looks CA certificates up by in a CApath: the subject's hash
+ * and a number (`openssl rehash` or c_rehash makes them); CRLs have an "r" before it.
+ */
+export const CA_HASH_NAME = /^[0-9a-f]{8}\.\d+$/;
+
+/** What a directory listing found, without opening any entry. */
+export interface DirectoryListing {
+  entries: number;
+  /** Entries named as CA certificates are looked up (CA_HASH_NAME). */
+  hashNamed: number;
+  /** False when the listing stopped at its bound; the counts are then a lower bound. */
+  complete: boolean;
 }
 
 export type HostFileStatus =
@@ -28,8 +45,15 @@ export interface HostFile {
   mode?: number;
   uid?: number;
   gid?: number;
+  /**
+   * The directory the path is in (its parent as written, links followed): its
+   * mode, owner and group, for an ok file on POSIX systems.
+   */
+  directory?: { mode: number; uid: number; gid: number };
   /** The bytes, when they were asked for and the file is ok. */
   contents?: Uint8Array;
+  /** For a directory whose listing was asked for. */
+  listing?: DirectoryListing;
 }
 
 /** The default of postfix.certificates.expiryWarningDays (and postfix-lint --expiry-warning-days). */
@@ -67,9 +91,14 @@ export interface ExampleHostFile {
   /** Write the first object as binary DER instead of PEM. */
   der?: boolean;
   missing?: boolean;
-  /** Permission bits (default 0o600 for a file with a key, else 0o644) and owner (default root). */
+  /** Permission bits (default 0o600 for a file with a key, else 0o644), owner and group (default root). */
   mode?: number;
   uid?: number;
+  gid?: number;
+  /** The directory it is in: permission bits and group (default 0o755, owned by root). */
+  directory?: { mode: number; gid?: number };
+  /** Makes it a directory with entries of these names (a CApath). */
+  entries?: string[];
   /** When it last changed (default: 30 days ago). */
   changedHoursAgo?: number;
 }

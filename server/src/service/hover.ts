@@ -26,6 +26,7 @@ import type { MasterEntry, MasterFieldName } from "./parser/masterCf";
 import { lastOptionSetting } from "./parser/optionIndex";
 import { RULES } from "./rules/ruleTable";
 import { CERTIFICATE_PARAMETER, certificateFileMarkdown } from "./certificateInfo";
+import { inQueueDirectory } from "./rules/certificates/shared";
 import type { HostFiles } from "./hostFiles";
 import { RESTRICTION_LISTS } from "./analysis/restrictions";
 import { bracedWords } from "./parser/bracedWords";
@@ -226,7 +227,11 @@ function certificateHover(
   options: HoverOptions,
 ): string | undefined {
   const lookup = (name: string) => scope.lookup(name) ?? releaseDefault(name, options.version);
-  const path = evaluateExpansion(word, lookup).value;
+  let path = evaluateExpansion(word, lookup).value;
+  // Daemons read a relative path from queue_directory; unset, it is the build's default.
+  const queueDirectory = scope.lookup("queue_directory");
+  if (!path.startsWith("/") && queueDirectory !== undefined)
+    path = inQueueDirectory(evaluateExpansion(queueDirectory, lookup).value, path);
   const file = options.host?.get(path);
   if (!file) return undefined;
   const text = (name: string) => {

@@ -5,7 +5,7 @@ import type { PositionMapper } from "./languageTypes";
 import { ruleDocsUrl } from "./data/packageInfo";
 import { NEWEST_VERSION, type PostfixVersion } from "./data/parameters";
 import { type ParsedConfig, isEntry } from "./parser/document";
-import { ruleContextSteps } from "./rules/context";
+import { type RuleContext, ruleContextSteps } from "./rules/context";
 import type { Finding, Fix } from "./rules/findings";
 import masterCfMissing, { masterMissingFinding } from "./rules/parameters/master-cf-missing";
 import { RULE_MODULES } from "./rules/registry";
@@ -116,8 +116,9 @@ export function doValidation(
   mapper: PositionMapper,
   settings: ValidationSettings = {},
   sibling?: ParsedConfig,
+  prepared?: RuleContext,
 ): Diagnostic[] {
-  const steps = validationSteps(config, mapper, settings, sibling);
+  const steps = validationSteps(config, mapper, settings, sibling, prepared);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -129,24 +130,31 @@ export function doValidation(
  * each rule module, so that a server can answer hover and completion requests in
  * between, and drop a pass whose document changed meanwhile. Every step reads the
  * config, so none may run after the config was updated.
+ *
+ * `prepared` is the context that hostFileRequestSteps() built for the same files
+ * and settings: validation then adds the host files to it instead of building it
+ * again.
  */
 export function* validationSteps(
   config: ParsedConfig,
   mapper: PositionMapper,
   settings: ValidationSettings = {},
   sibling?: ParsedConfig,
+  prepared?: RuleContext,
 ): Generator<void, Diagnostic[], void> {
   const main = config.kind === "main" ? config : sibling?.kind === "main" ? sibling : undefined;
   const master =
     config.kind === "master" ? config : sibling?.kind === "master" ? sibling : undefined;
-  // After edits, the first read of a config's blocks shifts them into place: a step of its own.
-  if (config.blocks.length + (sibling?.blocks.length ?? 0) > 0) yield;
-  const context = yield* ruleContextSteps(
-    main,
-    master,
-    settings.version ?? NEWEST_VERSION,
-    settings.host,
-  );
+  let context: RuleContext;
+  if (prepared) {
+    // A copy, so that nothing a rule worked out without the host files is reused.
+    context = { ...prepared, host: settings.host };
+  } else {
+    // After edits, the first read of a config's blocks shifts them into place: a step of its own.
+    if (config.blocks.length + (sibling?.blocks.length ?? 0) > 0) yield;
+    const version = settings.version ?? NEWEST_VERSION;
+    context = yield* ruleContextSteps(main, master, version, settings.host);
+  }
   yield;
   const findings: Finding[] = [];
   for (const rule of RULE_MODULES) {
@@ -180,15 +188,22 @@ export function* validationSteps(
   return diagnostics;
 }
 
+/** The host files rules need, and the rule context built to find them (for validation). */
+export interface HostFilePlan {
+  requests: HostFileRequest[];
+  /** Absent when the configuration names no file, so that no context was needed. */
+  context?: RuleContext;
+}
+
 /**
  * The host files that rules need for this configuration (certificates, keys,
- * tables), each path once; contents win over metadata when both are asked for.
+ * tables), each path once; contents and a listing win over metadata when asked for.
  */
 export function hostFileRequests(
   config: ParsedConfig,
   settings: ValidationSettings = {},
   sibling?: ParsedConfig,
-): HostFileRequest[] {
+): HostFilePlan {
   const steps = hostFileRequestSteps(config, settings, sibling);
   for (;;) {
     const step = steps.next();
@@ -208,9 +223,9 @@ export function* hostFileRequestSteps(
   config: ParsedConfig,
   settings: ValidationSettings = {},
   sibling?: ParsedConfig,
-): Generator<void, HostFileRequest[], void> {
+): Generator<void, HostFilePlan, void> {
   if (!HOST_FILE_WORDS.test(config.text) && !(sibling && HOST_FILE_WORDS.test(sibling.text)))
-    return [];
+    return { requests: [] };
   const main = config.kind === "main" ? config : sibling?.kind === "main" ? sibling : undefined;
   const master =
     config.kind === "master" ? config : sibling?.kind === "master" ? sibling : undefined;
@@ -219,10 +234,19 @@ export function* hostFileRequestSteps(
   for (const rule of RULE_MODULES) {
     for (const request of rule.hostFiles?.(context) ?? []) {
       const known = byPath.get(request.path);
-      if (!known || (request.contents && !known.contents)) byPath.set(request.path, request);
+      byPath.set(
+        request.path,
+        known
+          ? {
+              path: request.path,
+              contents: known.contents || request.contents,
+              listing: known.listing || request.listing,
+            }
+          : request,
+      );
     }
   }
-  return [...byPath.values()];
+  return { requests: [...byPath.values()], context };
 }
 
 const SUPPRESSION_MARK = "postfix-lint:";

@@ -1,12 +1,11 @@
 import { defineRule } from "../rule";
 import {
   FILE_CHECKS_NOTE,
-  certificateFiles,
   certificateRequests,
-  certificatesIn,
   dateOf,
   daysFrom,
   findingAt,
+  presentedCertificates,
   quoted,
 } from "./shared";
 
@@ -32,14 +31,25 @@ export default defineRule({
           },
         },
       },
-    ],
-    silent: [
       {
+        note: "A certificate whose validity starts in 3 days.",
         main: `smtpd_tls_chain_files = ${CERT}\n`,
         host: {
           [CERT]: {
-            about: "key and a certificate valid for 60 more days",
-            objects: [{ key: "leaf" }, { cert: "leaf" }],
+            about: "key and a certificate valid from 3 days from now",
+            objects: [{ key: "leaf" }, { cert: "leaf", days: [3, 93] }],
+          },
+        },
+      },
+    ],
+    silent: [
+      {
+        note: "A certificate that is still valid, if only for a few days (certificate-expiring warns about it).",
+        main: `smtpd_tls_chain_files = ${CERT}\n`,
+        host: {
+          [CERT]: {
+            about: "key and a certificate that expires in 2 days",
+            objects: [{ key: "leaf" }, { cert: "leaf", days: [-88, 2] }],
           },
         },
       },
@@ -49,19 +59,17 @@ export default defineRule({
   *check(context) {
     if (!context.host) return;
     const { now } = context.host;
-    for (const named of certificateFiles(context)) {
-      for (const certificate of certificatesIn(context, named)) {
-        if (certificate.notAfter < now) {
-          yield findingAt(
-            named,
-            `The certificate for ${certificate.subject} in ${quoted(named.path)} expired ${daysFrom(now, certificate.notAfter)} (${dateOf(certificate.notAfter)}). Clients that verify refuse it. Renew it, install the new file and run "postfix reload".`,
-          );
-        } else if (certificate.notBefore > now) {
-          yield findingAt(
-            named,
-            `The certificate for ${certificate.subject} in ${quoted(named.path)} is not valid until ${dateOf(certificate.notBefore)} (${daysFrom(now, certificate.notBefore)}). Clients that verify refuse it until then. Check the clock of the machine that issued it, or keep the previous certificate until that date.`,
-          );
-        }
+    for (const { named, certificate } of presentedCertificates(context)) {
+      if (certificate.notAfter < now) {
+        yield findingAt(
+          named,
+          `The certificate for ${certificate.subject} in ${quoted(named.path)} expired ${daysFrom(now, certificate.notAfter)} (${dateOf(certificate.notAfter)}). Clients that verify refuse it. Renew it, install the new file and run "postfix reload".`,
+        );
+      } else if (certificate.notBefore > now) {
+        yield findingAt(
+          named,
+          `The certificate for ${certificate.subject} in ${quoted(named.path)} is not valid until ${dateOf(certificate.notBefore)} (${daysFrom(now, certificate.notBefore)}). Clients that verify refuse it until then. Check the clock of the machine that issued it, or keep the previous certificate until that date.`,
+        );
       }
     }
   },

@@ -3,12 +3,11 @@ import { defineRule } from "../rule";
 import {
   DAY_MS,
   FILE_CHECKS_NOTE,
-  certificateFiles,
   certificateRequests,
-  certificatesIn,
   dateOf,
   daysFrom,
   findingAt,
+  presentedCertificates,
   quoted,
 } from "./shared";
 
@@ -38,11 +37,22 @@ export default defineRule({
     ],
     silent: [
       {
+        note: "More days left than postfix.certificates.expiryWarningDays (default 21).",
         main: `smtpd_tls_chain_files = ${CERT}\n`,
         host: {
           [CERT]: {
-            about: "key and a certificate valid for 60 more days",
-            objects: [{ key: "leaf" }, { cert: "leaf" }],
+            about: "key and a certificate that expires in 30 days",
+            objects: [{ key: "leaf" }, { cert: "leaf", days: [-60, 30] }],
+          },
+        },
+      },
+      {
+        note: "An expired certificate is reported by certificate-expired instead.",
+        main: `smtpd_tls_chain_files = ${CERT}\n`,
+        host: {
+          [CERT]: {
+            about: "key and a certificate that expired yesterday",
+            objects: [{ key: "leaf" }, { cert: "leaf", days: [-90, -1] }],
           },
         },
       },
@@ -53,14 +63,12 @@ export default defineRule({
     if (!context.host) return;
     const { now } = context.host;
     const limit = now + (context.host.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS) * DAY_MS;
-    for (const named of certificateFiles(context)) {
-      for (const certificate of certificatesIn(context, named)) {
-        if (certificate.notAfter < now || certificate.notAfter > limit) continue;
-        yield findingAt(
-          named,
-          `The certificate for ${certificate.subject} in ${quoted(named.path)} expires ${daysFrom(now, certificate.notAfter)} (${dateOf(certificate.notAfter)}). Its renewal has probably failed. Check the renewal job (certbot renew --dry-run, or your CA's tool), then run "postfix reload".`,
-        );
-      }
+    for (const { named, certificate } of presentedCertificates(context)) {
+      if (certificate.notAfter < now || certificate.notAfter > limit) continue;
+      yield findingAt(
+        named,
+        `The certificate for ${certificate.subject} in ${quoted(named.path)} expires ${daysFrom(now, certificate.notAfter)} (${dateOf(certificate.notAfter)}). Its renewal has probably failed. Check the renewal job (certbot renew --dry-run, or your CA's tool), then run "postfix reload".`,
+      );
     }
   },
 });

@@ -43,7 +43,7 @@ export default defineRule({
     if (!context.host) return;
     for (const { set, certificates } of loadedChains(context)) {
       const leaf = certificates[0];
-      if (!leaf || set.program !== "smtpd") continue;
+      if (!leaf || set.program !== "smtpd" || set.inheritsCertificate) continue;
       // The default is the machine's name, which only the host knows.
       if (!context.isSet("myhostname", set.service)) continue;
       const hostname = context.valueOf("myhostname", set.service).toLowerCase();

@@ -1,10 +1,9 @@
 import { defineRule } from "../rule";
 import {
   FILE_CHECKS_NOTE,
-  certificateFiles,
   certificateRequests,
-  certificatesIn,
   findingAt,
+  presentedCertificates,
   quoted,
 } from "./shared";
 
@@ -62,21 +61,19 @@ export default defineRule({
   hostFiles: certificateRequests,
   *check(context) {
     if (!context.host) return;
-    for (const named of certificateFiles(context)) {
-      for (const certificate of certificatesIn(context, named)) {
-        const { bits, type } = certificate.key;
-        if ((type === "rsa" || type === "dsa") && bits !== undefined && bits < MIN_RSA_BITS) {
-          yield findingAt(
-            named,
-            `The certificate for ${certificate.subject} in ${quoted(named.path)} has a ${bits}-bit ${type.toUpperCase()} key, under the ${MIN_RSA_BITS} bits that TLS libraries require by default. Peers may refuse it. Issue a new certificate with an RSA key of 2048 bits or more, or an EC P-256 key.`,
-          );
-        }
-        if (certificate.weakHash && !certificate.selfIssued) {
-          yield findingAt(
-            named,
-            `The certificate for ${certificate.subject} in ${quoted(named.path)} is signed with ${certificate.weakHash.toUpperCase()}, which can be forged. TLS libraries reject such signatures by default, so peers that verify fail. Have it reissued with a SHA-256 signature.`,
-          );
-        }
+    for (const { named, certificate } of presentedCertificates(context)) {
+      const { bits, type } = certificate.key;
+      if ((type === "rsa" || type === "dsa") && bits !== undefined && bits < MIN_RSA_BITS) {
+        yield findingAt(
+          named,
+          `The certificate for ${certificate.subject} in ${quoted(named.path)} has a ${bits}-bit ${type.toUpperCase()} key, under the ${MIN_RSA_BITS} bits that TLS libraries require by default. Peers may refuse it. Issue a new certificate with an RSA key of 2048 bits or more, or an EC P-256 key.`,
+        );
+      }
+      if (certificate.weakHash && !certificate.selfIssued) {
+        yield findingAt(
+          named,
+          `The certificate for ${certificate.subject} in ${quoted(named.path)} is signed with ${certificate.weakHash.toUpperCase()}, which can be forged. TLS libraries reject such signatures by default, so peers that verify fail. Have it reissued with a SHA-256 signature.`,
+        );
       }
     }
   },

@@ -6,9 +6,11 @@ import certificateReload from "./certificate-reload";
 import hostFilesNotChecked from "./host-files-not-checked";
 import certificateWeak from "./certificate-weak";
 import tlsCaFile from "./tls-ca-file";
+import tlsCaNoAuthority from "./tls-ca-no-authority";
 import tlsChainIncomplete from "./tls-chain-incomplete";
 import tlsChainOrder from "./tls-chain-order";
 import tlsFileContent from "./tls-file-content";
+import tlsFileRelative from "./tls-file-relative";
 import tlsFileUnreadable from "./tls-file-unreadable";
 import tlsKeyEncrypted from "./tls-key-encrypted";
 import tlsKeyMismatch from "./tls-key-mismatch";
@@ -17,6 +19,7 @@ import tlsKeyPermissions from "./tls-key-permissions";
 /** The certificates family (host files), in the order the README lists it. */
 export const certificateRules: readonly Rule[] = [
   tlsFileUnreadable,
+  tlsFileRelative,
   tlsFileContent,
   tlsKeyEncrypted,
   tlsKeyMismatch,
@@ -29,5 +32,6 @@ export const certificateRules: readonly Rule[] = [
   certificateHostname,
   tlsKeyPermissions,
   tlsCaFile,
+  tlsCaNoAuthority,
   hostFilesNotChecked,
 ];

@@ -62,6 +62,8 @@ export interface NamedFile {
   file: ConfigKind;
   span: Span;
   service?: ServiceView;
+  /** The value as written, when it is a relative path (`path` is then in queue_directory). */
+  relative?: string;
 }
 
 /** A certificate with its keys as Postfix loads them: a chain_files list, one mixed file, or a pair. */
@@ -72,28 +74,34 @@ export interface KeySet {
   program: string;
   server: boolean;
   service?: ServiceView;
+  /**
+   * A service's key with main.cf's certificate (the service sets only the key):
+   * findings about the certificate itself belong to main.cf's own key set.
+   */
+  inheritsCertificate?: boolean;
 }
 
-/** Every file the configuration names, once per naming setting and path. */
-export const namedFiles = perContext((context): NamedFile[] => {
+/**
+ * The files the settings name: each file once per naming setting and path, and
+ * the relative paths that cannot be resolved (queue_directory not set).
+ */
+const fileSettings = perContext((context) => {
   const files: NamedFile[] = [];
+  const unresolved: NamedFile[] = [];
   const seen = new Set<string>();
   for (const role of ROLES) {
     for (const [suffix, slot] of SLOTS) {
       const parameter = role.prefix + suffix;
       for (const placed of context.settingsNamed([parameter])) {
         const value = context.valueOf(parameter, placed.service);
-        const paths = slot === "chain" ? listWords(value) : [value.trim()];
-        for (const path of paths) {
-          // "none" is smtpd_tls_cert_file's way of saying no certificate; relative paths are not looked up.
-          if (!path.startsWith("/")) continue;
+        const words = slot === "chain" ? listWords(value) : [value.trim()];
+        for (const word of words) {
+          if (!isFileName(parameter, word)) continue;
           const span =
-            slot === "chain" ? wordSpan(placed.setting, path) : valueSpan(placed.setting);
-          const key = `${placed.file}:${span.start}:${path}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          files.push({
-            path,
+            slot === "chain" ? wordSpan(placed.setting, word) : valueSpan(placed.setting);
+          const path = pathOf(context, word, placed.service);
+          const named: NamedFile = {
+            path: path ?? word,
             parameter,
             slot,
             program: role.program,
@@ -101,15 +109,59 @@ export const namedFiles = perContext((context): NamedFile[] => {
             file: placed.file,
             span,
             service: placed.service,
-          });
+          };
+          if (!word.startsWith("/")) named.relative = word;
+          if (path === undefined) {
+            unresolved.push(named);
+            continue;
+          }
+          const key = `${placed.file}:${span.start}:${path}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          files.push(named);
         }
       }
     }
   }
-  return files;
+  return { files, unresolved };
 });
 
-/** The key sets: per role and scope (main.cf, or a service that sets a name with -o). */
+/** Every file the configuration names, once per naming setting and path. */
+export const namedFiles = (context: RuleContext): NamedFile[] => fileSettings(context).files;
+
+/** Relative paths that are not checked, because queue_directory is the build's default. */
+export const unresolvedFiles = (context: RuleContext): NamedFile[] =>
+  fileSettings(context).unresolved;
+
+/** The parameters where "none" means no certificate (smtpd.c, tlsproxy.c); elsewhere it is a file name. */
+const NO_FILE = /^(smtpd|tlsproxy)_tls_cert_file$/;
+
+const isFileName = (parameter: string, word: string) =>
+  word !== "" && !(NO_FILE.test(parameter) && word.toLowerCase() === "none");
+
+/**
+ * The file a path names as the daemon opens it. Daemons change to queue_directory
+ * before they load their TLS files, and chroot there (single_server.c and its
+ * siblings: chdir, pre_init, chroot_uid), so a relative path is read from
+ * queue_directory. Undefined when queue_directory is not set: its default is
+ * chosen when Postfix is built ("postconf -d queue_directory" knows it).
+ */
+function pathOf(context: RuleContext, word: string, service?: ServiceView): string | undefined {
+  if (word.startsWith("/")) return word;
+  if (!context.isSet("queue_directory", service)) return undefined;
+  return inQueueDirectory(context.valueOf("queue_directory", service), word);
+}
+
+/** A relative path as a daemon opens it, in its queue directory. */
+export const inQueueDirectory = (queueDirectory: string, path: string) =>
+  `${queueDirectory.trim().replace(/\/+$/, "")}/${path}`;
+
+/**
+ * The key sets: per role and scope (main.cf, or a service that sets a name with
+ * -o). A pair takes the values in effect for its scope: a service that sets only
+ * the key gets main.cf's certificate, one that sets only the certificate gets
+ * main.cf's key (or the default, the certificate's file).
+ */
 export const keySets = perContext((context): KeySet[] => {
   const sets: KeySet[] = [];
   const byParameter = new Map<string, NamedFile[]>();
@@ -121,19 +173,34 @@ export const keySets = perContext((context): KeySet[] => {
   for (const role of ROLES) {
     for (const service of scopes) {
       const scope = `${service?.name ?? ""}/${service?.type ?? ""}:`;
+      const own = (name: string) => byParameter.get(scope + role.prefix + name)?.[0];
       const base = { program: role.program, server: role.server, service };
       const chain = byParameter.get(scope + role.prefix + "chain_files");
       if (chain) sets.push({ kind: "chain", files: chain, ...base });
       for (const [certName, keyName] of PAIRS) {
-        const cert = byParameter.get(scope + role.prefix + certName)?.[0];
+        const ownCert = own(certName);
+        const key = own(keyName);
+        // A service that sets neither file loads main.cf's pair, checked there.
+        if (!ownCert && !(service && key)) continue;
+        const inheritsCertificate = !ownCert;
+        const mainCert = byParameter.get(`/:${role.prefix}${certName}`)?.[0];
+        const certValue = context.valueOf(role.prefix + certName, service).trim();
+        const certPath = isFileName(role.prefix + certName, certValue)
+          ? pathOf(context, certValue, service)
+          : undefined;
+        const cert =
+          ownCert ?? (mainCert && certPath ? { ...mainCert, path: certPath } : undefined);
         if (!cert) continue;
-        const keyPath = context.valueOf(role.prefix + keyName, service).trim();
-        const key = byParameter.get(scope + role.prefix + keyName)?.[0];
-        if (keyPath === cert.path || keyPath === "") {
-          sets.push({ kind: "mixed", files: [cert], ...base });
+        // An empty key file means the certificate's file, as the default does.
+        const keyValue = context.valueOf(role.prefix + keyName, service).trim();
+        const keyPath = keyValue === "" ? cert.path : pathOf(context, keyValue, service);
+        if (keyPath === undefined) continue;
+        if (keyPath === cert.path) {
+          // A service's key that is main.cf's certificate file: main.cf's set loads the same.
+          if (!inheritsCertificate) sets.push({ kind: "mixed", files: [cert], ...base });
         } else if (key) {
-          sets.push({ kind: "pair", files: [cert, key], ...base });
-        } else if (keyPath.startsWith("/")) {
+          sets.push({ kind: "pair", files: [cert, key], ...base, inheritsCertificate });
+        } else {
           // The key is set elsewhere (main.cf for a service): reported with the certificate.
           sets.push({
             kind: "pair",
@@ -147,10 +214,12 @@ export const keySets = perContext((context): KeySet[] => {
   return sets;
 });
 
-/** The host-file requests of the family: contents for files, metadata for CA directories. */
+/** The host-file requests of the family: contents for files, a listing for CA directories. */
 export function* certificateRequests(context: RuleContext): Iterable<HostFileRequest> {
   for (const named of namedFiles(context))
-    yield { path: named.path, contents: named.slot !== "capath" };
+    yield named.slot === "capath"
+      ? { path: named.path, contents: false, listing: true }
+      : { path: named.path, contents: true };
   for (const set of keySets(context))
     for (const named of set.files) yield { path: named.path, contents: true };
 }
@@ -189,6 +258,14 @@ export function certificatesIn(context: RuleContext, named: NamedFile): Certific
   );
 }
 
+/** Every certificate of the cert and chain files, with the file that holds it. */
+export function* presentedCertificates(
+  context: RuleContext,
+): Iterable<{ named: NamedFile; certificate: CertificateFacts }> {
+  for (const named of certificateFiles(context))
+    for (const certificate of certificatesIn(context, named)) yield { named, certificate };
+}
+
 /** A finding on the setting that names a file. */
 export function findingAt(named: NamedFile, message: string): RuleFinding {
   return { file: named.file, start: named.span.start, end: named.span.end, message };
@@ -196,6 +273,12 @@ export function findingAt(named: NamedFile, message: string): RuleFinding {
 
 /** A path as a message quotes it. */
 export const quoted = (path: string) => `"${excerpt(path)}"`;
+
+/** A named file as a message quotes it: a relative path with where Postfix looks for it. */
+export const quotedName = (named: NamedFile) =>
+  named.relative === undefined
+    ? quoted(named.path)
+    : `"${excerpt(named.relative)}" (in queue_directory: ${quoted(named.path)})`;
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -271,3 +354,24 @@ export function chainsOf(context: RuleContext, set: KeySet): LoadedChain[] | und
 export const loadedChains = perContext((context): LoadedChain[] =>
   keySets(context).flatMap((set) => chainsOf(context, set) ?? []),
 );
+
+/**
+ * Why OpenSSL refuses a CAfile, as a clause, or undefined when it loads it: it
+ * reads every PEM block and fails on a damaged certificate, and on a file in
+ * which it found no certificate or revocation list (X509_load_cert_crl_file).
+ */
+export function caFileLoadProblem(facts: FileFacts): string | undefined {
+  if (facts.encoding === "der") return "is binary DER, where OpenSSL reads PEM only";
+  if (facts.encoding === "unknown") return "holds no PEM data";
+  for (const object of facts.objects)
+    if (object.kind === "broken" && /CERTIFICATE$/.test(object.label))
+      return `has a damaged certificate (PEM object number ${object.number})`;
+  const loadable = facts.objects.some(
+    (object) =>
+      object.kind === "certificate" || (object.kind === "other" && ALSO_LOADED.test(object.label)),
+  );
+  return loadable ? undefined : "holds no certificate";
+}
+
+/** PEM blocks OpenSSL loads into the store besides certificates: revocation lists, trusted certificates. */
+const ALSO_LOADED = /^(X509 CRL|TRUSTED CERTIFICATE)$/;

@@ -1,6 +1,7 @@
 import { defineRule } from "../rule";
 import {
   FILE_CHECKS_NOTE,
+  caFileLoadProblem,
   certificateRequests,
   factsOf,
   findingAt,
@@ -13,14 +14,14 @@ const CA = "/etc/postfix/ca.pem";
 export default defineRule({
   meta: {
     id: "tls-ca-file",
-    severity: "warning",
+    severity: "error",
     description:
-      "A CAfile holds no certificate Postfix can use (not PEM, or no CA certificate in it).",
+      "A CAfile that OpenSSL cannot load (no PEM certificate in it, or a damaged one); the program that names it runs without TLS.",
     fixable: false,
     files: ["main", "master"],
   },
   docs: {
-    why: `A CAfile lists the certificate authorities that Postfix trusts when it verifies peers (smtp_tls_CAfile for servers it sends to, smtpd_tls_CAfile for client certificates). A file without a usable PEM certificate trusts nothing: verification of every peer fails, and mail to "verify" or "secure" destinations is deferred. ${FILE_CHECKS_NOTE}`,
+    why: `A CAfile lists the certificate authorities that Postfix trusts when it verifies peers (smtp_tls_CAfile for servers it sends to, smtpd_tls_CAfile for client certificates). Postfix has OpenSSL load it when the program starts (SSL_CTX_load_verify_locations), and OpenSSL refuses a file in which it finds no PEM certificate (or revocation list), or one with a damaged certificate block. Postfix then logs "cannot load Certification Authority data ...: disabling TLS support" and that program runs without TLS: smtpd offers no STARTTLS, the smtp client sends in plain text or defers mail that requires TLS. ${FILE_CHECKS_NOTE}`,
     fires: [
       {
         main: `smtp_tls_CAfile = ${CA}\n`,
@@ -51,17 +52,11 @@ export default defineRule({
       if (named.slot !== "cafile") continue;
       const facts = factsOf(context, named.path);
       if (!facts) continue;
-      const count = facts.objects.filter((object) => object.kind === "certificate").length;
-      if (count > 0 && facts.encoding === "pem") continue;
-      const holds =
-        facts.encoding === "der"
-          ? "binary DER; Postfix reads PEM only"
-          : facts.encoding === "unknown"
-            ? "no PEM data"
-            : "no certificate";
+      const problem = caFileLoadProblem(facts);
+      if (!problem) continue;
       yield findingAt(
         named,
-        `${named.parameter} names ${quoted(named.path)}, which holds ${holds}. Verification against it fails for every ${named.server ? "client certificate" : "peer"} ${named.program} checks. Name a PEM file of CA certificates, such as /etc/ssl/certs/ca-certificates.crt.`,
+        `${named.parameter} names ${quoted(named.path)}, which ${problem}, so OpenSSL cannot load it and ${named.program} runs without TLS. At start it logs "cannot load Certification Authority data ...: disabling TLS support". Name a PEM file of CA certificates, such as /etc/ssl/certs/ca-certificates.crt.`,
       );
     }
   },

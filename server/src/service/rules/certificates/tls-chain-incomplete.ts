@@ -44,7 +44,7 @@ export default defineRule({
   *check(context) {
     if (!context.host) return;
     for (const { set, certificates } of loadedChains(context)) {
-      if (!set.server || certificates.length !== 1) continue;
+      if (!set.server || certificates.length !== 1 || set.inheritsCertificate) continue;
       const [leaf] = certificates;
       if (leaf.certificate.selfIssued) continue;
       yield findingAt(

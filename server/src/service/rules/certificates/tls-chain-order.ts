@@ -76,7 +76,8 @@ export default defineRule({
         );
       }
     }
-    for (const { certificates } of loadedChains(context)) {
+    for (const { certificates, set } of loadedChains(context)) {
+      if (set.inheritsCertificate) continue;
       for (let i = 1; i < certificates.length; i++) {
         const previous = certificates[i - 1];
         const next = certificates[i];

@@ -6,6 +6,7 @@ import {
   loadFailure,
   namedFiles,
   quoted,
+  quotedName,
 } from "./shared";
 
 const CERT = "/etc/postfix/cert.pem";
@@ -20,7 +21,7 @@ export default defineRule({
     files: ["main", "master"],
   },
   docs: {
-    why: `Postfix loads its certificates and keys when a daemon starts. When smtpd cannot load them it logs "disabling TLS support" and answers every STARTTLS with "454 4.7.0 TLS not available due to local problem", so mail from servers that require TLS stops. A missing CAfile breaks client certificate or server certificate verification in the same way. ${FILE_CHECKS_NOTE}`,
+    why: `Postfix loads its certificates and keys when a daemon starts. When smtpd cannot load them it logs "disabling TLS support" and answers every STARTTLS with "454 4.7.0 TLS not available due to local problem", so mail from servers that require TLS stops. A missing CAfile disables TLS in the same way ("cannot load Certification Authority data"); a missing CApath is noticed only when a peer is verified, and the verification fails. ${FILE_CHECKS_NOTE}`,
     fires: [
       {
         note: "The certificate file does not exist (a renewal moved it).",
@@ -59,13 +60,16 @@ export default defineRule({
           );
         continue;
       }
+      // OpenSSL opens a CAfile at start, but looks into a CApath only while it verifies a peer.
       const consequence =
-        named.slot === "cafile" || named.slot === "capath"
-          ? `Verification against these CAs fails in ${named.program}.`
-          : loadFailure(named);
+        named.slot === "cafile"
+          ? `At start ${named.program} logs "cannot load Certification Authority data ...: disabling TLS support" and runs without TLS.`
+          : named.slot === "capath"
+            ? `${named.program} starts, but every verification that needs these CAs fails.`
+            : loadFailure(named);
       yield findingAt(
         named,
-        `${named.parameter} names ${quoted(named.path)}, which ${file.detail ?? "cannot be read"}. ${consequence} Point ${named.parameter} at the file that exists, or restore it.`,
+        `${named.parameter} names ${quotedName(named)}, which ${file.detail ?? "cannot be read"}. ${consequence} Point ${named.parameter} at the file that exists, or restore it.`,
       );
     }
   },
