@@ -179,7 +179,15 @@ describe("restriction-class-unused", () => {
         rule,
         "smtpd_restriction_classes = a, b\na = reject\nb = permit\nsmtpd_client_restrictions = a\n",
       ),
-    ).toEqual([expect.stringContaining('"b"')]);
+    ).toEqual([expect.stringContaining("No restriction list has an access table")]);
+  });
+
+  it("says when an access table could return the class name", () => {
+    const withTable =
+      "smtpd_restriction_classes = b\nb = permit\nsmtpd_client_restrictions = hash:/etc/postfix/clients\n";
+    expect(messages("restriction-class-unused", withTable)).toEqual([
+      expect.stringContaining("unless an access table in a restriction list returns its name"),
+    ]);
   });
 });
 

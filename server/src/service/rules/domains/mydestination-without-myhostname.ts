@@ -21,7 +21,7 @@ export default defineRule({
     files: ["main"],
   },
   docs: {
-    why: 'Postfix completes addresses without a domain (root, postmaster, a local sender) with myorigin, which is `$myhostname` by default; bounces and Postfix\'s own notices go to such addresses. trivial-rewrite delivers a domain here only when it is in mydestination, virtual_alias_domains or virtual_mailbox_domains. Without that, `root@$myhostname` counts as a remote domain: with no relayhost, the smtp client looks the name up, finds this host, and bounces the mail with "mail for ... loops back to myself", so bounces and notices are lost. A null client (relayhost set) sends such mail to its relay and is not reported; neither is a configuration whose transport_maps, sender-dependent routing or domain lists use tables, as those may handle the name.',
+    why: 'Postfix completes addresses without a domain (root, postmaster, a local sender) with myorigin, which is `$myhostname` by default; bounces and Postfix\'s own notices go to such addresses. trivial-rewrite delivers a domain here only when it is in mydestination, virtual_alias_domains or virtual_mailbox_domains. Without that, `root@$myhostname` counts as a remote domain: with no relayhost, the smtp client looks the name up, finds this host, and bounces the mail with "mail for ... loops back to myself", so bounces and notices are lost. A null client (relayhost set) sends such mail to its relay and is not reported, nor is a relay that turns the postmaster notices off (`notify_classes =` empty: no notice or double bounce goes to postmaster); neither is a configuration whose transport_maps, sender-dependent routing or domain lists use tables, as those may handle the name.',
     fires: [
       {
         note: "A mail server for virtual domains that dropped $myhostname from mydestination.",
@@ -33,6 +33,10 @@ export default defineRule({
       {
         note: "The null client: everything goes to the relay host.",
         main: "myhostname = host.example.com\nmyorigin = $mydomain\nrelayhost = $mydomain\nmydestination =\n",
+      },
+      {
+        note: "A relay that sends postmaster no notices; only local submissions would still loop.",
+        main: "myhostname = relay.example.com\nmydestination =\nnotify_classes =\n",
       },
       {
         note: "myorigin is a domain whose mail is handled elsewhere.",
@@ -62,6 +66,9 @@ export default defineRule({
       const value = knownValue(context, list);
       if (value === undefined || domainListHolds(value, hostname, false) !== false) return;
     }
+    // With notify_classes empty Postfix sends postmaster no notices, not even double
+    // bounces; what remains is local submission, which the files do not show.
+    if (knownValue(context, "notify_classes") === "") return;
     for (const name of ["relayhost", ...ROUTING_TABLES])
       if (knownValue(context, name) !== "") return;
     // The mail goes out through the default transport, or the relay transport when

@@ -53,7 +53,7 @@ export default defineRule({
     description:
       "relayhost (or a transport's next hop) is this host itself, so mail for other domains loops back instead of leaving.",
     fixable: false,
-    files: ["main", "master"],
+    files: ["main"],
   },
   docs: {
     why: "The smtp client refuses to deliver to itself: when a next hop on the SMTP port resolves to an address Postfix listens on (inet_interfaces, where `all` and `loopback-only` include 127.0.0.1 and ::1) or to a proxy_interfaces address, it reports that the mail loops back to itself. For relayhost it logs a relayhost configuration problem and keeps the mail deferred; for a transport's own next hop it bounces the mail. A next hop on another port that is this server's own smtpd (a master.cf listener) is not detected: the mail comes back in, is routed to the same next hop, and goes round until Postfix bounces it for too many hops. A content filter on another port, such as `[127.0.0.1]:10024`, is fine: nothing of Postfix's own listens there. LMTP is not checked.",
