@@ -320,6 +320,41 @@ describe("main.cf grammar: restrictions and TLS keywords", () => {
     expect(t.scopesAt(word)).toContain(RESTRICTION);
   });
 
+  it("scopes every restriction name of every release (data/restrictions.generated.json)", async () => {
+    const facts = JSON.parse(
+      readFileSync(
+        path.join(__dirname, "../../server/src/service/data/restrictions.generated.json"),
+        "utf8",
+      ),
+    ) as { restrictions: Record<string, { argument?: string }> };
+    const names = Object.keys(facts.restrictions);
+    expect(names.length).toBeGreaterThan(50);
+    const text = names
+      .map((name) => {
+        const argument = facts.restrictions[name].argument === "number" ? " 5" : "";
+        return `smtpd_recipient_restrictions = ${name}${argument}, x`;
+      })
+      .join("\n");
+    const t = await main(`${text}\n`);
+    const unscoped = names.filter(
+      (name, line) =>
+        !t.tokens.some(
+          (token) =>
+            token.line === line && token.text === name && token.scopes.includes(RESTRICTION),
+        ),
+    );
+    expect(unscoped).toEqual([]);
+  });
+
+  it("scopes sleep only before its number", async () => {
+    const t = await main(
+      "smtpd_client_restrictions = sleep 2, x\nmy_list = sleep\ndebugger_command = ddd & sleep 5\n",
+    );
+    expect(t.scopesAt("sleep", 0)).toContain(RESTRICTION);
+    expect(t.scopesAt("sleep", 1)).not.toContain(RESTRICTION);
+    expect(t.scopesAt("sleep", 2)).not.toContain(RESTRICTION);
+  });
+
   it("does not scope restriction-like words inside paths or other words", async () => {
     const t = await main("x = hash:/etc/postfix/reject_list, my_permit_list, rejected\n");
     for (const needle of ["reject_list", "permit_list", "rejected"]) {

@@ -108,6 +108,49 @@ const CASES: FixCase[] = [
     rule: "invalid-boolean",
     expected: { smtpd_tls_auth_only: "yes" },
   },
+  {
+    name: "restriction-same-code",
+    file: "main",
+    main: "smtpd_client_restrictions = permit_mynetworks, reject_unknown_client\n",
+    master: SMTP,
+    rule: "restriction-deprecated",
+    expected: { smtpd_client_restrictions: "permit_mynetworks, reject_unknown_client_hostname" },
+  },
+  {
+    name: "relay-control-appended",
+    file: "main",
+    main: "compatibility_level = 3.6\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated\n",
+    master: SMTP,
+    rule: "no-relay-control",
+    expected: {
+      smtpd_relay_restrictions:
+        "permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination",
+    },
+  },
+  {
+    name: "relay-default-list",
+    file: "main",
+    // The file ends without a line break; the fix adds its line after one.
+    main: "compatibility_level = 0\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unlisted_recipient",
+    master: SMTP,
+    rule: "no-relay-control",
+    expected: {
+      smtpd_relay_restrictions:
+        "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination",
+    },
+  },
+  {
+    name: "relay-control-in-service",
+    file: "master",
+    main: "",
+    master:
+      "submission inet n - y - - smtpd\n  -o smtpd_relay_restrictions=permit_sasl_authenticated\n  -o smtpd_recipient_restrictions=\n",
+    rule: "no-relay-control",
+    expected: {
+      "submission/inet/smtpd_relay_restrictions":
+        "permit_sasl_authenticated,reject_unauth_destination",
+    },
+  },
 ];
 
 /** Applies the rule's preferred fix (its own, not the suppression comment). */

@@ -79,7 +79,10 @@ describe("parameter names", () => {
 
   it("flags restriction classes that are not defined, on the list item", () => {
     const text = "smtpd_restriction_classes = strict, loose\nstrict = reject\n";
-    const { diagnostics } = diagnose("main", text);
+    // "strict" is defined but used nowhere: restriction-class-unused notes that (information).
+    const diagnostics = diagnose("main", text).diagnostics.filter(
+      (d) => d.code !== "restriction-class-unused",
+    );
     expect(
       diagnostics.map((d) => [d.code, d.range.start.character, d.range.end.character]),
     ).toEqual([["undefined-reference", 36, 41]]);

@@ -26,6 +26,7 @@ import {
   warnsAsDeprecated,
 } from "./data/parameters";
 import {
+  POSTSCREEN_ACCESS_ITEMS,
   type ValueChoice,
   type ValueKind,
   argumentValues,
@@ -527,7 +528,7 @@ function valueWordItems(
       return tableItems(request, parameter, word);
     case "postscreen-access":
       return [
-        ...choiceItems(request, parameter, valuesOfKind(kind, version).slice(0, 1), word),
+        ...choiceItems(request, parameter, [...POSTSCREEN_ACCESS_ITEMS], word),
         ...tableItems(request, parameter, word),
       ];
     case "restrictions": {

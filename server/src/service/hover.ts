@@ -30,7 +30,7 @@ import { inQueueDirectory } from "./rules/certificates/shared";
 import type { HostFiles } from "./hostFiles";
 import { RESTRICTION_LISTS } from "./analysis/restrictions";
 import { bracedWords } from "./parser/bracedWords";
-import { restrictionMarkdown } from "./restrictionDocs";
+import { postscreenAccessMarkdown, restrictionMarkdown } from "./restrictionDocs";
 
 /**
  * Hover: the reference manual at the cursor, true for the configured release. On
@@ -120,7 +120,9 @@ function hoverContent(
       }
       const markdown =
         restrictionWordMarkdown(config, context.parameter, context.word.text, version) ??
-        valueMarkdown(context.parameter, context.word.text);
+        (context.parameter === "postscreen_access_list"
+          ? postscreenAccessMarkdown(context.word.text, version)
+          : valueMarkdown(context.parameter, context.word.text));
       return markdown ? { markdown, span: context.word } : undefined;
     }
     case "master-field":

@@ -12,7 +12,7 @@ import {
   restrictionFacts,
   restrictionReplacement,
 } from "./data/restrictions";
-import { restrictionKeyword } from "./data/valueSets";
+import { POSTSCREEN_ACCESS_ITEMS, restrictionKeyword, valuesOfKind } from "./data/valueSets";
 
 const ARGUMENTS = {
   table: "a lookup table `type:name`",
@@ -69,4 +69,22 @@ export function restrictionMarkdown(
   if (facts.since !== "2.0") notes.push(`Since Postfix ${facts.since}.`);
   if (notes.length > 0) lines.push(notes.join(" "));
   return lines.join("\n\n");
+}
+
+/**
+ * Markdown for a word of postscreen_access_list (server_acl.c): one of its
+ * keywords, a `type:table` whose result is itself such a list, or a word
+ * postscreen does not know.
+ */
+export function postscreenAccessMarkdown(word: string, version: PostfixVersion): string {
+  const item = POSTSCREEN_ACCESS_ITEMS.find((choice) => choice.value === word.toLowerCase());
+  if (item) return `**${item.value}** (postscreen access list)\n\n${item.detail}`;
+  const colon = word.indexOf(":");
+  if (colon > 0) {
+    const type = word.slice(0, colon + 1).toLowerCase();
+    const table = valuesOfKind("lookup-table", version).find((choice) => choice.value === type);
+    const what = table ? ` ${table.detail}` : "";
+    return `**${type}** lookup table (postscreen access list).${what} postscreen looks up the client's IP address; the result is read as an access list of its own (permit, reject, dunno, permit_mynetworks), tables not allowed.`;
+  }
+  return `**${word}** is not an item of postscreen_access_list: postscreen logs a warning, ignores the rest of the list and puts the client through the usual tests. Use permit_mynetworks, permit, reject, dunno or a \`type:table\`.`;
 }

@@ -346,6 +346,20 @@ function accessCheck(name: string, what: string, since?: PostfixVersion): ValueC
   return choice;
 }
 
+/**
+ * The items of postscreen_access_list besides `type:table` lookups (server_acl.c;
+ * postscreen_access.c before 3.0), compared ignoring case.
+ */
+export const POSTSCREEN_ACCESS_ITEMS: readonly ValueChoice[] = [
+  { value: "permit_mynetworks", detail: "Let clients in mynetworks skip the postscreen tests." },
+  {
+    value: "permit",
+    detail: "Let every client that gets this far skip the tests (put it last, if at all).",
+  },
+  { value: "reject", detail: "Refuse every client that gets this far, without any test." },
+  { value: "dunno", detail: "Stop the list here; the client goes through the usual tests." },
+];
+
 const RESTRICTIONS: readonly ValueChoice[] = [
   { value: "permit_mynetworks", detail: "Accept clients whose address matches mynetworks." },
   { value: "permit_sasl_authenticated", detail: "Accept clients that logged in with SMTP AUTH." },
@@ -693,13 +707,7 @@ function choicesOfKind(kind: ValueKind, version: PostfixVersion): readonly Value
     case "restrictions":
       return RESTRICTIONS;
     case "postscreen-access":
-      return [
-        {
-          value: "permit_mynetworks",
-          detail: "Let clients in mynetworks skip the postscreen tests.",
-        },
-        ...LOOKUP_TABLES,
-      ];
+      return [...POSTSCREEN_ACCESS_ITEMS, ...LOOKUP_TABLES];
   }
 }
 

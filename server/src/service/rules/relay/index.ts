@@ -6,7 +6,9 @@ import mynetworksStyle from "./mynetworks-style";
 import mynetworksWide from "./mynetworks-wide";
 import noRelayControl from "./no-relay-control";
 import openRelay from "./open-relay";
+import postscreenDnsblSiteInvalid from "./postscreen-dnsbl-site-invalid";
 import relayDependsOnTable from "./relay-depends-on-table";
+import restrictionClassUnused from "./restriction-class-unused";
 import restrictionDeprecated from "./restriction-deprecated";
 import restrictionUnreachable from "./restriction-unreachable";
 import restrictionWrongStage from "./restriction-wrong-stage";
@@ -26,4 +28,6 @@ export const relayRules: readonly Rule[] = [
   restrictionWrongStage,
   restrictionUnreachable,
   restrictionDeprecated,
+  restrictionClassUnused,
+  postscreenDnsblSiteInvalid,
 ];

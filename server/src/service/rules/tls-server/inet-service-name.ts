@@ -1,6 +1,7 @@
 import { excerpt } from "../../text/excerpt";
 import { defineRule } from "../rule";
-import { hostPort, onService } from "./shared";
+import { hostPort } from "../../analysis/listeners";
+import { onService } from "./shared";
 
 /** master(8)'s error for a malformed name, explained. */
 const NAME_PROBLEMS: Record<string, string> = {

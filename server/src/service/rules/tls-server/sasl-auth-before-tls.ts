@@ -1,3 +1,4 @@
+import { loopbackOnly } from "../../analysis/listeners";
 import type { RuleContext, SettingSource } from "../context";
 import type { Fix } from "../findings";
 import { defineRule } from "../rule";
@@ -8,7 +9,6 @@ import {
   addNextTo,
   labels,
   listWords,
-  loopbackOnly,
   onName,
   originOf,
   place,
@@ -71,7 +71,12 @@ export default defineRule({
       const enableOrigin = originOf(context, "smtpd_sasl_auth_enable", scope.service);
       const authOnly = yes(value("smtpd_tls_auth_only"));
       // Passwords to a service on a loopback address do not cross the network.
-      if (!state.enforce && !authOnly && !options.includes("noplaintext") && !loopbackOnly(scope))
+      if (
+        !state.enforce &&
+        !authOnly &&
+        !options.includes("noplaintext") &&
+        !loopbackOnly(scope.service)
+      )
         plaintext.add(plaintextCause(context, scope, enableOrigin, mainState), scope);
     }
     const { tls } = serverView(context);

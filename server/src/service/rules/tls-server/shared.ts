@@ -5,6 +5,7 @@ import type { MasterEntry, MasterOption } from "../../parser/masterCf";
 import type { Span } from "../../parser/logicalLines";
 import type { RuleContext, ServiceView, SettingSource } from "../context";
 import type { Fix, FixEdit } from "../findings";
+import { listensOn } from "../../analysis/listeners";
 import { newlineOf } from "../edits";
 import { type RuleFinding, perContext } from "../rule";
 
@@ -224,115 +225,6 @@ export function serviceOf(
 
 function optionOf(context: RuleContext, setting: ParameterSetting): MasterOption | undefined {
   return context.optionHolding(setting)?.option;
-}
-
-// ---------------------------------------------------------------------------
-// inet service names (util/host_port.c with an empty default host)
-
-type HostPort = { host: string; port: string; hostGiven: boolean } | { error: string };
-
-export function hostPort(name: string): HostPort {
-  let host: string;
-  let port: string;
-  let hostGiven: boolean;
-  if (name.startsWith("[")) {
-    let rest = name.slice(1);
-    const ipv6 = /^ipv6:/i.test(rest);
-    if (ipv6) rest = rest.slice(5);
-    const close = rest.indexOf("]");
-    if (close < 0) return { error: 'missing "]"' };
-    host = rest.slice(0, close);
-    rest = rest.slice(close + 1);
-    if (rest && !rest.startsWith(":")) return { error: 'garbage after "]"' };
-    if (ipv6 && !validIpv6(host)) return { error: "malformed IPv6 address" };
-    port = rest.slice(1);
-    hostGiven = true;
-  } else {
-    const colon = name.lastIndexOf(":");
-    host = colon >= 0 ? name.slice(0, colon) : "";
-    port = colon >= 0 ? name.slice(colon + 1) : name;
-    hostGiven = host !== "";
-  }
-  if (!port) return { error: "missing service information" };
-  if (hostGiven && !validHost(host)) return { error: "valid hostname or network address required" };
-  if (/^[0-9]/.test(port) && !/^[0-9]+$/.test(port))
-    return { error: "garbage after numerical service" };
-  return { host, port, hostGiven };
-}
-
-function validHost(host: string): boolean {
-  // Non-ASCII names are converted with IDNA by Postfix; not checked here.
-  if (/[^\x20-\x7e]/.test(host)) return true;
-  return host.includes(":") ? validIpv6(host) : validIpv4(host) || validHostname(host);
-}
-
-function validHostname(name: string): boolean {
-  if (name.length === 0 || name.length > 255) return false;
-  const labels = name.split(".");
-  if (labels.some((label) => !/^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label)))
-    return false;
-  return /[^0-9.]/.test(name);
-}
-
-function validIpv4(address: string): boolean {
-  const parts = address.split(".");
-  if (parts.length !== 4 || !parts.every((p) => /^[0-9]+$/.test(p) && Number(p) <= 255))
-    return false;
-  // Postfix allows 0.0.0.0 but no other address with a leading 0 octet.
-  return Number(parts[0]) !== 0 || parts.every((p) => Number(p) === 0);
-}
-
-function validIpv6(address: string): boolean {
-  let text = address;
-  const last = text.lastIndexOf(":");
-  if (last < 0) return false;
-  const tail = text.slice(last + 1);
-  if (tail.includes(".")) {
-    if (!validIpv4(tail)) return false;
-    text = `${text.slice(0, last + 1)}0:0`;
-  }
-  const halves = text.split("::");
-  if (halves.length > 2) return false;
-  const groups = (part: string) => (part === "" ? [] : part.split(":"));
-  const all = halves.flatMap(groups);
-  if (!all.every((group) => /^[0-9A-Fa-f]{1,4}$/.test(group))) return false;
-  return halves.length === 2 ? all.length <= 7 : all.length === 8;
-}
-
-/** An inet service bound to a loopback address (reinjection from a content filter and the like). */
-export function loopbackOnly(scope: Scope): boolean {
-  if (scope.service?.type !== "inet") return false;
-  const parsed = hostPort(scope.service.name);
-  return !("error" in parsed) && parsed.hostGiven && isLoopback(parsed.host);
-}
-
-function isLoopback(host: string): boolean {
-  return /^127\./.test(host) || host === "::1" || host.toLowerCase() === "localhost";
-}
-
-/**
- * An inet service listening on one of these ports; with `publicOnly`, not on a
- * loopback address (its own, or inet_interfaces' when it names none).
- */
-export function listensOn(
-  context: RuleContext,
-  service: ServiceView,
-  ports: string[],
-  publicOnly: boolean,
-): boolean {
-  if (service.type !== "inet") return false;
-  const parsed = hostPort(service.name);
-  if ("error" in parsed) return false;
-  if (publicOnly) {
-    const hosts = parsed.hostGiven
-      ? [parsed.host]
-      : listWords(context.valueOf("inet_interfaces")).map((host) =>
-          host.replace(/^\[(.*)\]$/, "$1"),
-        );
-    if (hosts.length > 0 && hosts.every((host) => host === "loopback-only" || isLoopback(host)))
-      return false;
-  }
-  return ports.includes(parsed.port.toLowerCase());
 }
 
 const PORT_25 = ["smtp", "25"];

@@ -1,5 +1,6 @@
 import { defineRule } from "../rule";
-import { PORT_465, addOption, listensOn, onService, replaceValue, serverView, yes } from "./shared";
+import { listensOn } from "../../analysis/listeners";
+import { PORT_465, addOption, onService, replaceValue, serverView, yes } from "./shared";
 
 export default defineRule({
   meta: {

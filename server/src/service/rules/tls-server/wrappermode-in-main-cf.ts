@@ -1,5 +1,6 @@
 import { defineRule } from "../rule";
-import { PORT_465, labels, listensOn, onName, serverView, yes } from "./shared";
+import { listensOn } from "../../analysis/listeners";
+import { PORT_465, labels, onName, serverView, yes } from "./shared";
 
 export default defineRule({
   meta: {
