@@ -201,7 +201,8 @@ export function hostFileRequests(
  * a configuration without them costs no rule context. Rules that ask for other
  * files add their words here.
  */
-const HOST_FILE_WORDS = /cert_file|key_file|chain_files|CAfile|CApath/;
+const HOST_FILE_WORDS =
+  /cert_file|key_file|chain_files|CAfile|CApath|(?:hash|btree|lmdb|cdb|dbm|sdbm|cidr|regexp|pcre|texthash|_type):/;
 
 /** hostFileRequests() in steps, pausing where building the rule context does (for the server). */
 export function* hostFileRequestSteps(

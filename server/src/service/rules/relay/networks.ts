@@ -62,7 +62,7 @@ function classify(pattern: string): Unnegated {
 }
 
 /** cidr_match_parse(): `[addr]/len`, `[addr/len]`, `addr/len` or `addr`. */
-function parseNetwork(pattern: string): Unnegated {
+export function parseNetwork(pattern: string): Unnegated {
   let text = pattern;
   if (text.startsWith("[")) {
     const close = text.indexOf("]");
