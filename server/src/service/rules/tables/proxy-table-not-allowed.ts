@@ -52,6 +52,10 @@ export default defineRule({
         main: "proxy_read_maps = $virtual_alias_maps proxy:hash:$config_directory/access\nsmtpd_client_restrictions = check_client_access proxy:hash:/etc/postfix/access\n",
       },
       {
+        note: "An explicit list over several lines, with commas and $names.",
+        main: "proxy_read_maps = proxy:mysql:/etc/postfix/access.cf,\n  $relay_domains,\n  $virtual_alias_maps\nrelay_domains = proxy:mysql:/etc/postfix/domains.cf\nsmtpd_recipient_restrictions = check_recipient_access proxy:mysql:/etc/postfix/access.cf\n",
+      },
+      {
         note: "The verification cache goes through proxywrite, whose default list names it.",
         main: "address_verify_map = proxy:btree:$data_directory/verify_cache\n",
       },
