@@ -3,6 +3,7 @@ import proxyTableNotAllowed from "./proxy-table-not-allowed";
 import tableCidrSyntax from "./table-cidr-syntax";
 import tableIndexMissing from "./table-index-missing";
 import tableIndexStale from "./table-index-stale";
+import tableIndexWithoutSource from "./table-index-without-source";
 import tableInlineSyntax from "./table-inline-syntax";
 import tableRegexpSyntax from "./table-regexp-syntax";
 import tableSourceMissing from "./table-source-missing";
@@ -21,6 +22,7 @@ export const tableRules: readonly Rule[] = [
   tableSourceMissing,
   tableIndexMissing,
   tableIndexStale,
+  tableIndexWithoutSource,
   tableCidrSyntax,
   tableRegexpSyntax,
 ];

@@ -18,7 +18,7 @@ export default defineRule({
     files: ["main", "master"],
   },
   docs: {
-    why: `cidr, regexp, pcre and texthash tables are read from their file each time a daemon opens them. When the file does not exist, the table cannot be opened: every lookup in it fails and the mail that needs it is deferred. (For indexed types such as hash the daemons read the indexed file; table-index-missing covers those.) ${FILE_CHECKS_NOTE}`,
+    why: `cidr, regexp, pcre and texthash tables are read from their file each time a daemon opens them. When the file does not exist, the table cannot be opened: every lookup in it fails and the mail that needs it is deferred. (For indexed types such as hash the daemons read the indexed file: table-index-missing and table-index-without-source cover those.) ${FILE_CHECKS_NOTE}`,
     fires: [
       {
         main: "smtpd_client_restrictions = check_client_access cidr:/etc/postfix/client_access.cidr\n",
