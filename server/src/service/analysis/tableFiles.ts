@@ -74,8 +74,7 @@ export function entryCount(text: string): number {
 /** dict_cidr_parse_rule(): `[!]network[/prefix] result`, `IF network`, `ENDIF`. */
 export function cidrProblems(text: string): TableLineProblem[] {
   const problems: TableLineProblem[] = [];
-  let nesting = 0;
-  let lastIf: TableLine | undefined;
+  const open: TableLine[] = [];
   for (const entry of tableLines(text)) {
     const report = (problem: string) => problems.push({ ...entry, problem });
     let p = entry.text.replace(/^\s+/, "");
@@ -85,17 +84,14 @@ export function cidrProblems(text: string): TableLineProblem[] {
       else {
         const reason = networkProblem(p);
         if (reason) report(reason);
-        else {
-          nesting++;
-          lastIf = entry;
-        }
+        else open.push(entry);
       }
       continue;
     }
     if (/^endif(?![A-Za-z0-9])/i.test(p)) {
       if (p.slice(5).trim() !== "") report("text follows ENDIF");
-      else if (nesting === 0) report("ENDIF without IF");
-      else nesting--;
+      else if (open.length === 0) report("ENDIF without IF");
+      else open.pop();
       continue;
     }
     p = p.replace(/^[\s!]+/, "");
@@ -109,8 +105,12 @@ export function cidrProblems(text: string): TableLineProblem[] {
     if (reason) report(reason);
     else if (result === "") report("no result after the network");
   }
-  if (nesting > 0 && lastIf) problems.push({ ...lastIf, problem: "IF has no matching ENDIF" });
-  return problems;
+  return [...problems, ...unclosed(open)];
+}
+
+/** The IFs left open at the end, innermost first, as Postfix reports them. */
+function unclosed(open: TableLine[]): TableLineProblem[] {
+  return open.reverse().map((entry) => ({ ...entry, problem: "IF has no matching ENDIF" }));
 }
 
 /** cidr_match_parse() on one pattern: undefined when it parses. */
@@ -132,8 +132,7 @@ const FLAGS: Record<RegexpFlavor, string> = { regexp: "imx", pcre: "imsxAEUX" };
  */
 export function regexpProblems(text: string, flavor: RegexpFlavor): TableLineProblem[] {
   const problems: TableLineProblem[] = [];
-  let nesting = 0;
-  let lastIf: TableLine | undefined;
+  const open: TableLine[] = [];
   for (const entry of tableLines(text)) {
     const report = (problem: string) => problems.push({ ...entry, problem });
     const p = entry.text;
@@ -162,23 +161,21 @@ export function regexpProblems(text: string, flavor: RegexpFlavor): TableLinePro
       if (typeof end === "string") report(end);
       else {
         if (p.slice(end).trim() !== "") report("text follows the IF pattern");
-        nesting++;
-        lastIf = entry;
+        open.push(entry);
       }
       continue;
     }
     if (/^endif(?![A-Za-z0-9])/i.test(p)) {
-      if (nesting === 0) report("ENDIF without IF");
+      if (open.length === 0) report("ENDIF without IF");
       else {
-        nesting--;
+        open.pop();
         if (p.slice(5).trim() !== "") report("text follows ENDIF");
       }
       continue;
     }
     report("a line must start with a pattern, IF or ENDIF");
   }
-  if (nesting > 0 && lastIf) problems.push({ ...lastIf, problem: "IF has no matching ENDIF" });
-  return problems;
+  return [...problems, ...unclosed(open)];
 }
 
 /**
