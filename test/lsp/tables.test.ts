@@ -113,6 +113,11 @@ describe("lookup table files over LSP", () => {
     const { dir, main } = tableDir();
     const { published, hover } = await openMain(dir, main, false);
     expect(tableCodes(published)).toEqual([]);
+    // A configuration with tables and no certificate still says that its files were not checked.
+    const note = published.diagnostics.find((d) => d.code === "host-files-not-checked");
+    expect(note?.message).toMatch(
+      /^The 3 files this configuration names \(certificates, keys, lookup tables/,
+    );
     expect(hover).toContain("**hash:** lookup table");
     expect(hover).not.toContain("entries");
   });

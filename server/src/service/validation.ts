@@ -97,7 +97,7 @@ export function hostFilesNotCheckedDiagnostic(count: number): Diagnostic {
     severity: DiagnosticSeverity.Information,
     code: "host-files-not-checked",
     source: DIAGNOSTIC_SOURCE,
-    message: `The ${files} this configuration names (certificates, keys) were not checked, because the workspace is not trusted. In restricted mode the server opens no file that the configuration names, since an untrusted configuration could name any file on this machine. Trust the workspace to check them.`,
+    message: `The ${files} this configuration names (certificates, keys, lookup tables and their indexed files) were not checked, because the workspace is not trusted. In restricted mode the server opens no file that the configuration names, since an untrusted configuration could name any file on this machine. Trust the workspace to check them.`,
   };
 }
 
