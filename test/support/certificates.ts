@@ -180,6 +180,7 @@ export function pemOf(object: ExamplePemObject, now = Date.now()): string {
 
 /** The bytes of an example file. */
 export function bytesOf(file: ExampleHostFile, now = Date.now()): Buffer {
+  if (file.text !== undefined) return Buffer.from(file.text);
   const objects = file.objects ?? [];
   if (file.der && objects.length > 0) {
     const [first] = objects;

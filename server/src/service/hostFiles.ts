@@ -82,7 +82,7 @@ export function hostFilesOf(
 /**
  * A host file in a rule's documented example. The examples are tests, and the
  * tests make these files when they run (keys are generated then; none is
- * committed). `about` describes the file on the rule's page.
+ * committed). A lookup table example gives its text, or nothing for an indexed file. `about` describes the file on the rule's page.
  */
 export interface ExampleHostFile {
   about: string;
@@ -101,6 +101,8 @@ export interface ExampleHostFile {
   entries?: string[];
   /** When it last changed (default: 30 days ago). */
   changedHoursAgo?: number;
+  /** Plain text contents (a lookup table source, say) instead of PEM objects. */
+  text?: string;
 }
 
 /**

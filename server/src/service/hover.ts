@@ -31,6 +31,8 @@ import type { HostFiles } from "./hostFiles";
 import { RESTRICTION_LISTS } from "./analysis/restrictions";
 import { bracedWords } from "./parser/bracedWords";
 import { postscreenAccessMarkdown, restrictionMarkdown } from "./restrictionDocs";
+import { lookupTableSetting } from "./data/valueSets";
+import { tableMarkdown } from "./tableInfo";
 
 /**
  * Hover: the reference manual at the cursor, true for the configured release. On
@@ -54,7 +56,7 @@ export interface HoverOptions {
    * and the release's defaults alone.
    */
   main?: ParsedConfig;
-  /** The host files last read for this configuration (certificates); absent when file checks are off. */
+  /** The host files last read for this configuration (certificates, tables); absent when file checks are off. */
   host?: HostFiles;
 }
 
@@ -118,6 +120,8 @@ function hoverContent(
         const markdown = certificateHover(scope, context.word.text, context.parameter, options);
         if (markdown) return { markdown, span: context.word };
       }
+      const table = tableHover(config, context.parameter, context.word.text, offset, options);
+      if (table) return { markdown: table, span: context.word };
       const markdown =
         restrictionWordMarkdown(config, context.parameter, context.word.text, version) ??
         (context.parameter === "postscreen_access_list"
@@ -248,6 +252,31 @@ function certificateHover(
       text(client ? "smtp_tls_fingerprint_digest" : "smtpd_tls_fingerprint_digest") ?? "sha256",
     now: options.host!.now,
   });
+}
+
+/**
+ * A lookup table's hover, in the values that list tables and in restriction
+ * lists (where `unix:` is a policy service's socket rather than a table).
+ */
+function tableHover(
+  config: ParsedConfig,
+  parameter: string,
+  word: string,
+  offset: number,
+  options: HoverOptions,
+): string | undefined {
+  const inList = RESTRICTION_LISTS.has(parameter) || parameter.endsWith("_restrictions");
+  if (!word.includes(":") || (inList && word.startsWith("unix:"))) return undefined;
+  if (!inList && !lookupTableSetting(parameter, options.version)) return undefined;
+  const found = config.kind === "master" ? entryAt(config, offset) : undefined;
+  const scope = settingScope(config, found?.kind === "master" ? found : undefined, options);
+  const lookup = (name: string) => scope.lookup(name) ?? releaseDefault(name, options.version);
+  return tableMarkdown(
+    word,
+    options.version,
+    (text) => evaluateExpansion(text, lookup).value,
+    options.host,
+  );
 }
 
 function releaseDefault(name: string, version: PostfixVersion): string | undefined {

@@ -7,6 +7,7 @@ import { logicalSpan } from "./parser/logicalLines";
 import type { ParameterSetting } from "./parser/mainCf";
 import { evaluateExpansion } from "./parser/expansion";
 import { logicalIndexOf, valueWords } from "./analysis/nameUses";
+import { FILE_TABLE_TYPES, indexSuffixes } from "./data/tables";
 
 /**
  * Document links: the files a configuration names, resolved as Postfix resolves
@@ -25,24 +26,6 @@ export interface LinkCandidate {
   path: string;
   tooltip: string;
 }
-
-/** Tables that postmap indexes: the name is the source file, Postfix reads `name.db` or the like. */
-const INDEXED_TABLE_TYPES = new Set(["hash", "btree", "lmdb", "cdb", "dbm", "sdbm"]);
-
-/** Tables whose name after `type:` is a file Postfix reads: the patterns or the settings. */
-const FILE_TABLE_TYPES = new Set([
-  ...INDEXED_TABLE_TYPES,
-  "texthash",
-  "regexp",
-  "pcre",
-  "cidr",
-  "ldap",
-  "mysql",
-  "pgsql",
-  "sqlite",
-  "memcache",
-  "mongodb",
-]);
 
 /** Parameters whose whole value names files (TLS certificates, keys, CA bundles, DH parameters). */
 const FILE_PARAMETER =
@@ -93,7 +76,7 @@ export function findDocumentLinks(
       const [whole, proxies, type, name] = match;
       if (!FILE_TABLE_TYPES.has(type)) continue;
       const from = base + match.index + whole.length - name.length;
-      const what = INDEXED_TABLE_TYPES.has(type)
+      const what = indexSuffixes(type)
         ? `Source of the ${proxies}${type}: table (postmap makes the indexed file from it)`
         : `File of the ${proxies}${type}: table`;
       add(line, from, from + name.length, name, what);

@@ -97,7 +97,7 @@ export function hostFilesNotCheckedDiagnostic(count: number): Diagnostic {
     severity: DiagnosticSeverity.Information,
     code: "host-files-not-checked",
     source: DIAGNOSTIC_SOURCE,
-    message: `The ${files} this configuration names (certificates, keys) were not checked, because the workspace is not trusted. In restricted mode the server opens no file that the configuration names, since an untrusted configuration could name any file on this machine. Trust the workspace to check them.`,
+    message: `The ${files} this configuration names (certificates, keys, lookup tables and their indexed files) were not checked, because the workspace is not trusted. In restricted mode the server opens no file that the configuration names, since an untrusted configuration could name any file on this machine. Trust the workspace to check them.`,
   };
 }
 
@@ -216,7 +216,8 @@ export function hostFileRequests(
  * a configuration without them costs no rule context. Rules that ask for other
  * files add their words here.
  */
-const HOST_FILE_WORDS = /cert_file|key_file|chain_files|CAfile|CApath/;
+const HOST_FILE_WORDS =
+  /cert_file|key_file|chain_files|CAfile|CApath|(?:hash|btree|lmdb|cdb|dbm|sdbm|cidr|regexp|pcre|texthash|_type):/;
 
 /** hostFileRequests() in steps, pausing where building the rule context does (for the server). */
 export function* hostFileRequestSteps(

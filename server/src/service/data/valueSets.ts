@@ -671,6 +671,12 @@ export function valueKind(parameter: string, version: PostfixVersion): ValueKind
   return undefined;
 }
 
+/** Whether a parameter's value lists lookup tables (`type:name` words are tables there). */
+export function lookupTableSetting(parameter: string, version: PostfixVersion): boolean {
+  const kind = valueKind(parameter, version);
+  return kind === "lookup-table" || kind === "postscreen-access";
+}
+
 /** The choices of one kind that exist in that release. */
 export function valuesOfKind(kind: ValueKind, version: PostfixVersion): ValueChoice[] {
   return available(choicesOfKind(kind, version), version);

@@ -10,6 +10,7 @@ import { domainRules } from "./domains";
 import { relayRules } from "./relay";
 import { startupRules } from "./startup";
 import { syntaxRules } from "./syntax";
+import { tableRules } from "./tables";
 import { tlsClientRules } from "./tls-client";
 import { tlsServerRules } from "./tls-server";
 import { tlsValuesRules } from "./tls-values";
@@ -24,4 +25,5 @@ export const RULE_MODULES: readonly Rule[] = [
   ...certificateRules,
   ...relayRules,
   ...domainRules,
+  ...tableRules,
 ];

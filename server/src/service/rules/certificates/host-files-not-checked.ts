@@ -6,12 +6,12 @@ export default defineRule({
     id: "host-files-not-checked",
     severity: "info",
     description:
-      "The configuration names certificates or keys, but file checks are off because the workspace is not trusted.",
+      "The configuration names certificates, keys or lookup table files, but file checks are off because the workspace is not trusted.",
     fixable: false,
     files: ["main", "master"],
   },
   docs: {
-    why: "Certificates, keys and CA files live outside the workspace, and a workspace anyone may have written could point them at any file on the machine. So in an untrusted workspace (VS Code's restricted mode) the server opens none of them, and the certificate rules stay silent. This note says so once per file, so that the silence is not mistaken for a clean bill of health. Trust the workspace, or run `postfix-lint` on the directory, to have them checked.",
+    why: "Certificates, keys, CA files and lookup tables live outside the workspace, and a workspace anyone may have written could point them at any file on the machine. So in an untrusted workspace (VS Code's restricted mode) the server opens none of them, and the certificate rules and the table file rules stay silent. This note says so once per file, so that the silence is not mistaken for a clean bill of health. Trust the workspace, or run `postfix-lint` on the directory, to have them checked.",
     fires: [],
     silent: [],
   },

@@ -62,7 +62,7 @@ function classify(pattern: string): Unnegated {
 }
 
 /** cidr_match_parse(): `[addr]/len`, `[addr/len]`, `addr/len` or `addr`. */
-function parseNetwork(pattern: string): Unnegated {
+export function parseNetwork(pattern: string): Unnegated {
   let text = pattern;
   if (text.startsWith("[")) {
     const close = text.indexOf("]");
@@ -100,7 +100,7 @@ function parseIpv4(text: string): bigint | undefined {
   const parts = text.split(".");
   if (
     parts.length !== 4 ||
-    !parts.every((part) => /^[0-9]{1,3}$/.test(part) && Number(part) <= 255)
+    !parts.every((part) => /^(?:0|[1-9][0-9]{0,2})$/.test(part) && Number(part) <= 255)
   )
     return undefined;
   return parts.reduce((value, part) => (value << 8n) | BigInt(Number(part)), 0n);
