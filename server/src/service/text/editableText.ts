@@ -175,7 +175,10 @@ export class EditableText implements PositionMapper {
   private pieceAt(offset: number): { index: number; start: number; line: number } {
     const { offsets, lines } = this.starts();
     // Pieces are never empty (but for the one piece of an empty text): starts increase.
-    const index = Math.max(0, lastIndexWhere(offsets.length, (i) => offsets[i] <= offset));
+    const index = Math.max(
+      0,
+      lastIndexWhere(offsets.length, (i) => offsets[i] <= offset),
+    );
     return { index, start: offsets[index], line: lines[index] };
   }
 
