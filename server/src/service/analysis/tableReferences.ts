@@ -51,6 +51,8 @@ export const tableReferences = perContext((context): TableReference[] => {
   const classes = restrictionClassNames(context);
   const references: TableReference[] = [];
   for (const placed of context.settings) {
+    // Every table is written type:name (a `$name` reference is not followed into its value).
+    if (!placed.setting.value.text.includes(":")) continue;
     const name = placed.setting.name.text;
     const isList = RESTRICTION_LISTS.has(name) || classes.has(name);
     if (!isList && !lookupTableSetting(name, context.version)) continue;
