@@ -10,9 +10,13 @@ export const compressedData = {
   setup(bundler) {
     bundler.onLoad({ filter: /\.(md|generated\.json)$/ }, async (args) => {
       const packed = gzipSync(await readFile(args.path), { level: 9 }).toString("base64");
-      const text = `require("node:zlib").gunzipSync(Buffer.from(${JSON.stringify(packed)}, "base64")).toString("utf8")`;
+      const text = `gunzipSync(Buffer.from(${JSON.stringify(packed)}, "base64")).toString("utf8")`;
       const value = args.path.endsWith(".json") ? `JSON.parse(${text})` : text;
-      return { contents: `module.exports = ${value};`, loader: "js" };
+      // A module of its own (ESM, so both CommonJS and ESM bundles can hold it).
+      return {
+        contents: `import { gunzipSync } from "node:zlib";\nexport default ${value};\n`,
+        loader: "js",
+      };
     });
   },
 };
