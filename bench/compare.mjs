@@ -73,7 +73,9 @@ console.log(
     ["target", "before", "after", "met"],
     after.targets.map((target) => {
       const old = before.targets.find((other) => other.target === target.target);
-      return [target.target, old?.measured ?? "–", target.measured, target.met ? "yes" : "no"];
+      const met =
+        typeof target.met === "boolean" ? (target.met ? "yes" : "no") : String(target.met);
+      return [target.target, old?.measured ?? "–", target.measured, met];
     }),
   ),
 );
