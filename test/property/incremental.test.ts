@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  type Block,
   type ConfigKind,
   type ParsedConfig,
   PieceText,
@@ -9,6 +10,7 @@ import {
   entryAt,
   blocksAround,
   blocksBetween,
+  blocksInOrder,
   entriesContaining,
   isEntry,
   lastEntryBefore,
@@ -218,6 +220,11 @@ describe("many edits with reads in between", () => {
           expect(blocksAround(config, offset, 3)).toEqual(blocksAround(fresh, offset, 3));
           const name = `p${random(3000)}`;
           expect(lastMainEntry(config, name)).toEqual(lastMainEntry(fresh, name));
+          const firstBlocks: Block[] = [];
+          for (const block of blocksInOrder(config)) {
+            if (firstBlocks.push(block) > random(5000)) break;
+          }
+          expect(firstBlocks).toEqual(fresh.blocks.slice(0, firstBlocks.length));
           expect(entriesContaining(config, name)).toEqual(
             fresh.blocks.filter((block) => isEntry(block) && block.text.includes(name)),
           );

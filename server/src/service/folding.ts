@@ -4,9 +4,16 @@ import {
   type Position,
   type SelectionRange,
 } from "vscode-languageserver-types";
-import { bannerGroupAt, bannerGroups } from "./analysis/banners";
+import { bannerGroupAt, bannerGroupsOf } from "./analysis/banners";
 import type { PositionMapper } from "./languageTypes";
-import { type ParsedConfig, configText, entryAt, isEntry } from "./parser/document";
+import {
+  type Block,
+  type ParsedConfig,
+  blocksInOrder,
+  configText,
+  entryAt,
+  isEntry,
+} from "./parser/document";
 import { optionAt } from "./cursor";
 import type { Span } from "./parser/logicalLines";
 import type { MainEntry, ParameterSetting } from "./parser/mainCf";
@@ -47,11 +54,13 @@ export function getFoldingRanges(
     }
     runStart = runEnd = undefined;
   };
-  // Where the reading stopped: ranges and banner groups past it are not looked for.
-  let readUntil = Infinity;
-  for (const block of config.blocks) {
+  // The blocks read, for the banner groups: ranges and groups past them are not looked for.
+  const read: Block[] = [];
+  let stopped = false;
+  for (const block of blocksInOrder(config)) {
+    read.push(block);
     if (ranges.length >= limit) {
-      readUntil = block.start;
+      stopped = true;
       break;
     }
     if (isEntry(block)) {
@@ -67,9 +76,9 @@ export function getFoldingRanges(
     }
   }
   closeCommentRun();
-  const groups = bannerGroups(config, readUntil);
+  const groups = bannerGroupsOf(read, text);
   // The group open where the reading stopped may run on: where it ends is unknown.
-  if (readUntil !== Infinity) groups.pop();
+  if (stopped) groups.pop();
   for (const group of groups) {
     const startLine = lineOf(group.start);
     const endLine = lineOf(group.end);

@@ -1,7 +1,7 @@
 import type { Range } from "vscode-languageserver-types";
 import { defaultValue, type PostfixVersion } from "./data/parameters";
 import type { PositionMapper } from "./languageTypes";
-import { type ParsedConfig, isEntry, lastMainValue } from "./parser/document";
+import { type ParsedConfig, blocksInOrder, isEntry, lastMainValue } from "./parser/document";
 import type { LogicalLine } from "./parser/logicalLines";
 import { logicalSpan } from "./parser/logicalLines";
 import type { ParameterSetting } from "./parser/mainCf";
@@ -83,7 +83,7 @@ export function findDocumentLinks(
     }
   };
   const limit = options.limit ?? Infinity;
-  for (const block of config.blocks) {
+  for (const block of blocksInOrder(config)) {
     if (links.length >= limit) break;
     if (!isEntry(block)) continue;
     if (block.kind === "main") {

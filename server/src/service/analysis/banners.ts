@@ -52,6 +52,11 @@ export function bannerGroupAt(
   return groups[index];
 }
 
+/** The banner groups of consecutive blocks read from the start of a file, cut at the last. */
+export function bannerGroupsOf(blocks: Block[], text: TextLike): BannerGroup[] {
+  return groupsIn(blocks, text, 0, blocks.length);
+}
+
 /** The banner groups that blocks [from, to) start, cut at `to`. */
 function groupsIn(blocks: Block[], text: TextLike, from: number, to: number): BannerGroup[] {
   const groups: BannerGroup[] = [];

@@ -202,6 +202,29 @@ export function lastMainEntry(config: ParsedConfig, name: string): MainEntry | u
   return entry && (settleBlock(document, document.blocks.indexOf(entry)) as MainEntry);
 }
 
+/** Blocks settled at a time by blocksInOrder(). */
+const SETTLE_CHUNK = 2048;
+
+/**
+ * The blocks in document order, with true offsets, settled a chunk at a time as the
+ * caller reads on: a reader that stops early (folding at the client's limit, links
+ * at theirs) settles only what it read. The settled part is a prefix, which no
+ * pending shift covers, so nothing moves it back while the caller reads.
+ */
+export function* blocksInOrder(config: ParsedConfig): Generator<Block, void, undefined> {
+  const document = liveDocument(config);
+  if (!document) {
+    yield* config.blocks;
+    return;
+  }
+  const { blocks } = document;
+  for (let from = 0; from < blocks.length; from += SETTLE_CHUNK) {
+    const to = Math.min(blocks.length, from + SETTLE_CHUNK);
+    settleBlocks(document, from, to);
+    for (let i = from; i < to; i++) yield blocks[i];
+  }
+}
+
 /**
  * The blocks that overlap [from, to], with true offsets (only they are settled):
  * for a reader of a window of the file, such as the visible lines.
