@@ -60,6 +60,43 @@ describe("document symbols", () => {
     ]);
   });
 
+  it("with a limit, lists after edits what a fresh parse of the edited text lists", () => {
+    let text = Array.from({ length: 60 }, (_, i) => `p${i % 17} = v${i}\n`).join("");
+    let config = parseConfig("main", text);
+    let state = 7;
+    const random = (n: number) => (state = (state * 1103515245 + 12345) & 0x7fffffff) % n;
+    for (let edit = 0; edit < 200; edit++) {
+      const start = random(text.length);
+      const end = Math.min(text.length, start + random(4));
+      const newText = ["x", "", "\n", "\nq = 1\n", "# c\n".repeat(random(40))][random(5)];
+      config = updateConfig(config, { start, end, newText });
+      text = text.slice(0, start) + newText + text.slice(end);
+      const limit = [3, 10, 100][edit % 3];
+      const index = new LineIndex(text);
+      expect(findDocumentSymbols(config, index, limit)).toEqual(
+        findDocumentSymbols(parseConfig("main", text), index, limit),
+      );
+    }
+  });
+
+  it("after a large insertion, still marks a setting overridden by one far below it", () => {
+    // The assignments that override come after thousands of blocks, whose offsets an
+    // edit above them leaves pending until something reads that far.
+    let text = Array.from({ length: 3000 }, (_, i) => `a${i} = v${i}\n`).join("") + "a1 = later\n";
+    let config = parseConfig("main", text);
+    const comments = "# note\n".repeat(10_000);
+    config = updateConfig(config, { start: 0, end: 0, newText: comments });
+    text = comments + text;
+    const index = new LineIndex(text);
+    const listed = findDocumentSymbols(config, index, 3);
+    expect(outline(listed).slice(0, 3)).toEqual([
+      "a0 (v0)",
+      "a1 (overridden later · v1)",
+      "a2 (v2)",
+    ]);
+    expect(listed).toEqual(findDocumentSymbols(parseConfig("main", text), index, 3));
+  });
+
   it("stops at the limit with a note that counts the entries left out and spans them", () => {
     const text = Array.from({ length: 6 }, (_, i) => `p${i} = v${i}\n`).join("");
     const list = findDocumentSymbols(parseConfig("main", text), new LineIndex(text), 4);

@@ -6,11 +6,19 @@ import {
 } from "vscode-languageserver-types";
 import { masterEntries } from "./analysis/configModel";
 import type { PositionMapper } from "./languageTypes";
-import { type ParsedConfig, isEntry, mainEntriesNamed } from "./parser/document";
+import {
+  type Block,
+  type ParsedConfig,
+  blocksInOrder,
+  configText,
+  isEntry,
+  mainEntriesNamed,
+  mainSettingsSummary,
+} from "./parser/document";
 import type { Span } from "./parser/logicalLines";
 import type { MainEntry, ParameterSetting } from "./parser/mainCf";
 import { MASTER_FIELD_NAMES, type MasterEntry } from "./parser/masterCf";
-import { type BannerGroup, bannerGroups } from "./analysis/banners";
+import { type BannerGroup, bannerGroups, bannerGroupsOf } from "./analysis/banners";
 
 /**
  * Document symbols: the Outline, breadcrumbs and "Go to Symbol". main.cf lists every
@@ -41,13 +49,15 @@ export function findDocumentSymbols(
     end: mapper.positionAt(span.end),
   });
   const outline = new Outline(limit, rangeOf);
-  if (config.kind === "main") mainSymbols(config, outline);
-  else for (const entry of masterEntries(config)) masterSymbol(entry, outline);
-  // Banners after the last listed entry head nothing listed.
-  const listed = outline.placed;
-  const bannersBefore = listed.length > 0 ? listed[listed.length - 1].start : 0;
-  const result = groupUnderBanners(listed, bannerGroups(config, bannersBefore), rangeOf);
-  return outline.withNote(result);
+  let groups: BannerGroup[];
+  if (config.kind === "main") groups = mainSymbols(config, outline);
+  else {
+    for (const entry of masterEntries(config)) masterSymbol(entry, outline);
+    // Banners after the last listed entry head nothing listed.
+    const listed = outline.placed;
+    groups = bannerGroups(config, listed.length > 0 ? listed[listed.length - 1].start : 0);
+  }
+  return outline.withNote(groupUnderBanners(outline.placed, groups, rangeOf));
 }
 
 /** A symbol with the document span it was made from. */
@@ -84,6 +94,17 @@ class Outline {
     return taken;
   }
 
+  get isFull(): boolean {
+    return this.room === 0;
+  }
+
+  /** Counts `count` entries as left out, from `first` to `last`, without reading them. */
+  leaveOut(count: number, first: Span, last: Span): void {
+    this.leftOut += count;
+    this.firstLeftOut ??= first;
+    this.lastLeftOut = last;
+  }
+
   /** `symbols` with a last one that says how many were left out, if any. */
   withNote(symbols: DocumentSymbol[]): DocumentSymbol[] {
     const { firstLeftOut, lastLeftOut } = this;
@@ -101,15 +122,33 @@ class Outline {
   }
 }
 
-function mainSymbols(config: ParsedConfig, outline: Outline): void {
-  for (const entry of config.blocks) {
+/**
+ * Lists main.cf's settings up to the limit, reading the file only that far (the
+ * rest is counted without settling its offsets); returns the banner groups of the
+ * blocks read up to the last listed entry (banners after it head nothing listed).
+ */
+function mainSymbols(config: ParsedConfig, outline: Outline): BannerGroup[] {
+  const read: Block[] = [];
+  const listedEntries = new Set<MainEntry>();
+  let throughLastListed = 0;
+  for (const entry of blocksInOrder(config)) {
+    read.push(entry);
     if (entry.kind !== "main" || !entry.setting) continue;
-    if (outline.take(1, () => entry) === 0) continue;
+    if (outline.isFull) {
+      const { count, last } = mainSettingsSummary(config);
+      outline.leaveOut(count - outline.placed.length, entry, last ?? entry);
+      break;
+    }
+    outline.take(1, () => entry);
+    throughLastListed = read.length;
+    listedEntries.add(entry);
     const setting = entry.setting;
     const value = shorten(setting.value.text);
-    // The last assignment of a name is the one in effect (offsets are settled: blocks was read).
+    // The last assignment of a name is the one in effect. Every setting before this
+    // one is listed, so one that is not listed comes later (and its offsets may not
+    // be settled yet: they are not compared).
     const overridden = mainEntriesNamed(config, setting.name.text).some(
-      (other) => other.start > entry.start,
+      (other) => !listedEntries.has(other),
     );
     outline.placed.push({
       start: entry.start,
@@ -122,6 +161,7 @@ function mainSymbols(config: ParsedConfig, outline: Outline): void {
       },
     });
   }
+  return bannerGroupsOf(read.slice(0, throughLastListed), configText(config));
 }
 
 function masterSymbol(entry: MasterEntry, outline: Outline): void {

@@ -202,6 +202,27 @@ export function lastMainEntry(config: ParsedConfig, name: string): MainEntry | u
   return entry && (settleBlock(document, document.blocks.indexOf(entry)) as MainEntry);
 }
 
+/**
+ * How many main.cf entries set a parameter, and the last of them with true
+ * offsets; no other block is settled.
+ */
+export function mainSettingsSummary(config: ParsedConfig): { count: number; last?: MainEntry } {
+  const document = liveDocument(config);
+  const blocks = document ? document.blocks : config.blocks;
+  let count = 0;
+  let lastIndex = -1;
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i];
+    if (block.kind === "main" && block.setting) {
+      count++;
+      lastIndex = i;
+    }
+  }
+  if (lastIndex < 0) return { count };
+  const last = document ? settleBlock(document, lastIndex) : blocks[lastIndex];
+  return { count, last: last as MainEntry };
+}
+
 /** Blocks settled at a time by blocksInOrder(). */
 const SETTLE_CHUNK = 2048;
 
