@@ -22,43 +22,10 @@
 //                those recorded in parameters.generated.json.
 //   --check      do not write; exit 1 when the committed file is stale.
 
-import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { postfixSource } from "./postfixSource.mjs";
 
 const OUTPUT = "server/src/service/data/tables.generated.json";
-const PARAMETERS = "server/src/service/data/parameters.generated.json";
-
-const args = process.argv.slice(2);
-const repoAt = args.indexOf("--repo");
-const repo = repoAt >= 0 ? args[repoAt + 1] : process.env.POSTFIX_SRC;
-const check = args.includes("--check");
-if (!repo) {
-  console.error("generate-tables: --repo PATH (or POSTFIX_SRC) is required");
-  process.exit(2);
-}
-
-const gitDir = (() => {
-  try {
-    const dir = execFileSync("git", ["-C", repo, "rev-parse", "--git-dir"], {
-      encoding: "utf8",
-    }).trim();
-    return dir.startsWith("/") ? dir : `${repo}/${dir}`;
-  } catch {
-    return repo;
-  }
-})();
-const git = (...gitArgs) => {
-  try {
-    return execFileSync("git", [`--git-dir=${gitDir}`, ...gitArgs], {
-      encoding: "latin1",
-      maxBuffer: 64 << 20,
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-  } catch {
-    return "";
-  }
-};
-const show = (ref, file) => git("show", `${ref}:postfix/${file}`);
+const { git, show, source: provenance, releases, lines, emit } = postfixSource("generate-tables");
 
 /** DICT_TYPE_* names to their strings, from every header of the release. */
 function typeDefines(tag) {
@@ -204,9 +171,6 @@ function berkeleyMigration(tag) {
   return { legacyTypes, replacedBy };
 }
 
-const generated = JSON.parse(readFileSync(PARAMETERS, "utf8"));
-const releases = generated.source.releases;
-const lines = generated.versions;
 const newest = lines[lines.length - 1];
 
 const types = {};
@@ -234,7 +198,7 @@ for (const entry of Object.values(types)) {
 const output = `${JSON.stringify(
   {
     "//": "generated — do not edit; run node scripts/generate-tables.mjs (facts from the Postfix source, see source)",
-    source: generated.source,
+    source: provenance,
     types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),
     unknownTypeFatalUntil: unknownFatalUntil,
     indexSuffixes: indexFiles(releases[newest]),
@@ -245,17 +209,4 @@ const output = `${JSON.stringify(
   null,
   2,
 )}\n`;
-if (check) {
-  let committed = "";
-  try {
-    committed = readFileSync(OUTPUT, "utf8");
-  } catch {
-    // No committed file yet: it is stale.
-  }
-  if (committed !== output) {
-    console.error(`${OUTPUT} is stale; run scripts/generate-tables.mjs`);
-    process.exit(1);
-  }
-} else {
-  writeFileSync(OUTPUT, output);
-}
+emit(OUTPUT, output);
