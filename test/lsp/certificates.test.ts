@@ -16,7 +16,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Diagnostic, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
 import type { ExampleHostFile } from "../../server/src/service/hostFiles";
 import { bytesOf } from "../support/certificates";
-import { ROOT, spawnServer } from "../support/lspServer";
+import { ROOT, openDocument, spawnServer, within } from "../support/lspServer";
 
 /**
  * Certificate checks over real JSON-RPC, on real files made at test time: in a
@@ -32,15 +32,6 @@ const PEAK_RSS_BOUND_KB = 200 * 1024;
 beforeAll(() => {
   execFileSync("node", ["scripts/build.mjs"], { cwd: ROOT });
 });
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms),
-    ),
-  ]);
-}
 
 const OLD = Date.now() / 1000 - 30 * 24 * 3600;
 
@@ -171,32 +162,17 @@ async function openMaster(
 ) {
   const { child, connection } = spawnServer({ fsSpyLog: options.fsSpyLog });
   const uri = pathToFileURL(join(dir, "master.cf")).href;
-  const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) =>
-    connection.onNotification(
-      "textDocument/publishDiagnostics",
-      (params: PublishDiagnosticsParams) => {
-        if (params.uri === uri) resolve(params);
-      },
-    ),
-  );
-  connection.listen();
   try {
-    await within(
-      connection.sendRequest("initialize", {
-        processId: process.pid,
-        rootUri: null,
-        capabilities: {},
-        initializationOptions:
-          options.trusted === undefined ? undefined : { trusted: options.trusted },
-      }),
-      5_000,
-      "initialize",
+    const published = await openDocument(
+      connection,
+      { uri, languageId: "postfix-master", text: master },
+      {
+        initialize: {
+          initializationOptions:
+            options.trusted === undefined ? undefined : { trusted: options.trusted },
+        },
+      },
     );
-    await connection.sendNotification("initialized", {});
-    await connection.sendNotification("textDocument/didOpen", {
-      textDocument: { uri, languageId: "postfix-master", version: 1, text: master },
-    });
-    const published = await within(diagnostics, 20_000, "diagnostics");
     let hover: string | undefined;
     let hoverMs = 0;
     if (options.hoverAt) {

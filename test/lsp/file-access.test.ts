@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PublishDiagnosticsParams } from "vscode-languageserver-protocol";
-import { ROOT, spawnServer } from "../support/lspServer";
+import { ROOT, openDocument, spawnServer, within } from "../support/lspServer";
 
 /**
  * A workspace is a clone anyone may have written. Whatever sits where the sibling
@@ -24,15 +24,6 @@ const MASTER = "smtp inet n - n - - smtpd -o smtpd_helo_restrictions=$my_custom\
 beforeAll(() => {
   execFileSync("node", ["scripts/build.mjs"], { cwd: ROOT });
 });
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms),
-    ),
-  ]);
-}
 
 /** VmRSS and VmHWM (peak) of a process, in kB. */
 function memoryOf(pid: number): { rss: number; peak: number } {
@@ -53,35 +44,22 @@ async function openMain(
 ) {
   const { child, connection } = spawnServer();
   const uri = options.uri ?? pathToFileURL(join(dir, "main.cf")).href;
-  const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) =>
-    connection.onNotification(
-      "textDocument/publishDiagnostics",
-      (params: PublishDiagnosticsParams) => {
-        if (params.uri === uri) resolve(params);
-      },
-    ),
-  );
-  connection.listen();
   try {
-    await within(
-      connection.sendRequest("initialize", {
-        processId: process.pid,
-        rootUri: null,
-        capabilities: {},
-        initializationOptions: options.initializationOptions,
-        workspaceFolders: (options.workspaceFolders ?? []).map((folder) => ({
-          uri: pathToFileURL(folder).href,
-          name: folder,
-        })),
-      }),
-      HOVER_BOUND_MS,
-      "initialize",
+    const published = await openDocument(
+      connection,
+      { uri, languageId: "postfix-main", text: MAIN },
+      {
+        initialize: {
+          initializationOptions: options.initializationOptions,
+          workspaceFolders: (options.workspaceFolders ?? []).map((folder) => ({
+            uri: pathToFileURL(folder).href,
+            name: folder,
+          })),
+        },
+        initializeMs: HOVER_BOUND_MS,
+        diagnosticsMs: 10_000,
+      },
     );
-    await connection.sendNotification("initialized", {});
-    await connection.sendNotification("textDocument/didOpen", {
-      textDocument: { uri, languageId: "postfix-main", version: 1, text: MAIN },
-    });
-    const published = await within(diagnostics, 10_000, "diagnostics");
     const started = performance.now();
     const hover = (await within(
       connection.sendRequest("textDocument/hover", {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PublishDiagnosticsParams } from "vscode-languageserver-protocol";
-import { ROOT, spawnServer } from "../support/lspServer";
+import { ROOT, openDocument, spawnServer, within } from "../support/lspServer";
 
 /**
  * Lookup table checks over real JSON-RPC, on real files made at test time: in a
@@ -16,15 +16,6 @@ import { ROOT, spawnServer } from "../support/lspServer";
 beforeAll(() => {
   execFileSync("node", ["scripts/build.mjs"], { cwd: ROOT });
 });
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms),
-    ),
-  ]);
-}
 
 const HOUR = 3600;
 
@@ -51,31 +42,12 @@ function tableDir(): { dir: string; main: string } {
 async function openMain(dir: string, main: string, trusted: boolean) {
   const { child, connection } = spawnServer({});
   const uri = pathToFileURL(join(dir, "main.cf")).href;
-  const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) =>
-    connection.onNotification(
-      "textDocument/publishDiagnostics",
-      (params: PublishDiagnosticsParams) => {
-        if (params.uri === uri) resolve(params);
-      },
-    ),
-  );
-  connection.listen();
   try {
-    await within(
-      connection.sendRequest("initialize", {
-        processId: process.pid,
-        rootUri: null,
-        capabilities: {},
-        initializationOptions: { trusted },
-      }),
-      5_000,
-      "initialize",
+    const published = await openDocument(
+      connection,
+      { uri, languageId: "postfix-main", text: main },
+      { initialize: { initializationOptions: { trusted } } },
     );
-    await connection.sendNotification("initialized", {});
-    await connection.sendNotification("textDocument/didOpen", {
-      textDocument: { uri, languageId: "postfix-main", version: 1, text: main },
-    });
-    const published = await within(diagnostics, 20_000, "diagnostics");
     const hover = (await within(
       connection.sendRequest("textDocument/hover", {
         textDocument: { uri },
