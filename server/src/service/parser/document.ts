@@ -161,14 +161,12 @@ export function entriesContaining(
   needle: string,
 ): (MainEntry | MasterEntry)[] {
   if (needle === "") return [];
-  const document = liveDocument(config);
-  const blocks = document ? document.blocks : config.blocks;
-  const startAt = (i: number) => (document ? startOf(document, i) : blocks[i].start);
+  const { document, blocks, lastStartingWhere } = blockView(config);
   const endAt = (i: number) => blocks[i].end + (document ? shiftAt(document.shifts, i) : 0);
   const text = configText(config);
   const indexes: number[] = [];
   for (let at = text.indexOf(needle); at >= 0;) {
-    const index = lastIndexWhere(blocks.length, (i) => startAt(i) <= at);
+    const index = lastStartingWhere((start) => start <= at);
     const holds = index >= 0 && isEntry(blocks[index]) && at <= endAt(index);
     if (holds) indexes.push(index);
     // The entry's other occurrences add nothing.
@@ -251,16 +249,14 @@ export function* blocksInOrder(config: ParsedConfig): Generator<Block, void, und
  * for a reader of a window of the file, such as the visible lines.
  */
 export function blocksBetween(config: ParsedConfig, from: number, to: number): Block[] {
-  const document = liveDocument(config);
-  const blocks = document ? document.blocks : config.blocks;
-  const startAt = (i: number) => (document ? startOf(document, i) : blocks[i].start);
+  const { blocks, lastStartingWhere, settle } = blockView(config);
   // The last block starting at or before `from` may reach into the window.
   const first = Math.max(
     0,
-    lastIndexWhere(blocks.length, (i) => startAt(i) <= from),
+    lastStartingWhere((start) => start <= from),
   );
-  const end = Math.max(first, lastIndexWhere(blocks.length, (i) => startAt(i) <= to) + 1);
-  if (document) settleBlocks(document, first, end);
+  const end = Math.max(first, lastStartingWhere((start) => start <= to) + 1);
+  settle(first, end);
   return blocks.slice(first, end);
 }
 
@@ -274,14 +270,12 @@ export function blocksAround(
   offset: number,
   reach: number,
 ): { blocks: Block[]; at: number; toEnd: boolean } {
-  const document = liveDocument(config);
-  const all = document ? document.blocks : config.blocks;
-  const startAt = (i: number) => (document ? startOf(document, i) : all[i].start);
-  const at = lastIndexWhere(all.length, (i) => startAt(i) <= offset);
+  const { blocks, lastStartingWhere, settle } = blockView(config);
+  const at = lastStartingWhere((start) => start <= offset);
   const from = Math.max(0, at - reach);
-  const to = Math.min(all.length, at + reach + 1);
-  if (document) settleBlocks(document, from, to);
-  return { blocks: all.slice(from, to), at: at - from, toEnd: to === all.length };
+  const to = Math.min(blocks.length, at + reach + 1);
+  settle(from, to);
+  return { blocks: blocks.slice(from, to), at: at - from, toEnd: to === blocks.length };
 }
 
 function lastOf(config: ParsedConfig, name: string, blocks: Block[]): MainEntry | undefined {
@@ -368,13 +362,32 @@ function blockBefore(
   before: (start: number) => boolean,
   entriesOnly = false,
 ): Block | undefined {
+  const { blocks, lastStartingWhere, settle } = blockView(config);
+  let index = lastStartingWhere(before);
+  if (entriesOnly) while (index >= 0 && !isEntry(blocks[index])) index--;
+  if (index < 0) return undefined;
+  settle(index, index + 1);
+  return blocks[index];
+}
+
+/**
+ * A config's blocks as edits left them (offsets maybe not settled yet): the last
+ * block whose true start passes a test (a prefix of the blocks; -1 if none), and
+ * settling a range of them. A plain parse has nothing to settle.
+ */
+function blockView(config: ParsedConfig) {
   const document = liveDocument(config);
   const blocks = document ? document.blocks : config.blocks;
   const startAt = (i: number) => (document ? startOf(document, i) : blocks[i].start);
-  let index = lastIndexWhere(blocks.length, (i) => before(startAt(i)));
-  if (entriesOnly) while (index >= 0 && !isEntry(blocks[index])) index--;
-  if (index < 0) return undefined;
-  return document ? settleBlock(document, index) : blocks[index];
+  return {
+    document,
+    blocks,
+    lastStartingWhere: (test: (start: number) => boolean) =>
+      lastIndexWhere(blocks.length, (i) => test(startAt(i))),
+    settle: (from: number, to: number) => {
+      if (document) settleBlocks(document, from, to);
+    },
+  };
 }
 
 /** The incremental document behind a config that updateConfig returned, if any. */
