@@ -35,7 +35,7 @@ import {
   tlsaRecords,
 } from "./service/certificateInfo";
 import { type RuleContext, createRuleContext } from "./service/rules/context";
-import { SafeFileCache, decodeText, diskPathOfUri, isRegularFile } from "./files/safeRead";
+import { RegularFileCheck, SafeFileCache, decodeText, diskPathOfUri } from "./files/safeRead";
 import { pathToFileURL } from "node:url";
 import { findDocumentLinks } from "./service/links";
 import { getInlayHints } from "./service/inlayHints";
@@ -278,6 +278,8 @@ export function startServer(connection: Connection): void {
     main: new SafeFileCache((bytes) => parseConfig("main", decodeText(bytes))),
     master: new SafeFileCache((bytes) => parseConfig("master", decodeText(bytes))),
   };
+  /** Which paths named by document links exist, answered again after a few seconds. */
+  const linkTargets = new RegularFileCheck();
   /** The last reason logged per sibling path, so that a refusal is logged once. */
   const loggedRefusals = new Map<string, string>();
 
@@ -905,7 +907,7 @@ export function startServer(connection: Connection): void {
           main,
           limit: MAX_DOCUMENT_LINKS,
         });
-        const exists = await Promise.all(candidates.map((link) => isRegularFile(link.path)));
+        const exists = await linkTargets.areRegularFiles(candidates.map((link) => link.path));
         return candidates
           .filter((_, index) => exists[index])
           .map(({ range, path, tooltip }) => ({

@@ -16,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type ReadPolicy,
+  RegularFileCheck,
   SafeFileCache,
   decodeText,
   diskPathOfUri,
@@ -279,6 +280,65 @@ describe("SafeFileCache", () => {
     for (const path of paths) cache.readSync(path, policy());
     expect(cache.readSync(paths[0], policy())).toMatchObject({ fresh: true });
     expect(cache.readSync(paths[2], policy())).toMatchObject({ fresh: false });
+  });
+});
+
+describe("RegularFileCheck", () => {
+  it("tells regular files from directories, devices, FIFOs and missing paths", async () => {
+    const file = fresh("cert.pem");
+    writeFileSync(file, "x");
+    const fifo = fresh("fifo");
+    execFileSync("mkfifo", [fifo]);
+    const answers = await new RegularFileCheck().areRegularFiles([
+      file,
+      dir,
+      "/dev/null",
+      fifo,
+      fresh("missing"),
+    ]);
+    expect(answers).toEqual([true, false, false, false, false]);
+  });
+
+  it("stats each path once per period, however often it is named, and again after it", async () => {
+    let clock = 0;
+    const asked: string[] = [];
+    const check = new RegularFileCheck(
+      2_000,
+      100,
+      () => clock,
+      async (path) => {
+        asked.push(path);
+        return path.endsWith(".pem");
+      },
+    );
+    expect(await check.areRegularFiles(["/a.pem", "/b.db", "/a.pem"])).toEqual([true, false, true]);
+    clock = 1_999;
+    expect(await check.areRegularFiles(["/b.db", "/a.pem"])).toEqual([false, true]);
+    expect(asked).toEqual(["/a.pem", "/b.db"]);
+    clock = 2_000;
+    await check.areRegularFiles(["/a.pem"]);
+    expect(asked).toEqual(["/a.pem", "/b.db", "/a.pem"]);
+  });
+
+  it("keeps a bounded number of answers", async () => {
+    const asked: string[] = [];
+    const check = new RegularFileCheck(
+      2_000,
+      10,
+      () => 0,
+      async (path) => {
+        asked.push(path);
+        return true;
+      },
+    );
+    const paths = Array.from({ length: 1_000 }, (_, i) => `/etc/file${i}`);
+    for (const path of paths) await check.areRegularFiles([path]);
+    // Once past the bound with every answer fresh, the answers are dropped: asked again.
+    await check.areRegularFiles([paths[0]]);
+    expect(asked.length).toBe(1_001);
+    expect(
+      (check as unknown as { answers: Map<string, unknown> }).answers.size,
+    ).toBeLessThanOrEqual(11);
   });
 });
 

@@ -124,6 +124,47 @@ export async function isRegularFile(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Answers "is this a regular file?" for document links, which VS Code asks for
+ * after every edit: a path is stat'ed once per `maxAgeMs` however many requests or
+ * settings name it, so a 100k-line file that names 500 paths does not cost 500
+ * stats (each missing one a thrown error) per keystroke. An answer may be that old:
+ * a file created just now gets its link within `maxAgeMs`.
+ */
+export class RegularFileCheck {
+  private readonly answers = new Map<string, { isFile: Promise<boolean>; at: number }>();
+
+  constructor(
+    private readonly maxAgeMs = 2_000,
+    private readonly maxEntries = 2_000,
+    private readonly now: () => number = () => performance.now(),
+    private readonly check: (path: string) => Promise<boolean> = isRegularFile,
+  ) {}
+
+  /** Whether each path names a regular file, in the order given. */
+  async areRegularFiles(paths: readonly string[]): Promise<boolean[]> {
+    const now = this.now();
+    if (this.answers.size > this.maxEntries) this.forgetOlderThan(now);
+    return Promise.all(paths.map((path) => this.answer(path, now)));
+  }
+
+  private answer(path: string, now: number): Promise<boolean> {
+    const known = this.answers.get(path);
+    if (known && now - known.at < this.maxAgeMs) return known.isFile;
+    const isFile = this.check(path);
+    this.answers.set(path, { isFile, at: now });
+    return isFile;
+  }
+
+  private forgetOlderThan(now: number): void {
+    for (const [path, { at }] of this.answers) {
+      if (now - at >= this.maxAgeMs) this.answers.delete(path);
+    }
+    // All fresh and still too many: start over rather than grow without bound.
+    if (this.answers.size > this.maxEntries) this.answers.clear();
+  }
+}
+
 export function diskPathOfUri(uri: string): string | undefined {
   if (!uri.startsWith("file://") || /[?#]/.test(uri)) return undefined;
   try {
