@@ -37,7 +37,7 @@ describe("folding ranges", () => {
       "myhostname = a",
       "",
     ].join("\n");
-    expect(folds("main", text)).toEqual(["0-1 comment", "5-6", "3-8 region"]);
+    expect(folds("main", text)).toEqual(["0-1 comment", "3-8 region", "5-6"]);
   });
 
   it("folds a master.cf entry with its -o lines", () => {

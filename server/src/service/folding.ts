@@ -79,23 +79,38 @@ export function getFoldingRanges(
   const groups = bannerGroupsOf(read, text);
   // The group open where the reading stopped may run on: where it ends is unknown.
   if (stopped) groups.pop();
+  const regions: FoldingRange[] = [];
   for (const group of groups) {
     const startLine = lineOf(group.start);
     const endLine = lineOf(group.end);
-    if (endLine > startLine) ranges.push({ startLine, endLine, kind: FoldingRangeKind.Region });
+    if (endLine > startLine) regions.push({ startLine, endLine, kind: FoldingRangeKind.Region });
   }
-  if (ranges.length <= limit) return ranges;
-  return ranges.sort((a, b) => a.startLine - b.startLine).slice(0, limit);
+  return mergeByStart(ranges, regions, limit);
+}
+
+/** The first `limit` ranges of two lists in start order, in start order (the first list first on ties). */
+function mergeByStart(
+  first: FoldingRange[],
+  second: FoldingRange[],
+  limit: number,
+): FoldingRange[] {
+  if (second.length === 0 && first.length <= limit) return first;
+  const merged: FoldingRange[] = [];
+  let i = 0;
+  let j = 0;
+  while (merged.length < limit && (i < first.length || j < second.length)) {
+    const takeFirst =
+      j >= second.length || (i < first.length && first[i].startLine <= second[j].startLine);
+    merged.push(takeFirst ? first[i++] : second[j++]);
+  }
+  return merged;
 }
 
 /** Whether `start` begins the line right after the one that ends at `end`. */
-function isNextLine(
-  text: { slice(start: number, end: number): string },
-  end: number,
-  start: number,
-): boolean {
-  const between = text.slice(end, start);
-  return between === "\n" || between === "\r\n";
+function isNextLine(text: { charAt(offset: number): string }, end: number, start: number): boolean {
+  // Character tests, not a slice: this runs for every comment line read.
+  if (start === end + 1) return text.charAt(end) === "\n";
+  return start === end + 2 && text.charAt(end) === "\r" && text.charAt(end + 1) === "\n";
 }
 
 export function getSelectionRanges(

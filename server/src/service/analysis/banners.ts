@@ -67,9 +67,10 @@ function groupsIn(blocks: Block[], text: TextLike, from: number, to: number): Ba
       if (open) open.end = block.end;
       continue;
     }
+    // The checks of the neighbours first: they rule out most comment lines cheaply.
+    if (!standsApart(blocks, i, text) || !headsAnEntry(blocks, i, text)) continue;
     const title = bannerTitle(text.slice(block.start, block.end));
-    if (title === undefined || !standsApart(blocks, i, text) || !headsAnEntry(blocks, i, text))
-      continue;
+    if (title === undefined) continue;
     open = {
       title,
       banner: { start: block.start, end: block.end },

@@ -205,20 +205,19 @@ export function lastMainEntry(config: ParsedConfig, name: string): MainEntry | u
  * offsets; no other block is settled.
  */
 export function mainSettingsSummary(config: ParsedConfig): { count: number; last?: MainEntry } {
+  let count = 0;
+  for (const entries of mainNameIndex(config).values()) count += entries.length;
   const document = liveDocument(config);
   const blocks = document ? document.blocks : config.blocks;
-  let count = 0;
-  let lastIndex = -1;
-  for (let i = 0; i < blocks.length; i++) {
-    const block = blocks[i];
-    if (block.kind === "main" && block.setting) {
-      count++;
-      lastIndex = i;
-    }
-  }
+  let lastIndex = blocks.length - 1;
+  while (lastIndex >= 0 && !isSetting(blocks[lastIndex])) lastIndex--;
   if (lastIndex < 0) return { count };
   const last = document ? settleBlock(document, lastIndex) : blocks[lastIndex];
   return { count, last: last as MainEntry };
+}
+
+function isSetting(block: Block): boolean {
+  return block.kind === "main" && block.setting !== undefined;
 }
 
 /** Blocks settled at a time by blocksInOrder(). */

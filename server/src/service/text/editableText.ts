@@ -20,6 +20,8 @@ export class EditableText implements PositionMapper {
   private totalLength: number;
   /** Where each piece starts (offset and line), built on the first lookup after an edit. */
   private pieceStarts: PieceStarts | undefined;
+  /** The piece the last lookup found. */
+  private lastPiece = 0;
 
   /** `pieceSize` is for tests that need many pieces from a short text. */
   constructor(
@@ -174,11 +176,20 @@ export class EditableText implements PositionMapper {
    */
   private pieceAt(offset: number): { index: number; start: number; line: number } {
     const { offsets, lines } = this.starts();
-    // Pieces are never empty (but for the one piece of an empty text): starts increase.
-    const index = Math.max(
-      0,
-      lastIndexWhere(offsets.length, (i) => offsets[i] <= offset),
-    );
+    // Readers mostly go forward through the file: try the last piece found first.
+    let index = this.lastPiece;
+    if (
+      index >= offsets.length ||
+      offsets[index] > offset ||
+      (index + 1 < offsets.length && offsets[index + 1] <= offset)
+    ) {
+      // Pieces are never empty (but for the one piece of an empty text): starts increase.
+      index = Math.max(
+        0,
+        lastIndexWhere(offsets.length, (i) => offsets[i] <= offset),
+      );
+      this.lastPiece = index;
+    }
     return { index, start: offsets[index], line: lines[index] };
   }
 

@@ -66,6 +66,7 @@ export class PieceText implements DocumentText {
   private readonly pieces: string[];
   /** Where each piece starts; one more entry for the end of the text. */
   private readonly starts: number[];
+  private lastPiece = 0;
 
   constructor(pieces: string[]) {
     this.pieces = pieces.length > 0 ? pieces.slice() : [""];
@@ -82,8 +83,13 @@ export class PieceText implements DocumentText {
     const from = clamp(start, this.length);
     const to = clamp(end, this.length);
     if (from >= to) return "";
+    const first = this.pieceAt(from);
+    // Most slices are a line or less: one piece, no copy into parts.
+    if (to <= this.starts[first + 1]) {
+      return this.pieces[first].slice(from - this.starts[first], to - this.starts[first]);
+    }
     const parts: string[] = [];
-    for (let i = this.pieceAt(from); i < this.pieces.length && this.starts[i] < to; i++) {
+    for (let i = first; i < this.pieces.length && this.starts[i] < to; i++) {
       parts.push(this.pieces[i].slice(Math.max(0, from - this.starts[i]), to - this.starts[i]));
     }
     return parts.join("");
@@ -121,8 +127,11 @@ export class PieceText implements DocumentText {
 
   /** The piece holding `offset`; the last piece for the end of the text. */
   private pieceAt(offset: number): number {
+    // Readers mostly go forward through the file: try the last piece found first.
+    const last = this.lastPiece;
+    if (this.starts[last] <= offset && offset < this.starts[last + 1]) return last;
     const index = lastIndexWhere(this.pieces.length, (i) => this.starts[i] <= offset);
-    return Math.max(0, Math.min(index, this.pieces.length - 1));
+    return (this.lastPiece = Math.max(0, Math.min(index, this.pieces.length - 1)));
   }
 }
 
