@@ -190,6 +190,26 @@ describe("PieceText", () => {
       { numRuns: 5_000, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
     );
   });
+
+  it("finds matches that run across several short pieces, first and last", () => {
+    const letters = (maxLength: number) =>
+      fc.array(fc.constantFrom("a", "b", "\n"), { maxLength }).map((chars) => chars.join(""));
+    fc.assert(
+      fc.property(
+        fc.array(letters(4), { maxLength: 10 }),
+        letters(5),
+        fc.integer({ min: -2, max: 45 }),
+        (pieces, search, from) => {
+          const text = pieces.join("");
+          const view = new PieceText(pieces);
+          expect(view.indexOf(search, from)).toBe(text.indexOf(search, from));
+          expect(view.lastIndexOf(search, from)).toBe(text.lastIndexOf(search, from));
+          expect(view.lastIndexOf(search)).toBe(text.lastIndexOf(search));
+        },
+      ),
+      { numRuns: 10_000, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
+    );
+  });
 });
 
 describe("many edits with reads in between", () => {

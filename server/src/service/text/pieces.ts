@@ -101,11 +101,17 @@ export class PieceText implements DocumentText {
     return this.pieces[index].charAt(offset - this.starts[index]);
   }
 
+  // Searches read the pieces in place: joining a piece with what follows it would
+  // copy the whole text on every search of a long file.
   indexOf(search: string, from = 0): number {
     const start = clamp(from, this.length);
     for (let i = this.pieceAt(start); i < this.pieces.length; i++) {
-      const found = this.window(i, search).indexOf(search, Math.max(0, start - this.starts[i]));
+      const within = Math.max(0, start - this.starts[i]);
+      const found = this.pieces[i].indexOf(search, within);
       if (found >= 0) return this.starts[i] + found;
+      // A match within the piece comes before one that runs into the next piece.
+      const across = this.acrossEnd(i, search, within, Infinity);
+      if (across >= 0) return across;
     }
     return search === "" ? this.length : -1;
   }
@@ -113,16 +119,31 @@ export class PieceText implements DocumentText {
   lastIndexOf(search: string, from = Infinity): number {
     const start = clamp(from, this.length);
     for (let i = this.pieceAt(start); i >= 0; i--) {
-      const found = this.window(i, search).lastIndexOf(search, start - this.starts[i]);
+      const within = start - this.starts[i];
+      // A match that runs into the next piece comes after one within the piece.
+      const across = this.acrossEnd(i, search, 0, within);
+      if (across >= 0) return across;
+      const found = this.pieces[i].lastIndexOf(search, within);
       if (found >= 0) return this.starts[i] + found;
     }
     return -1;
   }
 
-  /** Piece `i` and enough of what follows it to find a match that starts in it. */
-  private window(i: number, search: string): string {
-    if (search.length <= 1) return this.pieces[i];
-    return this.pieces[i] + this.slice(this.starts[i + 1], this.starts[i + 1] + search.length - 1);
+  /**
+   * The first (or, given `last`, the last) match that starts in piece `i`, at a
+   * place from `first` to `last` within it, and ends in a later piece; -1 if none.
+   */
+  private acrossEnd(i: number, search: string, first: number, last: number): number {
+    const piece = this.pieces[i];
+    const from = Math.max(first, piece.length - search.length + 1);
+    if (search.length < 2 || i + 1 >= this.pieces.length || from >= piece.length || from > last) {
+      return -1;
+    }
+    const next = this.starts[i + 1];
+    // The piece's last characters and the next ones: too short for a match on either side.
+    const edge = piece.slice(from) + this.slice(next, next + search.length - 1);
+    const found = last === Infinity ? edge.indexOf(search) : edge.lastIndexOf(search, last - from);
+    return found >= 0 ? this.starts[i] + from + found : -1;
   }
 
   /** The piece holding `offset`; the last piece for the end of the text. */
