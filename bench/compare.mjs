@@ -25,6 +25,7 @@ const requests = [
   ["hover while editing", (s) => s.hoverWhileEditing],
   ["completion while editing", (s) => s.completionWhileEditing],
   ["hover during a validation pass", (s) => s.hoverDuringValidation],
+  ["round trip with no work", (s) => s.roundTripFloor],
   ...Object.keys({ ...was.navigation, ...is.navigation }).map((name) => [
     name,
     (s) => s.navigation?.[name],

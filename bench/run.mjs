@@ -653,6 +653,16 @@ async function editingSession(S, server, workload) {
     }
     navigation[name] = summary(samples);
   }
+  // The floor under every figure above: a request the server answers at once (it
+  // does not know the method), after an edit, over the same channel.
+  const roundTrip = [];
+  for (let i = 0; i < Math.max(10, PLAN.hovers / 4); i++) {
+    edit();
+    const started = performance.now();
+    await connection.sendRequest("postfix/benchNoSuchMethod", {}).catch(() => undefined);
+    roundTrip.push(performance.now() - started);
+    await sleep(typingGapMs);
+  }
   // Let the validation the last edit scheduled finish before timing new ones.
   await server.diagnostics(workload.uri, version);
   const toDiagnostics = [];
@@ -677,6 +687,7 @@ async function editingSession(S, server, workload) {
     editToDiagnostics: summary(toDiagnostics),
     hoverDuringValidation: summary(duringValidation),
     navigation,
+    roundTripFloor: summary(roundTrip),
   };
 }
 
@@ -835,6 +846,13 @@ function targets(results) {
       `full analysis < 200 ms at ${largest / 1000}k lines`,
       `${fixed(analysis.analysisMs, 1)} ms warm; ${fixed(large?.openToDiagnosticsMs, 1)} ms on open`,
       analysis.analysisMs < 200,
+    );
+  }
+  if (large?.roundTripFloor) {
+    add(
+      `round trip of a request with no work after an edit at ${largest / 1000}k lines (no target: the floor under the figures above)`,
+      `${fixed(large.roundTripFloor.p50)} ms p50, ${fixed(large.roundTripFloor.p99)} ms p99`,
+      "n/a",
     );
   }
   for (const [name, measured] of Object.entries(large?.navigation ?? {})) {
