@@ -299,25 +299,32 @@ describe("RegularFileCheck", () => {
     expect(answers).toEqual([true, false, false, false, false]);
   });
 
-  it("stats each path once per period, however often it is named, and again after it", async () => {
+  it("stats each path once per period, however often it is named, and again after it in the background", async () => {
     let clock = 0;
     const asked: string[] = [];
+    const onDisk = new Set(["/a.pem"]);
     const check = new RegularFileCheck(
       2_000,
       100,
       () => clock,
       async (path) => {
         asked.push(path);
-        return path.endsWith(".pem");
+        return onDisk.has(path);
       },
     );
     expect(await check.areRegularFiles(["/a.pem", "/b.db", "/a.pem"])).toEqual([true, false, true]);
     clock = 1_999;
     expect(await check.areRegularFiles(["/b.db", "/a.pem"])).toEqual([false, true]);
     expect(asked).toEqual(["/a.pem", "/b.db"]);
+    // Two seconds on, /b.db was created and /a.pem removed: the request that finds
+    // the answers old gets them as they were, and starts one new check per path.
+    onDisk.clear();
+    onDisk.add("/b.db");
     clock = 2_000;
-    await check.areRegularFiles(["/a.pem"]);
-    expect(asked).toEqual(["/a.pem", "/b.db", "/a.pem"]);
+    expect(await check.areRegularFiles(["/a.pem", "/b.db", "/a.pem"])).toEqual([true, false, true]);
+    expect(asked).toEqual(["/a.pem", "/b.db", "/a.pem", "/b.db"]);
+    expect(await check.areRegularFiles(["/a.pem", "/b.db"])).toEqual([false, true]);
+    expect(asked).toHaveLength(4);
   });
 
   it("keeps a bounded number of answers", async () => {

@@ -126,13 +126,15 @@ export async function isRegularFile(path: string): Promise<boolean> {
 
 /**
  * Answers "is this a regular file?" for document links, which VS Code asks for
- * after every edit: a path is stat'ed once per `maxAgeMs` however many requests or
- * settings name it, so a 100k-line file that names 500 paths does not cost 500
- * stats (each missing one a thrown error) per keystroke. An answer may be that old:
- * a file created just now gets its link within `maxAgeMs`.
+ * after every edit: a path is stat'ed once, then again in the background when its
+ * answer is `maxAgeMs` old, however many requests or settings name it. So a
+ * 100k-line file that names 500 paths does not cost 500 stats (each missing file a
+ * thrown error) per keystroke, nor every `maxAgeMs` in one request: the request
+ * that finds an answer old gets it while the new one is looked up. A file created
+ * or removed just now shows in the next request after that.
  */
 export class RegularFileCheck {
-  private readonly answers = new Map<string, { isFile: Promise<boolean>; at: number }>();
+  private readonly answers = new Map<string, RegularFileAnswer>();
 
   constructor(
     private readonly maxAgeMs = 2_000,
@@ -150,10 +152,23 @@ export class RegularFileCheck {
 
   private answer(path: string, now: number): Promise<boolean> {
     const known = this.answers.get(path);
-    if (known && now - known.at < this.maxAgeMs) return known.isFile;
-    const isFile = this.check(path);
-    this.answers.set(path, { isFile, at: now });
-    return isFile;
+    if (!known) {
+      const isFile = this.check(path);
+      this.answers.set(path, { isFile, at: now, refreshing: false });
+      return isFile;
+    }
+    if (now - known.at >= this.maxAgeMs && !known.refreshing) {
+      known.refreshing = true;
+      const isFile = this.check(path);
+      const replace = () => {
+        // Unless the answer was forgotten meanwhile (the map was over its bound).
+        if (this.answers.get(path) === known) {
+          this.answers.set(path, { isFile, at: now, refreshing: false });
+        }
+      };
+      void isFile.then(replace, replace);
+    }
+    return known.isFile;
   }
 
   private forgetOlderThan(now: number): void {
@@ -163,6 +178,14 @@ export class RegularFileCheck {
     // All fresh and still too many: start over rather than grow without bound.
     if (this.answers.size > this.maxEntries) this.answers.clear();
   }
+}
+
+interface RegularFileAnswer {
+  isFile: Promise<boolean>;
+  /** When the check began. */
+  at: number;
+  /** A newer check is under way. */
+  refreshing: boolean;
 }
 
 export function diskPathOfUri(uri: string): string | undefined {
