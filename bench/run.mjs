@@ -640,12 +640,13 @@ async function editingSession(S, server, workload) {
     }
     completion = summary(samples);
   }
-  // Navigation requests, each after an edit as while typing (those the server offers).
+  // Navigation requests, each after an edit as while typing (those the server offers);
+  // as many samples as for hover, so that p99 is not just the second-slowest of 100.
   const navigation = {};
   for (const [name, method, provider, extra] of NAVIGATION_REQUESTS) {
     if (!capabilities[provider]) continue;
     const samples = [];
-    for (let i = 0; i < Math.max(10, PLAN.hovers / 4); i++) {
+    for (let i = 0; i < PLAN.hovers; i++) {
       edit();
       const position = somewhereUseful();
       samples.push(await timeRequest(method, position, extra?.(position)));
@@ -656,7 +657,7 @@ async function editingSession(S, server, workload) {
   // The floor under every figure above: a request the server answers at once (it
   // does not know the method), after an edit, over the same channel.
   const roundTrip = [];
-  for (let i = 0; i < Math.max(10, PLAN.hovers / 4); i++) {
+  for (let i = 0; i < PLAN.hovers; i++) {
     edit();
     const started = performance.now();
     await connection.sendRequest("postfix/benchNoSuchMethod", {}).catch(() => undefined);
