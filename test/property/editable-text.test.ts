@@ -60,6 +60,7 @@ describe("EditableText", () => {
           expect(text.lineCount).toBe(reference.lineCount);
           for (let offset = -1; offset <= text.length + 1; offset++) {
             expect(text.positionAt(offset)).toEqual(reference.positionAt(offset));
+            expect(text.lineAt(offset)).toBe(reference.positionAt(offset).line);
           }
           for (let line = -1; line <= reference.lineCount; line++) {
             for (const character of [-1, 0, 1, 2, 5, 100]) {

@@ -38,7 +38,7 @@ export function getFoldingRanges(
   limit = Infinity,
 ): FoldingRange[] {
   const text = configText(config);
-  const lineOf = (offset: number) => mapper.positionAt(offset).line;
+  const lineOf = (offset: number) => mapper.lineAt(offset);
   const ranges: FoldingRange[] = [];
   // Positions are looked up only where a range starts or ends: at 100k lines,
   // a lookup for every line would cost more than the rest.

@@ -4,4 +4,6 @@ import type { Position } from "vscode-languageserver-types";
 export interface PositionMapper {
   positionAt(offset: number): Position;
   offsetAt(position: Position): number;
+  /** The line of an offset: `positionAt(offset).line`, without the column. */
+  lineAt(offset: number): number;
 }

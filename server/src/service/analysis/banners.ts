@@ -132,6 +132,8 @@ function headsAnEntry(blocks: Block[], index: number, text: TextLike): boolean {
 type TextLike = { slice(start: number, end: number): string };
 
 function hasBlankLineBetween(text: TextLike, end: number, start: number): boolean {
+  // Next to each other, lines are one line break apart.
+  if (start - end <= 1) return false;
   const between = text.slice(end, start);
   return between.indexOf("\n") !== between.lastIndexOf("\n");
 }

@@ -114,20 +114,32 @@ export class EditableText implements PositionMapper {
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.totalLength));
     const { index, start, line } = this.pieceAt(clamped);
-    const { lineStarts } = this.pieces[index];
-    // The last line start within this piece at or before the offset.
-    let low = 0;
-    let high = lineStarts.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (start + lineStarts[mid] > clamped) high = mid;
-      else low = mid + 1;
-    }
-    const lineStart = low > 0 ? start + lineStarts[low - 1] : this.lineStartBefore(index);
+    const low = this.lineStartsUpTo(index, clamped - start);
+    const lineStart =
+      low > 0 ? start + this.pieces[index].lineStarts[low - 1] : this.lineStartBefore(index);
     let character = clamped - lineStart;
     // Between the "\r" and "\n" of a line break: the end of the line, as TextDocument says.
     if (character > 0 && this.charCodeAt(clamped - 1) === CR) character--;
     return { line: line + low, character };
+  }
+
+  lineAt(offset: number): number {
+    const clamped = Math.max(0, Math.min(offset, this.totalLength));
+    const { index, start, line } = this.pieceAt(clamped);
+    return line + this.lineStartsUpTo(index, clamped - start);
+  }
+
+  /** How many lines start in piece `index` at or before `within` (an offset in it). */
+  private lineStartsUpTo(index: number, within: number): number {
+    const { lineStarts } = this.pieces[index];
+    let low = 0;
+    let high = lineStarts.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (lineStarts[mid] > within) high = mid;
+      else low = mid + 1;
+    }
+    return low;
   }
 
   offsetAt(position: Position): number {

@@ -18,6 +18,12 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineAt(clamped);
+    return { line, character: clamped - this.lineStarts[line] };
+  }
+
+  lineAt(offset: number): number {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
     let low = 0;
     let high = this.lineStarts.length;
     while (low < high) {
@@ -25,8 +31,7 @@ export class LineIndex {
       if (this.lineStarts[mid] > clamped) high = mid;
       else low = mid + 1;
     }
-    const line = low - 1;
-    return { line, character: clamped - this.lineStarts[line] };
+    return low - 1;
   }
 
   offsetAt(position: Position): number {
