@@ -69,7 +69,21 @@ export interface MasterEntry extends LogicalLine {
 
 export function parseMasterEntry(line: LogicalLine): MasterEntry {
   const words = splitWords(line);
-  const entry: MasterEntry = { kind: "master", ...line, words, options: [], arguments: [] };
+  // Built in one piece, `problem` included even when absent: properties added
+  // afterwards would give each entry a separate property store.
+  const entry: MasterEntry = {
+    kind: "master",
+    start: line.start,
+    end: line.end,
+    segments: line.segments,
+    innerComments: line.innerComments,
+    text: line.text,
+    segmentTextStarts: line.segmentTextStarts,
+    words,
+    problem: undefined,
+    options: [],
+    arguments: [],
+  };
   // Only the first logical line can start with whitespace; Postfix skips it with a warning.
   if (line.text.length > 0 && isSpace(line.text.charCodeAt(0))) {
     entry.problem = { code: "leading-whitespace" };
@@ -156,9 +170,10 @@ export function parseCommandLineUnit(
     cursor.inArguments = true;
   }
   if (cursor.inArguments) {
-    const argument: MasterArgument = { word: { ...word } };
-    if (word.text.startsWith("{")) argument.braces = extractBraces(line, word);
-    into.arguments.push(argument);
+    into.arguments.push({
+      word: { ...word },
+      braces: word.text.startsWith("{") ? extractBraces(line, word) : undefined,
+    });
     cursor.index++;
     return;
   }
@@ -202,24 +217,20 @@ function splitOptionLetters(word: Token): OptionLetter[] {
 }
 
 function makeValueOption(line: LogicalLine, flag: Token, value: Token | undefined): MasterOption {
-  const option: MasterOption = { flag };
-  if (!value) return option;
-  option.value = value;
-  let settingRange = value;
-  if (value.text.startsWith("{")) {
-    option.braces = extractBraces(line, value);
-    settingRange = option.braces.inner;
+  if (!value) return { flag };
+  const braces = value.text.startsWith("{") ? extractBraces(line, value) : undefined;
+  let setting: ParameterSetting | undefined;
+  let settingProblem: MasterOption["settingProblem"];
+  if (flag.text === "-o") {
+    const settingRange = braces ? braces.inner : value;
+    const from = offsetToLogical(line, settingRange.start);
+    const split = splitNameValue(line.text, from, from + settingRange.text.length);
+    if (typeof split === "string") settingProblem = split;
+    else setting = settingOf(line, split);
   }
-  if (flag.text !== "-o") return option;
-  const from = offsetToLogical(line, settingRange.start);
-  const to = from + settingRange.text.length;
-  const split = splitNameValue(line.text, from, to);
-  if (typeof split === "string") {
-    option.settingProblem = split;
-    return option;
-  }
-  option.setting = settingOf(line, split);
-  return option;
+  // Built in one piece: properties added afterwards would give each option a
+  // separate property store (a -o line is an option, and there can be 100,000).
+  return { flag, value, braces, setting, settingProblem };
 }
 
 /** Postfix's extpar() with stripping: the text inside `{...}` without outer whitespace. */
