@@ -110,7 +110,7 @@ export class PieceText implements DocumentText {
       const found = this.pieces[i].indexOf(search, within);
       if (found >= 0) return this.starts[i] + found;
       // A match within the piece comes before one that runs into the next piece.
-      const across = this.acrossEnd(i, search, within, Infinity);
+      const across = this.acrossEnd(i, search, within, Infinity, "first");
       if (across >= 0) return across;
     }
     return search === "" ? this.length : -1;
@@ -121,7 +121,7 @@ export class PieceText implements DocumentText {
     for (let i = this.pieceAt(start); i >= 0; i--) {
       const within = start - this.starts[i];
       // A match that runs into the next piece comes after one within the piece.
-      const across = this.acrossEnd(i, search, 0, within);
+      const across = this.acrossEnd(i, search, 0, within, "last");
       if (across >= 0) return across;
       const found = this.pieces[i].lastIndexOf(search, within);
       if (found >= 0) return this.starts[i] + found;
@@ -130,10 +130,16 @@ export class PieceText implements DocumentText {
   }
 
   /**
-   * The first (or, given `last`, the last) match that starts in piece `i`, at a
-   * place from `first` to `last` within it, and ends in a later piece; -1 if none.
+   * The first or the last match (`which`) that starts in piece `i`, at a place from
+   * `first` to `last` within it, and ends in a later piece; -1 if none.
    */
-  private acrossEnd(i: number, search: string, first: number, last: number): number {
+  private acrossEnd(
+    i: number,
+    search: string,
+    first: number,
+    last: number,
+    which: "first" | "last",
+  ): number {
     const piece = this.pieces[i];
     const from = Math.max(first, piece.length - search.length + 1);
     if (search.length < 2 || i + 1 >= this.pieces.length || from >= piece.length || from > last) {
@@ -142,7 +148,7 @@ export class PieceText implements DocumentText {
     const next = this.starts[i + 1];
     // The piece's last characters and the next ones: too short for a match on either side.
     const edge = piece.slice(from) + this.slice(next, next + search.length - 1);
-    const found = last === Infinity ? edge.indexOf(search) : edge.lastIndexOf(search, last - from);
+    const found = which === "first" ? edge.indexOf(search) : edge.lastIndexOf(search, last - from);
     return found >= 0 ? this.starts[i] + from + found : -1;
   }
 
