@@ -26,9 +26,9 @@ const requests = [
   ["completion while editing", (s) => s.completionWhileEditing],
   ["hover during a validation pass", (s) => s.hoverDuringValidation],
   ["round trip with no work", (s) => s.roundTripFloor],
-  ...Object.keys({ ...was.navigation, ...is.navigation }).map((name) => [
-    name,
-    (s) => s.navigation?.[name],
+  ...Object.keys({ ...was.navigation, ...is.navigation }).flatMap((name) => [
+    [name, (s) => s.navigation?.[name]],
+    [`${name}: its answer from a process that does no work`, (s) => s.answerTransport?.[name]],
   ]),
 ];
 console.log(`Over JSON-RPC, ${workload}, ms p50 / p99:\n`);

@@ -8,7 +8,7 @@
 // e.g. `git show HEAD~1:server/src/service/parser/document.ts`, for before/after),
 // --edits N and --hovers N (iterations of the edit and the hover/completion loops).
 // Nothing here asserts on timings: the run exits 0 unless something crashes.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   copyFileSync,
   mkdirSync,
@@ -27,6 +27,7 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import jsonrpc from "vscode-jsonrpc/node";
 import { compressedData } from "../scripts/bundleData.mjs";
 import {
   createRandom,
@@ -643,13 +644,18 @@ async function editingSession(S, server, workload) {
   // Navigation requests, each after an edit as while typing (those the server offers);
   // as many samples as for hover, so that p99 is not just the second-slowest of 100.
   const navigation = {};
+  /** The last answer to each request, for the timing of its transport alone. */
+  const answers = {};
   for (const [name, method, provider, extra] of NAVIGATION_REQUESTS) {
     if (!capabilities[provider]) continue;
     const samples = [];
     for (let i = 0; i < PLAN.hovers; i++) {
       edit();
       const position = somewhereUseful();
-      samples.push(await timeRequest(method, position, extra?.(position)));
+      const params = { textDocument: { uri: workload.uri }, position, ...extra?.(position) };
+      const started = performance.now();
+      answers[name] = await connection.sendRequest(method, params);
+      samples.push(performance.now() - started);
       await sleep(typingGapMs);
     }
     navigation[name] = summary(samples);
@@ -689,7 +695,44 @@ async function editingSession(S, server, workload) {
     hoverDuringValidation: summary(duringValidation),
     navigation,
     roundTripFloor: summary(roundTrip),
+    answerTransport: await answerTransport(answers, typingGapMs),
   };
+}
+
+/**
+ * For each answer: its size in JSON, and the round trip of the same answer from a
+ * process that does no work for it (bench/echo-server.mjs), timed as the server's
+ * requests are (a small notification before each, then the typing gap). What
+ * carrying the answer costs on this machine, apart from the server's work and heap.
+ */
+async function answerTransport(answers, gapMs) {
+  const peer = spawn(process.execPath, [join(ROOT, "bench", "echo-server.mjs")], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const connection = jsonrpc.createMessageConnection(
+    new jsonrpc.StreamMessageReader(peer.stdout),
+    new jsonrpc.StreamMessageWriter(peer.stdin),
+  );
+  connection.listen();
+  const transport = {};
+  try {
+    for (const [name, answer] of Object.entries(answers)) {
+      await connection.sendRequest("bench/keep", answer);
+      const samples = [];
+      for (let i = 0; i < PLAN.hovers; i++) {
+        void connection.sendNotification("bench/edit", { text: "x" });
+        const started = performance.now();
+        await connection.sendRequest("bench/answer");
+        samples.push(performance.now() - started);
+        await sleep(gapMs);
+      }
+      transport[name] = { bytes: Buffer.byteLength(JSON.stringify(answer)), ...summary(samples) };
+    }
+  } finally {
+    connection.dispose();
+    peer.kill();
+  }
+  return transport;
 }
 
 /** The navigation requests the editing session times: name, method, capability, extra params. */
@@ -857,9 +900,14 @@ function targets(results) {
     );
   }
   for (const [name, measured] of Object.entries(large?.navigation ?? {})) {
+    const alone = large.answerTransport?.[name];
+    const transport = alone
+      ? `; the same ${fixed(alone.bytes / 1000, 1)} kB answer from a process that does no work: ` +
+        `${fixed(alone.p99)} ms p99 (p50 ${fixed(alone.p50)} ms)`
+      : "";
     add(
       `${name} p99 < 10 ms at ${largest / 1000}k while editing`,
-      `${fixed(measured.p99)} ms (p50 ${fixed(measured.p50)} ms)`,
+      `${fixed(measured.p99)} ms (p50 ${fixed(measured.p50)} ms)${transport}`,
       measured.p99 < 10,
     );
   }
