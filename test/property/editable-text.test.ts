@@ -74,6 +74,21 @@ describe("EditableText", () => {
     );
   });
 
+  it("keeps the pieces near their size through one-character insertions", () => {
+    // Each lookup after an edit goes over every piece: a piece of one character
+    // left behind by each insertion into a full piece would make edits ever slower.
+    const pieceSize = 16;
+    const text = new EditableText("a\n".repeat(80), pieceSize);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 100, maxLength: 100 }), (places) => {
+        for (const place of places) text.replace(place % text.length, place % text.length, "b");
+        const pieces = (text as unknown as { pieces: unknown[] }).pieces.length;
+        expect(pieces).toBeLessThanOrEqual(2 * Math.ceil(text.length / pieceSize));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it("replaces the whole text on a change without a range", () => {
     const text = new EditableText("a\nb", 2);
     text.applyChange({ text: "x\r\ny\rz" });

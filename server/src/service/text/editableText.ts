@@ -125,8 +125,10 @@ export class EditableText implements PositionMapper {
 
   lineAt(offset: number): number {
     const clamped = Math.max(0, Math.min(offset, this.totalLength));
-    const { index, start, line } = this.pieceAt(clamped);
-    return line + this.lineStartsUpTo(index, clamped - start);
+    // No object for the piece: folding asks for thousands of lines at a time.
+    const index = this.pieceIndexAt(clamped);
+    const { offsets, lines } = this.starts();
+    return lines[index] + this.lineStartsUpTo(index, clamped - offsets[index]);
   }
 
   /** How many lines start in piece `index` at or before `within` (an offset in it). */
@@ -187,7 +189,14 @@ export class EditableText implements PositionMapper {
    * offset, and the number of the line open at its start.
    */
   private pieceAt(offset: number): { index: number; start: number; line: number } {
+    const index = this.pieceIndexAt(offset);
     const { offsets, lines } = this.starts();
+    return { index, start: offsets[index], line: lines[index] };
+  }
+
+  /** The index of the piece holding `offset`, as pieceAt() finds it. */
+  private pieceIndexAt(offset: number): number {
+    const { offsets } = this.starts();
     // Readers mostly go forward through the file: try the last piece found first.
     let index = this.lastPiece;
     if (
@@ -202,18 +211,21 @@ export class EditableText implements PositionMapper {
       );
       this.lastPiece = index;
     }
-    return { index, start: offsets[index], line: lines[index] };
+    return index;
   }
 
   private starts(): PieceStarts {
     if (!this.pieceStarts) {
-      const offsets: number[] = [];
-      const lines: number[] = [];
+      // Of their final size at once: push() would grow them by copying, after every edit.
+      const count = this.pieces.length;
+      const offsets = new Array<number>(count);
+      const lines = new Array<number>(count);
       let offset = 0;
       let line = 0;
-      for (const piece of this.pieces) {
-        offsets.push(offset);
-        lines.push(line);
+      for (let i = 0; i < count; i++) {
+        const piece = this.pieces[i];
+        offsets[i] = offset;
+        lines[i] = line;
         offset += piece.text.length;
         line += piece.lineStarts.length;
       }
@@ -240,13 +252,19 @@ const PIECE_SIZE = 8192;
 const CR = 0x0d;
 const LF = 0x0a;
 
-/** The pieces of a text; one empty piece for an empty text. */
+/**
+ * The pieces of a text, of nearly equal sizes up to `pieceSize`; one empty piece
+ * for an empty text. Equal sizes, because a full piece that an edit makes one
+ * character longer would otherwise leave a piece of one character behind: one
+ * more piece for every later lookup, after every such edit.
+ */
 function piecesOf(text: string, pieceSize: number): Piece[] {
   if (text.length === 0) return [pieceOf("")];
+  const size = Math.ceil(text.length / Math.ceil(text.length / pieceSize));
   const pieces: Piece[] = [];
   let from = 0;
   while (from < text.length) {
-    let to = Math.min(text.length, from + pieceSize);
+    let to = Math.min(text.length, from + size);
     // A cut between "\r" and "\n" would count one line break as two.
     if (to < text.length && text.charCodeAt(to - 1) === CR && text.charCodeAt(to) === LF) to++;
     pieces.push(pieceOf(text.slice(from, to)));
