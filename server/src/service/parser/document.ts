@@ -142,7 +142,9 @@ export function updateConfigWithEdits(config: ParsedConfig, edits: TextEdit[]): 
 export function configText(config: ParsedConfig): DocumentText {
   const document = liveDocument(config);
   if (!document || document.text !== undefined) return config.text;
-  return new PieceText(document.pieces);
+  // One view per edit: a request reads the text several times.
+  document.view ??= new PieceText(document.pieces);
+  return document.view;
 }
 
 /** The entry whose span holds `offset` (start <= offset <= end). */
@@ -230,16 +232,26 @@ const SETTLE_CHUNK = 2048;
  * pending shift covers, so nothing moves it back while the caller reads.
  */
 export function* blocksInOrder(config: ParsedConfig): Generator<Block, void, undefined> {
-  const document = liveDocument(config);
-  if (!document) {
-    yield* config.blocks;
-    return;
+  for (const { blocks, from, to } of blockChunks(config)) {
+    for (let i = from; i < to; i++) yield blocks[i];
   }
-  const { blocks } = document;
+}
+
+/**
+ * As blocksInOrder(), a chunk at a time: blocks [from, to) of `blocks` (the
+ * config's own list, read-only) have true offsets once the chunk is given, as do
+ * all before them; those after may not yet. For readers that go over many blocks,
+ * without a step of a generator for each.
+ */
+export function* blockChunks(
+  config: ParsedConfig,
+): Generator<{ blocks: readonly Block[]; from: number; to: number }, void, undefined> {
+  const document = liveDocument(config);
+  const blocks = document ? document.blocks : config.blocks;
   for (let from = 0; from < blocks.length; from += SETTLE_CHUNK) {
     const to = Math.min(blocks.length, from + SETTLE_CHUNK);
-    settleBlocks(document, from, to);
-    for (let i = from; i < to; i++) yield blocks[i];
+    if (document) settleBlocks(document, from, to);
+    yield { blocks, from, to };
   }
 }
 
@@ -412,6 +424,8 @@ interface IncrementalDocument {
   pieces: string[];
   /** The joined text, when it has been asked for since the last edit. */
   text?: string;
+  /** The pieces as configText() gives them, made on first use after an edit. */
+  view?: PieceText;
   blocks: Block[];
   /** Which entries set each name; built on first use, then kept up to date by edits. */
   names?: NameIndex;
@@ -516,6 +530,7 @@ function replaceText(
   replaceInPieces(document.pieces, start, end, newText);
   document.length += newText.length - (end - start);
   document.text = undefined;
+  document.view = undefined;
 }
 
 function substring(document: IncrementalDocument, from: number, to: number): string {
@@ -644,18 +659,23 @@ function settleBlocks(
     if (lag !== 0) for (let i = index; i < runEnd; i++) shiftBlock(blocks[i], lag);
     index = runEnd;
   }
-  const before = shifts.filter((pending) => pending.from < from);
-  const after = shifts.filter((pending) => pending.from > to);
+  // The runs that start in [from, to] give way to the settled ones, in place: a
+  // request settles blocks after every edit, and there can be hundreds of runs.
+  const first = firstIndexWhere(shifts.length, (i) => shifts[i].from >= from, 0);
+  const after = firstIndexWhere(shifts.length, (i) => shifts[i].from > to, first);
   const settled: PendingShift[] = [{ from, delta: 0 }];
   if (to < blocks.length) settled.push({ from: to, delta: lagAfter });
-  // Keep the invariant: neighbours differ, and no leading run lags 0.
+  shifts.splice(first, after - first, ...settled);
+  // Keep the invariant: neighbours differ, and no leading run lags 0. (An indexed
+  // loop: for-of allocated a result object per run here.)
+  let kept = 0;
   let previous = 0;
-  document.shifts = [];
-  for (const pending of [...before, ...settled, ...after]) {
-    if (pending.delta === previous) continue;
-    document.shifts.push(pending);
-    previous = pending.delta;
+  for (let i = 0; i < shifts.length; i++) {
+    if (shifts[i].delta === previous) continue;
+    shifts[kept++] = shifts[i];
+    previous = shifts[i].delta;
   }
+  shifts.length = kept;
 }
 
 /** Whether blocks [from, to) lag 0 already (then settling them must not trim, which could undo it). */

@@ -70,9 +70,12 @@ export class PieceText implements DocumentText {
 
   constructor(pieces: string[]) {
     this.pieces = pieces.length > 0 ? pieces.slice() : [""];
-    this.starts = [0];
-    for (const piece of this.pieces)
-      this.starts.push(this.starts[this.starts.length - 1] + piece.length);
+    // Of its final size at once: push() would grow it by copying, once per request.
+    this.starts = new Array<number>(this.pieces.length + 1);
+    this.starts[0] = 0;
+    for (let i = 0; i < this.pieces.length; i++) {
+      this.starts[i + 1] = this.starts[i] + this.pieces[i].length;
+    }
   }
 
   get length(): number {
