@@ -9,7 +9,7 @@ import type { PositionMapper } from "./languageTypes";
 import {
   type Block,
   type ParsedConfig,
-  blocksInOrder,
+  blockChunks,
   configText,
   entryAt,
   isEntry,
@@ -54,29 +54,35 @@ export function getFoldingRanges(
     }
     runStart = runEnd = undefined;
   };
-  // The blocks read, for the banner groups: ranges and groups past them are not looked for.
-  const read: Block[] = [];
+  // How many blocks were read, for the banner groups: ranges and groups past them
+  // are not looked for.
+  let blocks: readonly Block[] = [];
+  let read = 0;
   let stopped = false;
-  for (const block of blocksInOrder(config)) {
-    read.push(block);
-    if (ranges.length >= limit) {
-      stopped = true;
-      break;
-    }
-    if (isEntry(block)) {
-      closeCommentRun();
-      if (block.segments.length > 1 || block.innerComments.length > 0) {
-        ranges.push({ startLine: lineOf(block.start), endLine: lineOf(block.end) });
+  reading: for (const chunk of blockChunks(config)) {
+    blocks = chunk.blocks;
+    for (let index = chunk.from; index < chunk.to; index++) {
+      const block = blocks[index];
+      read = index + 1;
+      if (ranges.length >= limit) {
+        stopped = true;
+        break reading;
       }
-    } else if (runEnd && isNextLine(text, runEnd.end, block.start)) {
-      runEnd = block;
-    } else {
-      closeCommentRun();
-      runStart = runEnd = block;
+      if (isEntry(block)) {
+        closeCommentRun();
+        if (block.segments.length > 1 || block.innerComments.length > 0) {
+          ranges.push({ startLine: lineOf(block.start), endLine: lineOf(block.end) });
+        }
+      } else if (runEnd && isNextLine(text, runEnd.end, block.start)) {
+        runEnd = block;
+      } else {
+        closeCommentRun();
+        runStart = runEnd = block;
+      }
     }
   }
   closeCommentRun();
-  const groups = bannerGroupsOf(read, text);
+  const groups = bannerGroupsOf(blocks, read, text);
   // The group open where the reading stopped may run on: where it ends is unknown.
   if (stopped) groups.pop();
   const regions: FoldingRange[] = [];

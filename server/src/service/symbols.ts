@@ -9,7 +9,7 @@ import type { PositionMapper } from "./languageTypes";
 import {
   type Block,
   type ParsedConfig,
-  blocksInOrder,
+  blockChunks,
   configText,
   isEntry,
   mainEntriesNamed,
@@ -130,40 +130,53 @@ class Outline {
  * blocks read up to the last listed entry (banners after it head nothing listed).
  */
 function mainSymbols(config: ParsedConfig, outline: Outline): BannerGroup[] {
-  const read: Block[] = [];
   /** How many settings of each name are listed so far. */
   const listedByName = new Map<string, number>();
+  let blocks: readonly Block[] = [];
   let throughLastListed = 0;
-  for (const entry of blocksInOrder(config)) {
-    read.push(entry);
-    if (entry.kind !== "main" || !entry.setting) continue;
-    if (outline.isFull) {
-      const { count, last } = mainSettingsSummary(config);
-      outline.leaveOut(count - outline.placed.length, entry, last ?? entry);
-      break;
+  reading: for (const chunk of blockChunks(config)) {
+    blocks = chunk.blocks;
+    for (let index = chunk.from; index < chunk.to; index++) {
+      const entry = blocks[index];
+      if (entry.kind !== "main" || !entry.setting) continue;
+      if (outline.isFull) {
+        const { count, last } = mainSettingsSummary(config);
+        outline.leaveOut(count - outline.placed.length, entry, last ?? entry);
+        break reading;
+      }
+      outline.take(1, () => entry);
+      throughLastListed = index + 1;
+      listSetting(config, outline, entry, entry.setting, listedByName);
     }
-    outline.take(1, () => entry);
-    throughLastListed = read.length;
-    const setting = entry.setting;
-    const name = setting.name.text;
-    const listedOfName = (listedByName.get(name) ?? 0) + 1;
-    listedByName.set(name, listedOfName);
-    const value = shorten(setting.value.text);
-    // The last assignment of a name is the one in effect. Every setting before this
-    // one is listed, so a setting of the name that is not listed comes later.
-    const overridden = mainEntriesNamed(config, name).length > listedOfName;
-    outline.placed.push({
-      start: entry.start,
-      symbol: {
-        name,
-        detail: overridden ? `overridden later · ${value}` : value,
-        kind: SymbolKind.Property,
-        range: outline.rangeOf(entry),
-        selectionRange: outline.rangeOf(setting.name),
-      },
-    });
   }
-  return bannerGroupsOf(read.slice(0, throughLastListed), configText(config));
+  return bannerGroupsOf(blocks, throughLastListed, configText(config));
+}
+
+/** Lists one main.cf setting, marked when a later setting of its name overrides it. */
+function listSetting(
+  config: ParsedConfig,
+  outline: Outline,
+  entry: MainEntry,
+  setting: ParameterSetting,
+  listedByName: Map<string, number>,
+): void {
+  const name = setting.name.text;
+  const listedOfName = (listedByName.get(name) ?? 0) + 1;
+  listedByName.set(name, listedOfName);
+  const value = shorten(setting.value.text);
+  // The last assignment of a name is the one in effect. Every setting before this
+  // one is listed, so a setting of the name that is not listed comes later.
+  const overridden = mainEntriesNamed(config, name).length > listedOfName;
+  outline.placed.push({
+    start: entry.start,
+    symbol: {
+      name,
+      detail: overridden ? `overridden later · ${value}` : value,
+      kind: SymbolKind.Property,
+      range: outline.rangeOf(entry),
+      selectionRange: outline.rangeOf(setting.name),
+    },
+  });
 }
 
 function masterSymbol(entry: MasterEntry, outline: Outline): void {

@@ -52,13 +52,29 @@ export function bannerGroupAt(
   return groups[index];
 }
 
-/** The banner groups of consecutive blocks read from the start of a file, cut at the last. */
-export function bannerGroupsOf(blocks: Block[], text: TextLike): BannerGroup[] {
-  return groupsIn(blocks, text, 0, blocks.length);
+/**
+ * The banner groups of the first `count` blocks of a file, cut at the last of them;
+ * the blocks after them are not looked at.
+ */
+export function bannerGroupsOf(
+  blocks: readonly Block[],
+  count: number,
+  text: TextLike,
+): BannerGroup[] {
+  return groupsIn(blocks, text, 0, count, count);
 }
 
-/** The banner groups that blocks [from, to) start, cut at `to`. */
-function groupsIn(blocks: Block[], text: TextLike, from: number, to: number): BannerGroup[] {
+/**
+ * The banner groups that blocks [from, to) start, cut at `to`; a banner may look at
+ * the blocks after it up to `end`.
+ */
+function groupsIn(
+  blocks: readonly Block[],
+  text: TextLike,
+  from: number,
+  to: number,
+  end = blocks.length,
+): BannerGroup[] {
   const groups: BannerGroup[] = [];
   let open: BannerGroup | undefined;
   for (let i = from; i < to; i++) {
@@ -68,7 +84,7 @@ function groupsIn(blocks: Block[], text: TextLike, from: number, to: number): Ba
       continue;
     }
     // The checks of the neighbours first: they rule out most comment lines cheaply.
-    if (!standsApart(blocks, i, text) || !headsAnEntry(blocks, i, text)) continue;
+    if (!standsApart(blocks, i, text) || !headsAnEntry(blocks, i, end, text)) continue;
     const title = bannerTitle(text.slice(block.start, block.end));
     if (title === undefined) continue;
     open = {
@@ -102,13 +118,13 @@ function isRule(line: string): boolean {
   return /^\s*#[\s#=*-]*$/.test(line);
 }
 
-function commentText(blocks: Block[], index: number, text: TextLike): string | undefined {
+function commentText(blocks: readonly Block[], index: number, text: TextLike): string | undefined {
   const block = blocks[index];
   return block && !isEntry(block) ? text.slice(block.start, block.end) : undefined;
 }
 
 /** A blank line, a rule line or the top of the file before the banner. */
-function standsApart(blocks: Block[], index: number, text: TextLike): boolean {
+function standsApart(blocks: readonly Block[], index: number, text: TextLike): boolean {
   if (index === 0) return true;
   const previous = blocks[index - 1];
   if (hasBlankLineBetween(text, previous.end, blocks[index].start)) return true;
@@ -116,10 +132,15 @@ function standsApart(blocks: Block[], index: number, text: TextLike): boolean {
   return line !== undefined && isRule(line);
 }
 
-/** The next block, past rule lines and without a blank line, is an entry. */
-function headsAnEntry(blocks: Block[], index: number, text: TextLike): boolean {
+/** The next block (before `end`), past rule lines and without a blank line, is an entry. */
+function headsAnEntry(
+  blocks: readonly Block[],
+  index: number,
+  end: number,
+  text: TextLike,
+): boolean {
   let next = index + 1;
-  while (next < blocks.length) {
+  while (next < end) {
     if (hasBlankLineBetween(text, blocks[next - 1].end, blocks[next].start)) return false;
     if (isEntry(blocks[next])) return true;
     const line = commentText(blocks, next, text);
