@@ -91,7 +91,7 @@ function checkSequences(kind: ConfigKind, runs: number) {
         let config = parseConfig(kind, initial);
         for (const spec of specs) {
           config = updateConfig(config, concreteEdit(config.text, spec));
-          expect(config).toEqual(parseConfig(kind, config.text));
+          expect(config).toStrictEqual(parseConfig(kind, config.text));
         }
       },
     ),
@@ -133,7 +133,7 @@ function checkReadsBetweenEdits(kind: ConfigKind, runs: number) {
           const fresh = parseConfig(kind, text);
           for (const read of reads) expectSameReads(config, fresh, text, read);
         }
-        expect(config).toEqual(parseConfig(kind, text));
+        expect(config).toStrictEqual(parseConfig(kind, text));
       },
     ),
     { numRuns: runs, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
@@ -340,9 +340,9 @@ describe("edits inside long master.cf entries", () => {
             ) {
               spared++;
             }
-            if (spec.compare) expect(config).toEqual(parseConfig("master", text));
+            if (spec.compare) expect(config).toStrictEqual(parseConfig("master", text));
           }
-          expect(config).toEqual(parseConfig("master", text));
+          expect(config).toStrictEqual(parseConfig("master", text));
         },
       ),
       { numRuns: 5_000, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },

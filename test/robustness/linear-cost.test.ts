@@ -84,7 +84,7 @@ describe("linear cost", () => {
       expect(changed).toBeGreaterThan(0);
       expect(changed).toBeLessThanOrEqual(16);
     }
-    expect(config).toEqual(parseConfig("master", config.text));
+    expect(config).toStrictEqual(parseConfig("master", config.text));
   });
 
   it(

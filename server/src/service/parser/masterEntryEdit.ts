@@ -300,6 +300,8 @@ class EditedLine {
         text: "",
         segmentTextStarts: replaceRange(segmentTextStarts, first, after, this.lineTextStarts),
         words: replaceRange(words, word, part.resume, part.words),
+        // As a fresh parse builds it (only entries without a problem are edited in part).
+        problem: undefined,
         options: replaceRange(options, from.option, to.option, part.options),
         arguments: replaceRange(args, from.argument, to.argument, part.arguments),
       };
