@@ -17,6 +17,4 @@ connection.onRequest("bench/keep", (answer) => {
 connection.onRequest("bench/answer", () => kept);
 // Stands in for the edit the benchmark sends before each request.
 connection.onNotification("bench/edit", () => undefined);
-connection.onRequest("shutdown", () => null);
-connection.onNotification("exit", () => process.exit(0));
 connection.listen();

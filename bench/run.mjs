@@ -610,25 +610,26 @@ async function editingSession(S, server, workload) {
       contentChanges: [change],
     });
   };
+  /** Sends a request about `position`; its time in ms, and the answer. */
   const timeRequest = async (method, position, extra = {}) => {
     const started = performance.now();
-    await connection.sendRequest(method, {
+    const answer = await connection.sendRequest(method, {
       textDocument: { uri: workload.uri },
       position,
       ...extra,
     });
-    return performance.now() - started;
+    return { ms: performance.now() - started, answer };
   };
   const typingGapMs = 15;
 
   const hoverIdle = [];
   for (let i = 0; i < Math.max(10, PLAN.hovers / 4); i++) {
-    hoverIdle.push(await timeRequest("textDocument/hover", somewhereUseful()));
+    hoverIdle.push((await timeRequest("textDocument/hover", somewhereUseful())).ms);
   }
   const hover = [];
   for (let i = 0; i < PLAN.hovers; i++) {
     edit();
-    hover.push(await timeRequest("textDocument/hover", somewhereUseful()));
+    hover.push((await timeRequest("textDocument/hover", somewhereUseful())).ms);
     await sleep(typingGapMs);
   }
   let completion;
@@ -636,7 +637,7 @@ async function editingSession(S, server, workload) {
     const samples = [];
     for (let i = 0; i < PLAN.hovers; i++) {
       edit();
-      samples.push(await timeRequest("textDocument/completion", somewhereUseful()));
+      samples.push((await timeRequest("textDocument/completion", somewhereUseful())).ms);
       await sleep(typingGapMs);
     }
     completion = summary(samples);
@@ -652,10 +653,9 @@ async function editingSession(S, server, workload) {
     for (let i = 0; i < PLAN.hovers; i++) {
       edit();
       const position = somewhereUseful();
-      const params = { textDocument: { uri: workload.uri }, position, ...extra?.(position) };
-      const started = performance.now();
-      answers[name] = await connection.sendRequest(method, params);
-      samples.push(performance.now() - started);
+      const { ms, answer } = await timeRequest(method, position, extra?.(position));
+      samples.push(ms);
+      answers[name] = answer;
       await sleep(typingGapMs);
     }
     navigation[name] = summary(samples);
@@ -684,7 +684,7 @@ async function editingSession(S, server, workload) {
   for (let i = 0; i < PLAN.diagnosticEdits; i++) {
     edit();
     await sleep(VALIDATION_DELAY_MS + 10);
-    duringValidation.push(await timeRequest("textDocument/hover", somewhereUseful()));
+    duringValidation.push((await timeRequest("textDocument/hover", somewhereUseful())).ms);
     await server.diagnostics(workload.uri, version);
   }
   return {
