@@ -63,6 +63,22 @@ describe("master.cf entries", () => {
     expect(settingsOf(entry)).toEqual(["syslog_name=foo", "smtpd_a=b"]);
   });
 
+  it("shares the word tokens with the options and arguments that are whole words", () => {
+    const entry = only("s inet n - n - - smtpd -o a=1 -osyslog_name=foo -vo b=2 -- x\n");
+    const [whole, attached, verbose, afterVerbose] = entry.options;
+    // `-o a=1`: both tokens are the words themselves (a -o line is two tokens, not four).
+    expect(whole.flag).toBe(entry.words[8]);
+    expect(whole.value).toBe(entry.words[9]);
+    // Parts of a word are tokens of their own.
+    expect(attached.flag).not.toBe(entry.words[10]);
+    expect(attached.value).toMatchObject({ text: "syslog_name=foo", start: 32 });
+    expect(verbose.flag).toMatchObject({ text: "-v", start: 48, end: 50 });
+    expect(afterVerbose.flag).toMatchObject({ text: "-o", start: 50, end: 51 });
+    expect(afterVerbose.value).toBe(entry.words[12]);
+    expect(entry.arguments.map((argument) => argument.word)).toEqual(entry.words.slice(13));
+    expect(entry.arguments[0].word).toBe(entry.words[13]);
+  });
+
   it("stops options at the first word that is not an option", () => {
     const entry = only(
       "maildrop unix - n n - - pipe\n  flags=DRXhu user=vmail argv=/usr/bin/maildrop -d ${recipient}\n",

@@ -40,9 +40,12 @@ export interface BraceGroup {
 
 /** A daemon command-line option before the first non-option argument. */
 export interface MasterOption {
-  /** The option letter with its dash, e.g. `-o` (part of a word for `-oname=value`). */
+  /**
+   * The option letter with its dash, e.g. `-o`: the word itself when the word is
+   * just that (one token fewer per `-o` line), else a part of a word, as in `-oname=value`.
+   */
   flag: Token;
-  /** The word that holds the value, for options that take one. */
+  /** The word that holds the value, for options that take one (the same token as in `words`). */
   value?: Token;
   /** The value was written as `{ ... }`. */
   braces?: BraceGroup;
@@ -54,6 +57,7 @@ export interface MasterOption {
 
 /** A command argument after the options (for pipe(8): `flags=...`, `argv=...`). */
 export interface MasterArgument {
+  /** The same token as in `words`. */
   word: Token;
   braces?: BraceGroup;
 }
@@ -99,8 +103,19 @@ export function parseMasterEntry(line: LogicalLine): MasterEntry {
     return entry;
   }
   parseCommandLine(line, words, entry);
+  // Lists grown by push() keep spare room, and the parse tree keeps every entry.
+  entry.options = entry.options.length > 0 ? entry.options.slice() : NO_OPTIONS;
+  entry.arguments = entry.arguments.length > 0 ? entry.arguments.slice() : NO_ARGUMENTS;
   return entry;
 }
+
+/**
+ * Shared by every entry without options or arguments: parse nodes are never
+ * changed after parsing, and an incremental re-parse replaces a frozen list
+ * instead of splicing it.
+ */
+const NO_OPTIONS = Object.freeze([]) as readonly MasterOption[] as MasterOption[];
+const NO_ARGUMENTS = Object.freeze([]) as readonly MasterArgument[] as MasterArgument[];
 
 /** Postfix's mystrtokq() with the `{}` pair: separators inside braces do not split. */
 function splitWords(line: LogicalLine): Token[] {
@@ -171,7 +186,7 @@ export function parseCommandLineUnit(
   }
   if (cursor.inArguments) {
     into.arguments.push({
-      word: { ...word },
+      word,
       braces: word.text.startsWith("{") ? extractBraces(line, word) : undefined,
     });
     cursor.index++;
@@ -183,8 +198,7 @@ export function parseCommandLineUnit(
       continue;
     }
     let value = inlineValue;
-    // Copies, not shared nodes: incremental re-parsing shifts each node once.
-    if (!value && cursor.index + 1 < words.length) value = { ...words[++cursor.index] };
+    if (!value && cursor.index + 1 < words.length) value = words[++cursor.index];
     into.options.push(makeValueOption(line, flag, value));
   }
   cursor.index++;
@@ -200,8 +214,7 @@ function splitOptionLetters(word: Token): OptionLetter[] {
   const letters: OptionLetter[] = [];
   for (let i = 1; i < word.text.length; i++) {
     // The first letter's token includes the dash; later letters stand alone.
-    const flagStart = i === 1 ? word.start : word.start + i;
-    const flag: Token = { text: "-" + word.text[i], start: flagStart, end: word.start + i + 1 };
+    const flag = word.text.length === 2 ? word : optionLetter(word, i);
     if (OPTIONS_WITH_VALUE.includes(word.text[i])) {
       const letter: OptionLetter = { flag };
       if (i + 1 < word.text.length) {
@@ -212,8 +225,15 @@ function splitOptionLetters(word: Token): OptionLetter[] {
     }
     letters.push({ flag });
   }
-  if (letters.length === 0) letters.push({ flag: { ...word } }); // a lone "-"
+  if (letters.length === 0) letters.push({ flag: word }); // a lone "-"
   return letters;
+}
+
+/** The token of option letter `i` of a word of several; the first one includes the dash. */
+function optionLetter(word: Token, i: number): Token {
+  const letter = word.text[i];
+  const text = letter === "o" ? "-o" : "-" + letter;
+  return { text, start: i === 1 ? word.start : word.start + i, end: word.start + i + 1 };
 }
 
 function makeValueOption(line: LogicalLine, flag: Token, value: Token | undefined): MasterOption {

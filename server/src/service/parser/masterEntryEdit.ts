@@ -15,7 +15,7 @@ import {
   parseCommandLineUnit,
 } from "./masterCf";
 import { carryOptionIndex } from "./optionIndex";
-import { shiftArgument, shiftOption, shiftSpan } from "./shift";
+import { shiftCommandLine, shiftSpan } from "./shift";
 import type { Token } from "./tokens";
 import { firstIndexWhere, lastIndexWhere } from "../text/binarySearch";
 import { detached } from "../text/chars";
@@ -284,9 +284,7 @@ class EditedLine {
     const replaced = options.slice(from.option, to.option);
     return carryOptionIndex(old, replaced, () => {
       // Move the old nodes after the re-parsed ones, then splice.
-      for (let i = part.resume; i < words.length; i++) shiftSpan(words[i], delta);
-      for (let i = to.option; i < options.length; i++) shiftOption(options[i], delta);
-      for (let i = to.argument; i < args.length; i++) shiftArgument(args[i], delta);
+      shiftCommandLine(old, { word: part.resume, option: to.option, argument: to.argument }, delta);
       for (let i = after; i < segments.length; i++) {
         shiftSpan(segments[i], delta);
         segmentTextStarts[i] += textDelta;
@@ -337,11 +335,15 @@ class EditedLine {
 }
 
 /**
- * `array` with [from, to) replaced by `items`: in place, unless so many items come
- * in that passing them as arguments to splice() could overflow the stack.
+ * `array` with [from, to) replaced by `items`: in place, unless the array is
+ * frozen or so many items come in that passing them as arguments to splice()
+ * could overflow the stack.
  */
 function replaceRange<T>(array: T[], from: number, to: number, items: T[]): T[] {
-  if (items.length > 10_000) return array.slice(0, from).concat(items, array.slice(to));
+  // A frozen list is one that entries without options or arguments share.
+  if (items.length > 10_000 || Object.isFrozen(array)) {
+    return array.slice(0, from).concat(items, array.slice(to));
+  }
   array.splice(from, to - from, ...items);
   return array;
 }

@@ -1,8 +1,9 @@
 import type { Block } from "./document";
 import type { CommentBlock } from "./logicalLines";
 import type { MainEntry, ParameterSetting } from "./mainCf";
-import type { MasterArgument, MasterEntry, MasterOption } from "./masterCf";
+import type { MasterEntry } from "./masterCf";
 import type { Span } from "./logicalLines";
+import type { Token } from "./tokens";
 
 // Moving parse nodes when the text before them changed.
 
@@ -23,25 +24,50 @@ export function shiftBlock(block: Block, delta: number): void {
     if (block.setting) shiftSetting(block.setting, delta);
     return;
   }
-  shiftSpans(block.words, delta);
-  // A field problem points at one of the words, already shifted.
+  // A field problem points at one of the words, shifted with them.
   const field = block.problem?.field;
   if (field && !block.words.includes(field)) shiftSpan(field, delta);
-  const { options, arguments: args } = block;
-  for (let i = 0; i < options.length; i++) shiftOption(options[i], delta);
-  for (let i = 0; i < args.length; i++) shiftArgument(args[i], delta);
+  shiftCommandLine(block, { word: 0, option: 0, argument: 0 }, delta);
 }
 
-export function shiftOption(option: MasterOption, delta: number): void {
-  shiftSpan(option.flag, delta);
-  if (option.value) shiftSpan(option.value, delta);
-  if (option.braces) shiftSpan(option.braces.inner, delta);
-  if (option.setting) shiftSetting(option.setting, delta);
+/** Where a shift of a master.cf entry's command line starts, as indexes into its lists. */
+export interface CommandLineStart {
+  word: number;
+  option: number;
+  argument: number;
 }
 
-export function shiftArgument(argument: MasterArgument, delta: number): void {
-  shiftSpan(argument.word, delta);
-  if (argument.braces) shiftSpan(argument.braces.inner, delta);
+/**
+ * Shifts a master.cf entry's words, options and arguments from `from` on. An
+ * option's flag and value are the word tokens themselves when they are whole
+ * words, and so is an argument's word: each token is shifted once. `from` must
+ * start the options and arguments at the first word (or later).
+ */
+export function shiftCommandLine(
+  entry: Pick<MasterEntry, "words" | "options" | "arguments">,
+  from: CommandLineStart,
+  delta: number,
+): void {
+  const { words, options, arguments: args } = entry;
+  // Options first, while their tokens and the words still have the same offsets:
+  // the words are in document order, and so are the options' tokens.
+  let word = from.word;
+  const isWord = (token: Token) => {
+    while (word < words.length && words[word].start < token.start) word++;
+    return words[word] === token;
+  };
+  for (let i = from.option; i < options.length; i++) {
+    const { flag, value, braces, setting } = options[i];
+    if (!isWord(flag)) shiftSpan(flag, delta);
+    if (value && !isWord(value)) shiftSpan(value, delta);
+    if (braces) shiftSpan(braces.inner, delta);
+    if (setting) shiftSetting(setting, delta);
+  }
+  for (let i = from.argument; i < args.length; i++) {
+    const { braces } = args[i];
+    if (braces) shiftSpan(braces.inner, delta);
+  }
+  for (let i = from.word; i < words.length; i++) shiftSpan(words[i], delta);
 }
 
 function shiftSetting(setting: ParameterSetting, delta: number): void {
