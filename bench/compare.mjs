@@ -42,15 +42,27 @@ console.log(
 console.log("\nScaling, growth of the cost per unit (largest ratio between sizes):\n");
 console.log(
   table(
-    ["shape", "parse before", "parse after", "parse+validate before", "parse+validate after"],
+    [
+      "shape",
+      "parse before",
+      "parse after",
+      "parse+validate before",
+      "parse+validate after",
+      "parse alone before",
+      "parse alone after",
+    ],
     after.scalingSpread.map((row) => {
       const old = before.scalingSpread.find((other) => other.shape === row.shape) ?? {};
+      // Results from before 2026-12-07 timed the parse alone, without settling its tree.
+      const oldAlone = old.parseAlone ?? old.parse;
       return [
         row.shape,
-        `×${old.parse}`,
+        old.parseAlone === undefined ? "–" : `×${old.parse}`,
         `×${row.parse}`,
         `×${old.validation}`,
         `×${row.validation}`,
+        `×${oldAlone}`,
+        `×${row.parseAlone}`,
       ];
     }),
   ),
