@@ -283,11 +283,20 @@ describe("edits inside long master.cf entries", () => {
     "  ",
     "  -o é=😀",
   ];
+  // A valid head line, and heads that make Postfix reject the entry: a bad service
+  // type, leading whitespace (the first line of a file only), and seven fields.
+  const heads = [
+    "smtp inet n - n - - smtpd",
+    "smtp tcp n - n - - smtpd",
+    " smtp inet n - n - - smtpd",
+    "smtp inet n - n - smtpd",
+  ];
   const entryText = fc
-    .array(fc.constantFrom(...continuations), { minLength: 3, maxLength: 40 })
-    .map((lines) =>
-      ["smtp inet n - n - - smtpd", ...lines, "next unix - - n - - pipe", ""].join("\n"),
-    );
+    .tuple(
+      fc.constantFrom(...heads),
+      fc.array(fc.constantFrom(...continuations), { minLength: 3, maxLength: 40 }),
+    )
+    .map(([head, lines]) => [head, ...lines, "next unix - - n - - pipe", ""].join("\n"));
   const insertions = [
     "",
     "x",

@@ -706,7 +706,7 @@ function settleEach(document: IncrementalDocument, indexes: number[]): void {
 
 /** A master.cf entry with enough continuation lines that an edit inside may spare the rest. */
 function isLongMasterEntry(block: Block | undefined): boolean {
-  return block?.kind === "master" && !block.problem && block.segments.length > 2;
+  return block?.kind === "master" && block.segments.length > 2;
 }
 
 function isHeadEntry(block: Block): boolean {

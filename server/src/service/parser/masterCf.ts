@@ -71,6 +71,14 @@ export interface MasterEntry extends LogicalLine {
   arguments: MasterArgument[];
 }
 
+/**
+ * Shared by every entry without options or arguments: parse nodes are never
+ * changed after parsing, and an incremental re-parse replaces a frozen list
+ * instead of splicing it.
+ */
+const NO_OPTIONS = Object.freeze([]) as readonly MasterOption[] as MasterOption[];
+const NO_ARGUMENTS = Object.freeze([]) as readonly MasterArgument[] as MasterArgument[];
+
 export function parseMasterEntry(line: LogicalLine): MasterEntry {
   const words = splitWords(line);
   // Built in one piece, `problem` included even when absent: properties added
@@ -85,8 +93,8 @@ export function parseMasterEntry(line: LogicalLine): MasterEntry {
     segmentTextStarts: line.segmentTextStarts,
     words,
     problem: undefined,
-    options: [],
-    arguments: [],
+    options: NO_OPTIONS,
+    arguments: NO_ARGUMENTS,
   };
   // Only the first logical line can start with whitespace; Postfix skips it with a warning.
   if (line.text.length > 0 && isSpace(line.text.charCodeAt(0))) {
@@ -102,20 +110,14 @@ export function parseMasterEntry(line: LogicalLine): MasterEntry {
     entry.problem = fieldProblem;
     return entry;
   }
-  parseCommandLine(line, words, entry);
+  const commandLine: Pick<MasterEntry, "options" | "arguments"> = { options: [], arguments: [] };
+  parseCommandLine(line, words, commandLine);
   // Lists grown by push() keep spare room, and the parse tree keeps every entry.
-  entry.options = entry.options.length > 0 ? entry.options.slice() : NO_OPTIONS;
-  entry.arguments = entry.arguments.length > 0 ? entry.arguments.slice() : NO_ARGUMENTS;
+  const { options, arguments: args } = commandLine;
+  if (options.length > 0) entry.options = options.slice();
+  if (args.length > 0) entry.arguments = args.slice();
   return entry;
 }
-
-/**
- * Shared by every entry without options or arguments: parse nodes are never
- * changed after parsing, and an incremental re-parse replaces a frozen list
- * instead of splicing it.
- */
-const NO_OPTIONS = Object.freeze([]) as readonly MasterOption[] as MasterOption[];
-const NO_ARGUMENTS = Object.freeze([]) as readonly MasterArgument[] as MasterArgument[];
 
 /** Postfix's mystrtokq() with the `{}` pair: separators inside braces do not split. */
 function splitWords(line: LogicalLine): Token[] {
@@ -158,9 +160,13 @@ function checkFields(words: Token[]): MasterEntryProblem | undefined {
  * of its word or the next word as its value; a value starting with `{` is unwrapped.
  * Like postconf, only `-o` is treated as taking a value.
  */
-function parseCommandLine(line: LogicalLine, words: Token[], entry: MasterEntry): void {
+function parseCommandLine(
+  line: LogicalLine,
+  words: Token[],
+  into: Pick<MasterEntry, "options" | "arguments">,
+): void {
   const cursor: CommandLineCursor = { index: MASTER_FIELD_NAMES.length, inArguments: false };
-  while (cursor.index < words.length) parseCommandLineUnit(line, words, cursor, entry);
+  while (cursor.index < words.length) parseCommandLineUnit(line, words, cursor, into);
 }
 
 /** Where the command-line walk stands: the next word, and whether the options ended. */

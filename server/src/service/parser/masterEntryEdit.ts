@@ -42,10 +42,14 @@ export interface EntryEdit {
  * or both among the arguments): from there on, the old parse holds, shifted. When no
  * such word comes soon, the window of re-parsed lines grows fourfold.
  *
+ * An entry that Postfix rejects has words and no command line. Its problem comes
+ * from its first character and its first eight words, which an edit after them
+ * leaves as they are; its words are re-split the same way.
+ *
  * `entry` must have exact offsets; it is consumed (its arrays go into the result).
  * `newText(from, to)` reads the edited document. Undefined when the edit is not
- * inside the entry's continuation lines, or makes a head line, or the entry has a
- * problem: the caller then re-parses the entry whole.
+ * inside the entry's continuation lines, or makes a head line, or reaches into the
+ * eight fields: the caller then re-parses the entry whole.
  */
 export function reparseMasterEntryEdit(
   entry: MasterEntry,
@@ -53,7 +57,6 @@ export function reparseMasterEntryEdit(
   newText: (from: number, to: number) => string,
 ): MasterEntry | undefined {
   const { segments, words } = entry;
-  if (entry.problem) return undefined;
   // Segments [first, after) hold the edited lines; the head line and a line after stay.
   const first = lastIndexWhere(segments.length, (i) => segments[i].start <= edit.start);
   const after = firstIndexWhere(segments.length, (i) => segments[i].start > edit.end, 0);
@@ -128,7 +131,9 @@ function reparseWindow(
         return part;
       }
     }
-    parseCommandLineUnit(window.line, words, cursor, part);
+    // A rejected entry's words are not read as a command line.
+    if (old.rejected) cursor.index++;
+    else parseCommandLineUnit(window.line, words, cursor, part);
   }
   if (!atEnd) return undefined;
   part.words = words;
@@ -138,9 +143,12 @@ function reparseWindow(
 /** Looks up the old parse of the entry, before the edit. */
 class OldCommandLine {
   readonly wordCount: number;
+  /** Postfix rejects the entry: it has words, and no options or arguments. */
+  readonly rejected: boolean;
 
   constructor(private readonly entry: MasterEntry) {
     this.wordCount = entry.words.length;
+    this.rejected = entry.problem !== undefined;
   }
 
   /** Word `index` is the value of an option in the word before. */
@@ -298,8 +306,8 @@ class EditedLine {
         text: "",
         segmentTextStarts: replaceRange(segmentTextStarts, first, after, this.lineTextStarts),
         words: replaceRange(words, word, part.resume, part.words),
-        // As a fresh parse builds it (only entries without a problem are edited in part).
-        problem: undefined,
+        // Its first character and eight fields are before the edit.
+        problem: old.problem,
         options: replaceRange(options, from.option, to.option, part.options),
         arguments: replaceRange(args, from.argument, to.argument, part.arguments),
       };
@@ -340,6 +348,7 @@ class EditedLine {
  * could overflow the stack.
  */
 function replaceRange<T>(array: T[], from: number, to: number, items: T[]): T[] {
+  if (from === to && items.length === 0) return array;
   // A frozen list is one that entries without options or arguments share.
   if (items.length > 10_000 || Object.isFrozen(array)) {
     return array.slice(0, from).concat(items, array.slice(to));
