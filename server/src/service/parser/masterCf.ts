@@ -27,7 +27,7 @@ const OPTIONS_WITH_VALUE = "o";
 /** Why postconf stops on a master.cf entry: a bad field count or an invalid field. */
 export interface MasterEntryProblem {
   code: "leading-whitespace" | "field-count" | Exclude<MasterFieldName, "service" | "command">;
-  /** The offending field, absent for a bad field count. */
+  /** The offending field (one of the entry's words), absent for a bad field count. */
   field?: Token;
 }
 
@@ -219,7 +219,7 @@ interface OptionLetter {
 function splitOptionLetters(word: Token): OptionLetter[] {
   const letters: OptionLetter[] = [];
   for (let i = 1; i < word.text.length; i++) {
-    // The first letter's token includes the dash; later letters stand alone.
+    // A word that is just one option letter is its own flag.
     const flag = word.text.length === 2 ? word : optionLetter(word, i);
     if (OPTIONS_WITH_VALUE.includes(word.text[i])) {
       const letter: OptionLetter = { flag };
@@ -237,8 +237,7 @@ function splitOptionLetters(word: Token): OptionLetter[] {
 
 /** The token of option letter `i` of a word of several; the first one includes the dash. */
 function optionLetter(word: Token, i: number): Token {
-  const letter = word.text[i];
-  const text = letter === "o" ? "-o" : "-" + letter;
+  const text = "-" + word.text[i];
   return { text, start: i === 1 ? word.start : word.start + i, end: word.start + i + 1 };
 }
 

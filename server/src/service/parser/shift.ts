@@ -24,9 +24,7 @@ export function shiftBlock(block: Block, delta: number): void {
     if (block.setting) shiftSetting(block.setting, delta);
     return;
   }
-  // A field problem points at one of the words, shifted with them.
-  const field = block.problem?.field;
-  if (field && !block.words.includes(field)) shiftSpan(field, delta);
+  // A field problem points at one of the words (checkFields), shifted with them.
   shiftCommandLine(block, { word: 0, option: 0, argument: 0 }, delta);
 }
 
